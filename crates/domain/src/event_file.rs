@@ -1,0 +1,647 @@
+//! The event file: how organisers write an event and its agenda (as TOML, see `demo/`), and how
+//! guichet exports one. [`EventFile`] is the file's shape, plain strings and all; [`EventFile::into_event`]
+//! parses it into an [`Event`] or lists every problem, each naming the field it is in.
+//!
+//! Times in the file are local to the event's `time_zone`, as a programme prints them.
+
+use crate::agenda::{Agenda, Day, Item, ItemKind, Person, TimeSlot, local_instant};
+use crate::event::{Capacity, Category, Event, RegistrationWindow, Slug, Venue};
+use crate::lang::Lang;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Bounds on the texts of an event file, so that a page or an email can always show them.
+pub mod limits {
+    pub const TITLE: usize = 300;
+    pub const SHORT_TEXT: usize = 300;
+    pub const LONG_TEXT: usize = 20_000;
+    pub const OBJECTIVES: usize = 50;
+    pub const CATEGORIES: usize = 50;
+    pub const DAYS: usize = 31;
+    pub const ITEMS_PER_DAY: usize = 100;
+    pub const SPEAKERS_PER_ITEM: usize = 50;
+}
+
+/// An event as written in an event file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    pub slug: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organiser: Option<String>,
+    /// `fr` or `en`: the language the event's texts are written in.
+    pub language: String,
+    /// An IANA zone such as `Europe/Zurich`.
+    pub time_zone: String,
+    pub capacity: u32,
+    #[serde(default)]
+    pub published: bool,
+    pub overview: String,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    pub venue: VenueFile,
+    pub registration: RegistrationFile,
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    pub days: Vec<DayFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub city: String,
+}
+
+/// The registration window, in local time (`2008-05-01T00:00`). Without `closes`, registration
+/// stays open until the end of the last day's last item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationFile {
+    pub opens: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayFile {
+    /// `2008-07-07`
+    pub date: String,
+    pub items: Vec<ItemFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFile {
+    /// `09:00`
+    pub start: String,
+    pub end: String,
+    /// registration, opening, session, break, closing or other
+    pub kind: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderator: Option<PersonFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<PersonFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// One problem in an event file: the field it is in (`days[1].items[3].end`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FileError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FileError {
+    fn new(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Collects every problem of a file rather than stopping at the first, so that an organiser fixes
+/// their file in one go.
+#[derive(Default)]
+struct Problems(Vec<FileError>);
+
+impl Problems {
+    fn push(&mut self, field: impl Into<String>, message: impl fmt::Display) {
+        self.0.push(FileError::new(field, message));
+    }
+
+    /// A required text: trimmed, not empty, at most `max` characters, no control characters
+    /// other than line breaks and tabs.
+    fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.push(field, "must not be empty");
+        } else if value.chars().count() > max {
+            self.push(field, format_args!("is longer than {max} characters"));
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.push(field, "contains control characters");
+        }
+        value.to_owned()
+    }
+
+    fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        value
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| self.text(field, v, max))
+    }
+
+    fn count(&mut self, field: &str, len: usize, max: usize) {
+        if len > max {
+            self.push(field, format_args!("has more than {max} entries"));
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    let s = s.trim();
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .ok()
+}
+
+fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+fn format_time(t: NaiveTime) -> String {
+    if t.format("%S").to_string() == "00" {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
+}
+
+impl EventFile {
+    /// Parses the file into an event, or lists every problem found.
+    pub fn into_event(self) -> Result<Event, Vec<FileError>> {
+        let mut p = Problems::default();
+
+        let slug = Slug::parse(self.slug.trim())
+            .map_err(|e| p.push("slug", e))
+            .ok();
+        let title = p.text("title", &self.title, limits::TITLE);
+        let organiser = p.optional_text("organiser", self.organiser.as_deref(), limits::SHORT_TEXT);
+        let language = self
+            .language
+            .parse::<Lang>()
+            .map_err(|_| p.push("language", "must be fr or en"))
+            .ok();
+        let time_zone = self
+            .time_zone
+            .trim()
+            .parse::<Tz>()
+            .map_err(|_| {
+                p.push(
+                    "time_zone",
+                    format_args!(
+                        "{:?} is not a known IANA time zone (such as Europe/Zurich)",
+                        self.time_zone
+                    ),
+                )
+            })
+            .ok();
+        let capacity = Capacity::new(self.capacity).ok_or_else(|| {
+            p.push(
+                "capacity",
+                format_args!("must be between 1 and {}", Capacity::MAX),
+            )
+        });
+        let overview = p.text("overview", &self.overview, limits::LONG_TEXT);
+        p.count("objectives", self.objectives.len(), limits::OBJECTIVES);
+        let objectives: Vec<String> = self
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| p.text(&format!("objectives[{i}]"), o, limits::LONG_TEXT))
+            .collect();
+        let venue = Venue {
+            name: p.text("venue.name", &self.venue.name, limits::SHORT_TEXT),
+            address: p.optional_text(
+                "venue.address",
+                self.venue.address.as_deref(),
+                limits::SHORT_TEXT,
+            ),
+            city: p.text("venue.city", &self.venue.city, limits::SHORT_TEXT),
+        };
+
+        p.count("categories", self.categories.len(), limits::CATEGORIES);
+        let mut categories = Vec::with_capacity(self.categories.len());
+        for (i, c) in self.categories.iter().enumerate() {
+            let field = format!("categories[{i}]");
+            let key = c.key.trim();
+            if key.is_empty()
+                || key.len() > 64
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                p.push(format!("{field}.key"), "must be 1 to 64 of a-z, 0-9 and _");
+            } else if categories.iter().any(|other: &Category| other.key == key) {
+                p.push(
+                    format!("{field}.key"),
+                    format_args!("{key:?} appears twice"),
+                );
+            }
+            categories.push(Category {
+                key: key.to_owned(),
+                fr: p.text(&format!("{field}.fr"), &c.fr, limits::SHORT_TEXT),
+                en: p.text(&format!("{field}.en"), &c.en, limits::SHORT_TEXT),
+            });
+        }
+
+        let agenda = parse_agenda(&mut p, &self.days);
+
+        // Rules that need the zone and the agenda together.
+        let mut registration = None;
+        if let (Some(tz), Some(agenda)) = (time_zone, agenda.as_ref()) {
+            for (d, i, time) in agenda.nonexistent_times(tz) {
+                p.push(
+                    format!("days[{d}].items[{i}]"),
+                    format_args!(
+                        "{} does not exist in {tz} on {} (clocks go forward)",
+                        format_time(time),
+                        agenda.days()[d].date()
+                    ),
+                );
+            }
+            let opens = parse_local_datetime(&self.registration.opens);
+            if opens.is_none() {
+                p.push(
+                    "registration.opens",
+                    "must be a local date and time such as 2008-05-01T00:00",
+                );
+            }
+            let closes = match &self.registration.closes {
+                None => Some(agenda.ends_at(tz)),
+                Some(text) => match parse_local_datetime(text) {
+                    Some(c) => Some(local_instant(tz, c.date(), c.time())),
+                    None => {
+                        p.push(
+                            "registration.closes",
+                            "must be a local date and time such as 2008-07-08T18:00",
+                        );
+                        None
+                    }
+                },
+            };
+            if let (Some(opens), Some(closes)) = (opens, closes) {
+                registration =
+                    RegistrationWindow::new(local_instant(tz, opens.date(), opens.time()), closes);
+                if registration.is_none() {
+                    p.push("registration.closes", "must be after registration.opens");
+                }
+            }
+        }
+
+        match (slug, language, time_zone, capacity, agenda, registration) {
+            (
+                Some(slug),
+                Some(language),
+                Some(time_zone),
+                Ok(capacity),
+                Some(agenda),
+                Some(registration),
+            ) if p.0.is_empty() => Ok(Event {
+                slug,
+                title,
+                organiser,
+                language,
+                overview,
+                objectives,
+                venue,
+                time_zone,
+                capacity,
+                registration,
+                categories,
+                published: self.published,
+                agenda,
+            }),
+            _ => Err(p.0),
+        }
+    }
+
+    /// The file that describes `event`; importing it gives `event` back.
+    pub fn from_event(event: &Event) -> Self {
+        let tz = event.time_zone;
+        let local = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&tz)
+                .naive_local()
+                .format("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+        };
+        let closes = local(event.registration.closes_at());
+        let default_closes = local(event.agenda.ends_at(tz));
+        Self {
+            slug: event.slug.to_string(),
+            title: event.title.clone(),
+            organiser: event.organiser.clone(),
+            language: event.language.code().to_owned(),
+            time_zone: tz.name().to_owned(),
+            capacity: event.capacity.seats(),
+            published: event.published,
+            overview: event.overview.clone(),
+            objectives: event.objectives.clone(),
+            venue: VenueFile {
+                name: event.venue.name.clone(),
+                address: event.venue.address.clone(),
+                city: event.venue.city.clone(),
+            },
+            registration: RegistrationFile {
+                opens: local(event.registration.opens_at()),
+                closes: (closes != default_closes).then_some(closes),
+            },
+            categories: event.categories.clone(),
+            days: event
+                .agenda
+                .days()
+                .iter()
+                .map(|day| DayFile {
+                    date: day.date().to_string(),
+                    items: day
+                        .items()
+                        .iter()
+                        .map(|item| ItemFile {
+                            start: format_time(item.slot.start()),
+                            end: format_time(item.slot.end()),
+                            kind: item.kind.as_str().to_owned(),
+                            title: item.title.clone(),
+                            description: item.description.clone(),
+                            moderator: item.moderator.as_ref().map(PersonFile::from_person),
+                            speakers: item.speakers.iter().map(PersonFile::from_person).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl PersonFile {
+    fn from_person(p: &Person) -> Self {
+        Self {
+            name: p.name.clone(),
+            function: p.function.clone(),
+            organisation: p.organisation.clone(),
+            country: p.country.clone(),
+        }
+    }
+
+    fn parse(&self, p: &mut Problems, field: &str) -> Person {
+        Person {
+            name: p.text(&format!("{field}.name"), &self.name, limits::SHORT_TEXT),
+            function: p.optional_text(
+                &format!("{field}.function"),
+                self.function.as_deref(),
+                limits::SHORT_TEXT,
+            ),
+            organisation: p.optional_text(
+                &format!("{field}.organisation"),
+                self.organisation.as_deref(),
+                limits::SHORT_TEXT,
+            ),
+            country: p.optional_text(
+                &format!("{field}.country"),
+                self.country.as_deref(),
+                limits::SHORT_TEXT,
+            ),
+        }
+    }
+}
+
+fn parse_agenda(p: &mut Problems, days: &[DayFile]) -> Option<Agenda> {
+    p.count("days", days.len(), limits::DAYS);
+    let before = p.0.len();
+    let mut parsed_days = Vec::with_capacity(days.len());
+    for (d, day) in days.iter().enumerate() {
+        let field = format!("days[{d}]");
+        let date = parse_date(&day.date);
+        if date.is_none() {
+            p.push(
+                format!("{field}.date"),
+                format_args!("{:?} is not a date such as 2008-07-07", day.date),
+            );
+        }
+        p.count(
+            &format!("{field}.items"),
+            day.items.len(),
+            limits::ITEMS_PER_DAY,
+        );
+        let mut items = Vec::with_capacity(day.items.len());
+        for (i, item) in day.items.iter().enumerate() {
+            let field = format!("{field}.items[{i}]");
+            let start = parse_time(&item.start);
+            if start.is_none() {
+                p.push(
+                    format!("{field}.start"),
+                    format_args!("{:?} is not a time such as 09:00", item.start),
+                );
+            }
+            let end = parse_time(&item.end);
+            if end.is_none() {
+                p.push(
+                    format!("{field}.end"),
+                    format_args!("{:?} is not a time such as 10:00", item.end),
+                );
+            }
+            let kind = ItemKind::parse(item.kind.trim());
+            if kind.is_none() {
+                p.push(
+                    format!("{field}.kind"),
+                    format_args!(
+                        "{:?} is not one of registration, opening, session, break, closing, other",
+                        item.kind
+                    ),
+                );
+            }
+            let title = p.text(&format!("{field}.title"), &item.title, limits::TITLE);
+            let description = p.optional_text(
+                &format!("{field}.description"),
+                item.description.as_deref(),
+                limits::LONG_TEXT,
+            );
+            let moderator = item
+                .moderator
+                .as_ref()
+                .map(|m| m.parse(p, &format!("{field}.moderator")));
+            p.count(
+                &format!("{field}.speakers"),
+                item.speakers.len(),
+                limits::SPEAKERS_PER_ITEM,
+            );
+            let speakers = item
+                .speakers
+                .iter()
+                .enumerate()
+                .map(|(s, speaker)| speaker.parse(p, &format!("{field}.speakers[{s}]")))
+                .collect();
+            if let (Some(start), Some(end), Some(kind)) = (start, end, kind) {
+                match TimeSlot::new(start, end) {
+                    Ok(slot) => items.push(Item {
+                        slot,
+                        kind,
+                        title,
+                        description,
+                        moderator,
+                        speakers,
+                    }),
+                    Err(e) => p.push(format!("{field}.end"), e),
+                }
+            }
+        }
+        // A day whose items did not all parse has had its problems reported already.
+        if let (Some(date), true) = (date, items.len() == day.items.len()) {
+            match Day::new(date, items) {
+                Ok(day) => parsed_days.push(day),
+                Err(crate::AgendaError::ItemsOutOfOrder { item, .. }) => p.push(
+                    format!("{field}.items[{item}].start"),
+                    "starts before the item above it: list items in time order",
+                ),
+                Err(e) => p.push(format!("{field}.items"), e),
+            }
+        }
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    match Agenda::new(parsed_days) {
+        Ok(agenda) => Some(agenda),
+        Err(crate::AgendaError::DaysOutOfOrder { day, .. }) => {
+            p.push(
+                format!("days[{day}].date"),
+                "is not after the day before it: list days in date order",
+            );
+            None
+        }
+        Err(e) => {
+            p.push("days", e);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> EventFile {
+        EventFile {
+            slug: "test-event".into(),
+            title: "Test".into(),
+            organiser: None,
+            language: "fr".into(),
+            time_zone: "Europe/Zurich".into(),
+            capacity: 10,
+            published: true,
+            overview: "Overview".into(),
+            objectives: vec![],
+            venue: VenueFile {
+                name: "Palais".into(),
+                address: None,
+                city: "Genève".into(),
+            },
+            registration: RegistrationFile {
+                opens: "2008-05-01T00:00".into(),
+                closes: None,
+            },
+            categories: vec![],
+            days: vec![DayFile {
+                date: "2008-07-07".into(),
+                items: vec![ItemFile {
+                    start: "09:00".into(),
+                    end: "10:00".into(),
+                    kind: "registration".into(),
+                    title: "Enregistrement".into(),
+                    description: None,
+                    moderator: None,
+                    speakers: vec![],
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_valid_file_round_trips() {
+        let event = minimal().into_event().expect("valid file");
+        assert_eq!(
+            event.registration.closes_at().to_rfc3339(),
+            "2008-07-07T08:00:00+00:00"
+        );
+        let file = EventFile::from_event(&event);
+        assert_eq!(file.clone().into_event().expect("valid export"), event);
+        assert_eq!(
+            EventFile::from_event(&file.into_event().expect("valid")),
+            EventFile::from_event(&event)
+        );
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_field() {
+        let mut file = minimal();
+        file.slug = "Bad Slug".into();
+        file.time_zone = "Europe/Geneva".into();
+        file.capacity = 0;
+        file.title = "  ".into();
+        file.days[0].items[0].end = "08:00".into();
+        let second = ItemFile {
+            start: "25:00".into(),
+            kind: "party".into(),
+            ..file.days[0].items[0].clone()
+        };
+        file.days[0].items.push(second);
+        let errors = file.into_event().expect_err("invalid file");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "slug",
+                "title",
+                "time_zone",
+                "capacity",
+                "days[0].items[0].end",
+                "days[0].items[1].start",
+                "days[0].items[1].kind",
+            ],
+            "{errors:#?}"
+        );
+        assert!(errors[2].message.contains("Europe/Geneva"));
+    }
+
+    #[test]
+    fn a_local_time_skipped_by_daylight_saving_is_refused() {
+        let mut file = minimal();
+        file.days[0].date = "2026-03-29".into();
+        file.days[0].items[0].start = "02:30".into();
+        file.days[0].items[0].end = "04:00".into();
+        file.registration.opens = "2026-01-01T00:00".into();
+        let errors = file
+            .into_event()
+            .expect_err("02:30 does not exist that day");
+        assert_eq!(errors[0].field, "days[0].items[0]");
+        assert!(errors[0].message.contains("02:30"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn registration_must_close_after_it_opens() {
+        let mut file = minimal();
+        file.registration.opens = "2008-08-01T00:00".into();
+        let errors = file.into_event().expect_err("opens after the event");
+        assert_eq!(errors[0].field, "registration.closes");
+    }
+}

@@ -1,0 +1,18 @@
+//! guichet's domain: the types and rules of events, agendas and (later) registrations and check-ins.
+//!
+//! This crate does no I/O and knows nothing of the database, HTTP or mail: every rule that depends on
+//! time takes the current instant as an argument (see [`clock`]), so it can be tested at 08:59:59 on
+//! day one as easily as at noon. Values are parsed once into types that cannot hold an invalid state
+//! (a [`Slug`], an [`Agenda`] whose items are in order, an [`Event`] with a real IANA time zone).
+
+pub mod agenda;
+pub mod clock;
+pub mod event;
+pub mod event_file;
+pub mod lang;
+
+pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
+pub use clock::{Clock, RunningClock, SystemClock};
+pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
+pub use event_file::{EventFile, FileError};
+pub use lang::Lang;
