@@ -1,1 +1,20 @@
-//! placeholder
+//! guichet's database schema, as a history of sea-orm migrations.
+//!
+//! A migration is written against the schema only (table and column names declared here), never
+//! against the entities in `persistence`, so that old migrations keep compiling as entities change.
+//! Each one runs on SQLite and PostgreSQL alike: no feature only one of them has.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_events_and_agenda;
+
+/// Applies guichet's migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_events_and_agenda::Migration)]
+    }
+}

@@ -1,1 +1,216 @@
-//! placeholder
+//! The `guichet` binary's library: the CLI, configuration and wiring. This is the composition
+//! root, kept thin: it parses arguments, loads configuration, connects the database, and hands
+//! over to `web` to serve.
+
+pub mod config;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use config::Config;
+use domain::{Clock, Event, RunningClock, SystemClock};
+use persistence::{Database, SaveOutcome};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The demo event, compiled in so that `serve --demo` works from any directory.
+pub const DEMO_EVENT: &str = include_str!("../../../demo/idm-2008-migration-de-retour.toml");
+
+/// Event registration and check-in.
+#[derive(Debug, Parser)]
+#[command(name = "guichet", version, about)]
+pub struct Cli {
+    /// A configuration file (TOML). Default: $GUICHET_CONFIG, else ./guichet.toml if present.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web pages and the API (applies pending migrations first).
+    Serve {
+        /// The address to listen on (default: the configuration's `bind`, 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+        /// Load the demo event (IDM 2008 workshop, Geneva) unless it is already there.
+        #[arg(long)]
+        demo: bool,
+        /// Start the service's clock at this instant (RFC 3339) and let it run on: for
+        /// rehearsing the desk before the day, and for tests.
+        #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+        clock: Option<DateTime<Utc>>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import or export events.
+    #[command(subcommand)]
+    Event(EventCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Create an event from a file, or replace the event with the same slug.
+    Import {
+        /// The event file (TOML).
+        file: PathBuf,
+    },
+    /// Print an event's file on standard output.
+    Export {
+        /// The event's slug.
+        slug: String,
+    },
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 instant such as 2008-07-07T08:55:00+02:00 ({e})"))
+}
+
+/// Runs one command to its end.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config).context("cannot load the configuration")?;
+    init_tracing(&config.log);
+    match cli.command {
+        Command::Serve { bind, demo, clock } => {
+            serve(&config, bind.unwrap_or(config.bind), demo, clock).await
+        }
+        Command::Migrate => {
+            connect(&config).await?;
+            println!("the database schema is up to date");
+            Ok(())
+        }
+        Command::Event(EventCommand::Import { file }) => {
+            let event = read_event_file(&file)?;
+            let db = connect(&config).await?;
+            let outcome = db.save_event(&event, Utc::now()).await?;
+            let verb = match outcome {
+                SaveOutcome::Created => "created",
+                SaveOutcome::Replaced => "replaced",
+            };
+            println!("event {} {verb} from {}", event.slug, file.display());
+            Ok(())
+        }
+        Command::Event(EventCommand::Export { slug }) => {
+            let slug = domain::Slug::parse(&slug)
+                .with_context(|| format!("{slug:?} is not a valid slug"))?;
+            let db = connect(&config).await?;
+            let stored = db
+                .event_by_slug(&slug)
+                .await?
+                .with_context(|| format!("there is no event {slug}"))?;
+            print!("{}", persistence::render_event_file(&stored.event));
+            Ok(())
+        }
+    }
+}
+
+/// Reads and parses an event file; every error names the file, then the line or field.
+pub fn read_event_file(path: &Path) -> anyhow::Result<Event> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    persistence::parse_event_file(&text).map_err(|e| {
+        let lines: Vec<String> = e
+            .to_string()
+            .lines()
+            .map(|l| format!("{}: {l}", path.display()))
+            .collect();
+        anyhow::anyhow!(
+            "{} is not a valid event file, nothing was imported:\n{}",
+            path.display(),
+            lines.join("\n")
+        )
+    })
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn connect(config: &Config) -> anyhow::Result<Database> {
+    let db = Database::connect(config.database_url.expose())
+        .await
+        .context("cannot connect to the database")?;
+    db.migrate()
+        .await
+        .context("cannot apply the database migrations")?;
+    Ok(db)
+}
+
+/// Loads the demo event unless an event with its slug is already there (an organiser may have
+/// edited it: it is not overwritten).
+pub async fn load_demo(db: &Database) -> anyhow::Result<Event> {
+    let event =
+        persistence::parse_event_file(DEMO_EVENT).context("the built-in demo event is invalid")?;
+    if db.event_by_slug(&event.slug).await?.is_none() {
+        db.save_event(&event, Utc::now()).await?;
+        tracing::info!(slug = %event.slug, "demo event loaded");
+    }
+    Ok(event)
+}
+
+async fn serve(
+    config: &Config,
+    bind: SocketAddr,
+    demo: bool,
+    clock: Option<DateTime<Utc>>,
+) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let demo_event = if demo {
+        Some(load_demo(&db).await?)
+    } else {
+        None
+    };
+    let clock: Arc<dyn Clock> = match clock {
+        Some(start) => {
+            tracing::warn!(%start, "the clock is set: guichet is not showing the real time");
+            Arc::new(RunningClock::starting_at(start))
+        }
+        None => Arc::new(SystemClock),
+    };
+    let state = web::AppState::new(db, clock);
+    let app = web::Application::bind(bind, state)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = app.local_addr()?;
+    println!("guichet is serving on http://{addr}/");
+    if let Some(event) = demo_event {
+        println!("demo event: http://{addr}/events/{}", event.slug);
+    }
+    app.run(shutdown_signal())
+        .await
+        .context("the server stopped")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn init_tracing(filter: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second call (tests run several commands in one process) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

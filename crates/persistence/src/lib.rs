@@ -1,1 +1,42 @@
-//! placeholder
+//! guichet's storage: sea-orm entities and the repositories that read and write domain types, on
+//! SQLite (the embedded default) and PostgreSQL alike.
+//!
+//! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
+//! several instances (capacity, one check-in per day) are enforced here by the database itself.
+
+mod database;
+mod entities;
+pub mod event_file;
+mod events;
+
+pub use database::{Backend, Database};
+pub use event_file::{EventFileError, parse_event_file, render_event_file};
+pub use events::{EventSummary, SaveOutcome, StoredEvent};
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("the stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("cannot create the database directory {path}")]
+    Directory {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Whether the database could not be reached (down, or no connection free in time), as opposed
+    /// to a query that failed: the first deserves "try again", the second a bug report.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Error::Db(sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
+        )
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,1 +1,135 @@
-//! placeholder
+//! guichet's HTTP interface: public pages, the JSON API v1 (described by `/api/v1/openapi.json`),
+//! health checks, and the middleware around them.
+//!
+//! Handlers are thin: they parse the request into domain types, call a repository of
+//! `persistence`, and render a template or JSON. Errors go through the one [`Error`] type.
+//! Depends on `domain`, `persistence` and `mailer`; knows nothing of the CLI or configuration files.
+
+mod api;
+mod error;
+mod health;
+mod i18n;
+mod pages;
+mod templates;
+mod views;
+
+pub use error::Error;
+pub use i18n::{RequestLang, t};
+
+use axum::Router;
+use domain::Clock;
+use persistence::Database;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use templates::Templates;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted anywhere; forms and JSON bodies are far smaller.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    templates: Templates,
+}
+
+impl AppState {
+    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
+        Self(Arc::new(Inner {
+            db,
+            clock,
+            templates: Templates::new(),
+        }))
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.0.db
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.0.clock.as_ref()
+    }
+
+    pub(crate) fn templates(&self) -> &Templates {
+        &self.0.templates
+    }
+}
+
+/// The whole application's routes, with their middleware.
+pub fn router(state: AppState) -> Router {
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    let (api, _openapi) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(health::router())
+        .merge(api)
+        .fallback(pages::not_found)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The OpenAPI description of the JSON API, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().into_openapi()
+}
+
+/// guichet's HTTP server, bound to its port.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds `addr` (port 0 picks a free port: see [`Application::local_addr`]).
+    pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Self {
+            listener,
+            router: router(state),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}

@@ -1,0 +1,110 @@
+//! Configuration: defaults, then an optional TOML file, then `GUICHET_*` environment variables.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that must not appear in logs: its `Debug` shows only that it is set.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// guichet's settings. Every key can be set in the file or as `GUICHET_<KEY>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://data/guichet.db` (the default) or `postgres://user:password@host/db`. May hold a
+    /// password, hence secret.
+    pub database_url: Secret,
+    /// The address `serve` listens on.
+    pub bind: SocketAddr,
+    /// The public address of the service, used in the links of emails.
+    pub base_url: String,
+    /// What to log, as a tracing filter (`info`, `guichet_web=debug`…).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: Secret("sqlite://data/guichet.db".to_owned()),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: "http://localhost:8080".to_owned(),
+            log: "info,sqlx=warn,sea_orm=warn".to_owned(),
+        }
+    }
+}
+
+/// The configuration file: `--config FILE`, else `GUICHET_CONFIG`, else `guichet.toml` if present.
+fn config_file(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os("GUICHET_CONFIG").map(PathBuf::from))
+        .or_else(|| {
+            let default = PathBuf::from("guichet.toml");
+            default.exists().then_some(default)
+        })
+}
+
+impl Config {
+    /// Loads the configuration; a file named explicitly must exist.
+    pub fn load(explicit_file: Option<PathBuf>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = config_file(explicit_file) {
+            if !file.exists() {
+                return Err(figment::Error::from(format!(
+                    "configuration file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment
+            .merge(Env::prefixed("GUICHET_").ignore(&["config"]))
+            .extract()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let config = Config {
+            database_url: Secret("postgres://guichet:hunter2@db/guichet".into()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn file_then_environment_override_the_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "guichet.toml",
+                "bind = \"0.0.0.0:9000\"\nbase_url = \"https://file.example\"",
+            )?;
+            jail.set_env("GUICHET_BASE_URL", "https://env.example");
+            let config = Config::load(None)?;
+            assert_eq!(config.bind, "0.0.0.0:9000".parse().expect("address"));
+            assert_eq!(config.base_url, "https://env.example");
+            assert_eq!(config.database_url.expose(), "sqlite://data/guichet.db");
+            Ok(())
+        });
+    }
+}

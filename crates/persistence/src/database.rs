@@ -1,0 +1,105 @@
+//! Connecting to the database and keeping its schema current.
+
+use crate::{Error, Result};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use std::time::Duration;
+
+/// Which database guichet talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to guichet's database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub(crate) conn: DatabaseConnection,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://data/guichet.db`, `postgres://…`). For SQLite the file and
+    /// its directory are created when missing, and the file is put in WAL mode so that readers do
+    /// not wait for a writer.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if let Some(path) = sqlite_path(url) {
+            if let Some(dir) = std::path::Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Directory {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10))
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // WAL with NORMAL is durable across application crashes; only a power cut
+                    // can lose the last transactions.
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        let conn = sea_orm::Database::connect(options).await?;
+        Ok(Self { conn })
+    }
+
+    /// Applies the migrations not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        self.conn.ping().await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}
+
+/// The file path of a SQLite URL, unless it is an in-memory database.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_path("sqlite://data/guichet.db?mode=rwc"),
+            Some("data/guichet.db")
+        );
+        assert_eq!(sqlite_path("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://localhost/x"), None);
+    }
+}

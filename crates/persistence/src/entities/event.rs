@@ -1,0 +1,48 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub organiser: Option<String>,
+    pub language: String,
+    pub time_zone: String,
+    pub capacity: i32,
+    pub published: bool,
+    pub overview: String,
+    /// JSON array of strings.
+    pub objectives: String,
+    pub venue_name: String,
+    pub venue_address: Option<String>,
+    pub venue_city: String,
+    pub registration_opens_at: DateTimeUtc,
+    pub registration_closes_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::agenda_item::Entity")]
+    AgendaItem,
+    #[sea_orm(has_many = "super::event_category::Entity")]
+    EventCategory,
+}
+
+impl Related<super::agenda_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AgendaItem.def()
+    }
+}
+
+impl Related<super::event_category::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::EventCategory.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

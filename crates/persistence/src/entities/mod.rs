@@ -1,0 +1,7 @@
+//! sea-orm entities: the rows as stored. Repositories turn them into domain types; nothing outside
+//! this crate sees them.
+
+pub mod agenda_item;
+pub mod agenda_person;
+pub mod event;
+pub mod event_category;

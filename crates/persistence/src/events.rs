@@ -1,0 +1,363 @@
+//! Events and their agendas: saved whole, read whole.
+
+use crate::entities::{agenda_item, agenda_person, event, event_category};
+use crate::{Database, Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{
+    Agenda, Capacity, Category, Day, Event, Item, ItemKind, Lang, Person, RegistrationWindow, Slug,
+    TimeSlot, Venue,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// An event as stored, with its database id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub id: i32,
+    pub event: Event,
+}
+
+/// What the list of events shows of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSummary {
+    pub slug: Slug,
+    pub title: String,
+    pub city: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+/// Whether saving an event created it or replaced the one with the same slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Created,
+    Replaced,
+}
+
+const MODERATOR: &str = "moderator";
+const SPEAKER: &str = "speaker";
+
+impl Database {
+    /// Saves `event`: creates it, or replaces the event with the same slug, agenda and all, in one
+    /// transaction, so a reader sees the old event or the new one, never half of each.
+    #[tracing::instrument(skip(self, event), fields(slug = %event.slug))]
+    pub async fn save_event(&self, event: &Event, now: DateTime<Utc>) -> Result<SaveOutcome> {
+        let txn = self.conn.begin().await?;
+        let existing = event::Entity::find()
+            .filter(event::Column::Slug.eq(event.slug.as_str()))
+            .one(&txn)
+            .await?;
+        let objectives =
+            serde_json::to_string(&event.objectives).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let mut row = event::ActiveModel {
+            slug: Set(event.slug.to_string()),
+            title: Set(event.title.clone()),
+            organiser: Set(event.organiser.clone()),
+            language: Set(event.language.code().to_owned()),
+            time_zone: Set(event.time_zone.name().to_owned()),
+            capacity: Set(seats(event.capacity)),
+            published: Set(event.published),
+            overview: Set(event.overview.clone()),
+            objectives: Set(objectives),
+            venue_name: Set(event.venue.name.clone()),
+            venue_address: Set(event.venue.address.clone()),
+            venue_city: Set(event.venue.city.clone()),
+            registration_opens_at: Set(event.registration.opens_at()),
+            registration_closes_at: Set(event.registration.closes_at()),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        let (event_id, outcome) = match existing {
+            Some(old) => {
+                row.id = Set(old.id);
+                row.created_at = Set(old.created_at);
+                row.update(&txn).await?;
+                // The agenda and categories are replaced whole.
+                let item_ids: Vec<i32> = agenda_item::Entity::find()
+                    .select_only()
+                    .column(agenda_item::Column::Id)
+                    .filter(agenda_item::Column::EventId.eq(old.id))
+                    .into_tuple()
+                    .all(&txn)
+                    .await?;
+                agenda_person::Entity::delete_many()
+                    .filter(agenda_person::Column::ItemId.is_in(item_ids))
+                    .exec(&txn)
+                    .await?;
+                agenda_item::Entity::delete_many()
+                    .filter(agenda_item::Column::EventId.eq(old.id))
+                    .exec(&txn)
+                    .await?;
+                event_category::Entity::delete_many()
+                    .filter(event_category::Column::EventId.eq(old.id))
+                    .exec(&txn)
+                    .await?;
+                (old.id, SaveOutcome::Replaced)
+            }
+            None => {
+                row.created_at = Set(now);
+                let inserted = row.insert(&txn).await?;
+                (inserted.id, SaveOutcome::Created)
+            }
+        };
+
+        if !event.categories.is_empty() {
+            event_category::Entity::insert_many(event.categories.iter().enumerate().map(
+                |(position, c)| event_category::ActiveModel {
+                    event_id: Set(event_id),
+                    position: Set(position_of(position)),
+                    key: Set(c.key.clone()),
+                    label_fr: Set(c.fr.clone()),
+                    label_en: Set(c.en.clone()),
+                    ..Default::default()
+                },
+            ))
+            .exec(&txn)
+            .await?;
+        }
+
+        for day in event.agenda.days() {
+            for (position, item) in day.items().iter().enumerate() {
+                let stored = agenda_item::ActiveModel {
+                    event_id: Set(event_id),
+                    day: Set(day.date()),
+                    position: Set(position_of(position)),
+                    starts_at: Set(item.slot.start()),
+                    ends_at: Set(item.slot.end()),
+                    kind: Set(item.kind.as_str().to_owned()),
+                    title: Set(item.title.clone()),
+                    description: Set(item.description.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                let people = item.moderator.iter().map(|m| (MODERATOR, 0, m)).chain(
+                    item.speakers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (SPEAKER, i, s)),
+                );
+                let rows: Vec<agenda_person::ActiveModel> = people
+                    .map(|(role, position, person)| agenda_person::ActiveModel {
+                        item_id: Set(stored.id),
+                        role: Set(role.to_owned()),
+                        position: Set(position_of(position)),
+                        name: Set(person.name.clone()),
+                        function: Set(person.function.clone()),
+                        organisation: Set(person.organisation.clone()),
+                        country: Set(person.country.clone()),
+                        ..Default::default()
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    agenda_person::Entity::insert_many(rows).exec(&txn).await?;
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The event with this slug, whole, published or not.
+    #[tracing::instrument(skip(self))]
+    pub async fn event_by_slug(&self, slug: &Slug) -> Result<Option<StoredEvent>> {
+        let Some(row) = event::Entity::find()
+            .filter(event::Column::Slug.eq(slug.as_str()))
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let categories = event_category::Entity::find()
+            .filter(event_category::Column::EventId.eq(row.id))
+            .order_by_asc(event_category::Column::Position)
+            .all(&self.conn)
+            .await?;
+        let items = agenda_item::Entity::find()
+            .filter(agenda_item::Column::EventId.eq(row.id))
+            .order_by_asc(agenda_item::Column::Day)
+            .order_by_asc(agenda_item::Column::Position)
+            .all(&self.conn)
+            .await?;
+        let people = agenda_person::Entity::find()
+            .filter(agenda_person::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+            .order_by_asc(agenda_person::Column::ItemId)
+            .order_by_asc(agenda_person::Column::Position)
+            .all(&self.conn)
+            .await?;
+        let id = row.id;
+        Ok(Some(StoredEvent {
+            id,
+            event: to_domain(row, categories, items, people)?,
+        }))
+    }
+
+    /// The published events, soonest first.
+    #[tracing::instrument(skip(self))]
+    pub async fn published_events(&self) -> Result<Vec<EventSummary>> {
+        let rows = event::Entity::find()
+            .filter(event::Column::Published.eq(true))
+            .all(&self.conn)
+            .await?;
+        let spans: Vec<(i32, Option<NaiveDate>, Option<NaiveDate>)> = agenda_item::Entity::find()
+            .select_only()
+            .column(agenda_item::Column::EventId)
+            .column_as(agenda_item::Column::Day.min(), "first_day")
+            .column_as(agenda_item::Column::Day.max(), "last_day")
+            .filter(agenda_item::Column::EventId.is_in(rows.iter().map(|r| r.id)))
+            .group_by(agenda_item::Column::EventId)
+            .into_tuple()
+            .all(&self.conn)
+            .await?;
+        let spans: HashMap<i32, (Option<NaiveDate>, Option<NaiveDate>)> = spans
+            .into_iter()
+            .map(|(id, first, last)| (id, (first, last)))
+            .collect();
+        let mut summaries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (Some(first_day), Some(last_day)) = spans.get(&row.id).copied().unwrap_or_default()
+            else {
+                return Err(Error::Corrupt(format!("event {} has no agenda", row.slug)));
+            };
+            summaries.push(EventSummary {
+                slug: Slug::parse(&row.slug).map_err(|e| corrupt("slug", e))?,
+                title: row.title,
+                city: row.venue_city,
+                first_day,
+                last_day,
+            });
+        }
+        summaries.sort_by(|a, b| (a.first_day, &a.slug).cmp(&(b.first_day, &b.slug)));
+        Ok(summaries)
+    }
+
+    /// Publishes or unpublishes an event; `false` when there is no event with this slug.
+    pub async fn set_published(
+        &self,
+        slug: &Slug,
+        published: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let Some(row) = event::Entity::find()
+            .filter(event::Column::Slug.eq(slug.as_str()))
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let mut row = row.into_active_model();
+        row.published = Set(published);
+        row.updated_at = Set(now);
+        row.update(&self.conn).await?;
+        Ok(true)
+    }
+}
+
+fn seats(capacity: Capacity) -> i32 {
+    // Capacity::MAX keeps seats far inside i32.
+    i32::try_from(capacity.seats()).unwrap_or(i32::MAX)
+}
+
+fn position_of(index: usize) -> i32 {
+    i32::try_from(index).unwrap_or(i32::MAX)
+}
+
+fn corrupt(what: &str, error: impl std::fmt::Display) -> Error {
+    Error::Corrupt(format!("{what}: {error}"))
+}
+
+/// Rebuilds a domain event from its rows, through the domain's own constructors: a row that breaks
+/// a rule is reported as corrupt rather than shown.
+fn to_domain(
+    row: event::Model,
+    categories: Vec<event_category::Model>,
+    items: Vec<agenda_item::Model>,
+    people: Vec<agenda_person::Model>,
+) -> Result<Event> {
+    let mut people_of: HashMap<i32, Vec<agenda_person::Model>> = HashMap::new();
+    for person in people {
+        people_of.entry(person.item_id).or_default().push(person);
+    }
+    let mut days: Vec<Day> = Vec::new();
+    let mut current: Option<(NaiveDate, Vec<Item>)> = None;
+    for item in items {
+        let mut moderator = None;
+        let mut speakers = Vec::new();
+        for p in people_of.remove(&item.id).unwrap_or_default() {
+            let person = Person {
+                name: p.name,
+                function: p.function,
+                organisation: p.organisation,
+                country: p.country,
+            };
+            if p.role == MODERATOR {
+                moderator = Some(person);
+            } else {
+                speakers.push(person);
+            }
+        }
+        let domain_item = Item {
+            slot: TimeSlot::new(item.starts_at, item.ends_at)
+                .map_err(|e| corrupt("agenda item", e))?,
+            kind: ItemKind::parse(&item.kind)
+                .ok_or_else(|| corrupt("agenda item kind", &item.kind))?,
+            title: item.title,
+            description: item.description,
+            moderator,
+            speakers,
+        };
+        match &mut current {
+            Some((date, list)) if *date == item.day => list.push(domain_item),
+            _ => {
+                if let Some((date, list)) = current.take() {
+                    days.push(Day::new(date, list).map_err(|e| corrupt("agenda day", e))?);
+                }
+                current = Some((item.day, vec![domain_item]));
+            }
+        }
+    }
+    if let Some((date, list)) = current {
+        days.push(Day::new(date, list).map_err(|e| corrupt("agenda day", e))?);
+    }
+    let objectives: Vec<String> =
+        serde_json::from_str(&row.objectives).map_err(|e| corrupt("objectives", e))?;
+    Ok(Event {
+        slug: Slug::parse(&row.slug).map_err(|e| corrupt("slug", e))?,
+        title: row.title,
+        organiser: row.organiser,
+        language: row
+            .language
+            .parse::<Lang>()
+            .map_err(|e| corrupt("language", e))?,
+        overview: row.overview,
+        objectives,
+        venue: Venue {
+            name: row.venue_name,
+            address: row.venue_address,
+            city: row.venue_city,
+        },
+        time_zone: row.time_zone.parse().map_err(|e| corrupt("time zone", e))?,
+        capacity: u32::try_from(row.capacity)
+            .ok()
+            .and_then(Capacity::new)
+            .ok_or_else(|| corrupt("capacity", row.capacity))?,
+        registration: RegistrationWindow::new(
+            row.registration_opens_at,
+            row.registration_closes_at,
+        )
+        .ok_or_else(|| corrupt("registration window", "closes before it opens"))?,
+        categories: categories
+            .into_iter()
+            .map(|c| Category {
+                key: c.key,
+                fr: c.label_fr,
+                en: c.label_en,
+            })
+            .collect(),
+        published: row.published,
+        agenda: Agenda::new(days).map_err(|e| corrupt("agenda", e))?,
+    })
+}

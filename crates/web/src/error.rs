@@ -1,0 +1,170 @@
+//! The web crate's one error type, turned into a response in one place.
+//!
+//! Under `/api/` an error is JSON; elsewhere the [`render_error_pages`] middleware replaces it with
+//! a page in the visitor's language. Internal causes are logged with their whole chain and never
+//! shown: a visitor sees a plain, localised message.
+
+use crate::AppState;
+use crate::i18n::RequestLang;
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("the database is unavailable")]
+    Unavailable(#[source] persistence::Error),
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<persistence::Error> for Error {
+    fn from(error: persistence::Error) -> Self {
+        // A database that cannot be reached deserves "try again", not a bug report.
+        if error.is_unavailable() {
+            Error::Unavailable(error)
+        } else {
+            Error::Internal(Box::new(error))
+        }
+    }
+}
+
+impl From<minijinja::Error> for Error {
+    fn from(error: minijinja::Error) -> Self {
+        Error::Internal(Box::new(error))
+    }
+}
+
+/// Which kind of error page a failed response should become; carried in the response's
+/// extensions from [`Error::into_response`] to [`render_error_pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    NotFound,
+    BadRequest,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorPage {
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            ErrorPage::NotFound => ("error-not-found-title", "error-not-found-body"),
+            ErrorPage::BadRequest => ("error-bad-request-title", "error-bad-request-body"),
+            ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
+            ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
+        }
+    }
+}
+
+impl Error {
+    fn parts(&self) -> (StatusCode, ErrorPage, &'static str) {
+        match self {
+            Error::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, "not_found"),
+            Error::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                ErrorPage::BadRequest,
+                "bad_request",
+            ),
+            Error::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorPage::Unavailable,
+                "unavailable",
+            ),
+            Error::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorPage::Internal,
+                "internal",
+            ),
+        }
+    }
+}
+
+/// Logs an error with every cause in its chain.
+fn log_chain(error: &(dyn std::error::Error + 'static)) {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(error = %chain, "request failed");
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, page, code) = self.parts();
+        if matches!(self, Error::Internal(_) | Error::Unavailable(_)) {
+            log_chain(&self);
+        }
+        let message = match &self {
+            Error::BadRequest(detail) => detail.clone(),
+            other => other.to_string(),
+        };
+        let mut response =
+            (status, Json(json!({ "error": code, "message": message }))).into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+/// Turns error responses outside `/api/` into pages in the visitor's language.
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
+    let (parts, body) = request.into_parts();
+    let lang = RequestLang::from_parts(&parts).0;
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if is_api {
+        return response;
+    }
+    let Some(page) = response.extensions().get::<ErrorPage>().copied() else {
+        return response;
+    };
+    let (title, body) = page.keys();
+    let html = state.templates().render(
+        "error.html",
+        minijinja::context! {
+            lang => lang.code(),
+            languages => crate::templates::languages(&path, lang),
+            title_key => title,
+            body_key => body,
+        },
+    );
+    match html {
+        Ok(html) => {
+            let mut page_response = (response.status(), html).into_response();
+            page_response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            page_response
+        }
+        Err(e) => {
+            log_chain(&e);
+            (StatusCode::INTERNAL_SERVER_ERROR, "guichet: internal error").into_response()
+        }
+    }
+}
+
+/// A panic in a handler becomes an ordinary internal error: logged, and shown as a plain page.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    Error::Internal(detail.into()).into_response()
+}

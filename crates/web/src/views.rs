@@ -1,0 +1,203 @@
+//! What pages show of domain values: texts formatted in the page's language and the event's zone.
+
+use chrono::{DateTime, Locale, NaiveDate, Utc};
+use chrono_tz::Tz;
+use domain::{Event, Item, Lang, Person};
+use persistence::EventSummary;
+use serde::Serialize;
+
+fn locale(lang: Lang) -> Locale {
+    match lang {
+        Lang::Fr => Locale::fr_FR,
+        Lang::En => Locale::en_GB,
+    }
+}
+
+/// "lundi 7 juillet 2008" / "Monday 7 July 2008".
+pub fn long_date(date: NaiveDate, lang: Lang) -> String {
+    date.format_localized("%A %-d %B %Y", locale(lang))
+        .to_string()
+}
+
+/// "1 mai 2008 à 00:00" / "1 May 2008 at 00:00", in the event's zone.
+pub fn long_datetime(instant: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
+    let local = instant.with_timezone(&tz);
+    let pattern = match lang {
+        Lang::Fr => "%-d %B %Y à %H:%M",
+        Lang::En => "%-d %B %Y at %H:%M",
+    };
+    local.format_localized(pattern, locale(lang)).to_string()
+}
+
+fn hh_mm(instant: DateTime<Utc>, tz: Tz) -> String {
+    instant.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+/// An event in the list of events.
+#[derive(Debug, Serialize)]
+pub struct EventCard {
+    slug: String,
+    title: String,
+    city: String,
+    first_day: String,
+    last_day: Option<String>,
+}
+
+impl EventCard {
+    pub fn new(summary: &EventSummary, lang: Lang) -> Self {
+        Self {
+            slug: summary.slug.to_string(),
+            title: summary.title.clone(),
+            city: summary.city.clone(),
+            first_day: long_date(summary.first_day, lang),
+            last_day: (summary.last_day != summary.first_day)
+                .then(|| long_date(summary.last_day, lang)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PersonView {
+    name: String,
+    /// Function, organisation and country, as one line.
+    details: String,
+}
+
+impl PersonView {
+    fn new(person: &Person) -> Self {
+        let details = [&person.function, &person.organisation, &person.country]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self {
+            name: person.name.clone(),
+            details,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ItemView {
+    start: String,
+    end: String,
+    kind: &'static str,
+    title: String,
+    description: Option<String>,
+    moderator: Option<PersonView>,
+    speakers: Vec<PersonView>,
+}
+
+impl ItemView {
+    fn new(item: &Item) -> Self {
+        Self {
+            start: item.slot.start().format("%H:%M").to_string(),
+            end: item.slot.end().format("%H:%M").to_string(),
+            kind: item.kind.as_str(),
+            title: item.title.clone(),
+            description: item.description.clone(),
+            moderator: item.moderator.as_ref().map(PersonView::new),
+            speakers: item.speakers.iter().map(PersonView::new).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct DayView {
+    number: usize,
+    date: String,
+    date_iso: String,
+    desk_opens: String,
+    items: Vec<ItemView>,
+}
+
+/// Where online registration stands now.
+#[derive(Debug, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum RegistrationView {
+    NotYet { opens: String },
+    Open { closes: String },
+    Closed,
+}
+
+/// The event page's content.
+#[derive(Debug, Serialize)]
+pub struct EventPage {
+    slug: String,
+    title: String,
+    organiser: Option<String>,
+    /// The language the event's own texts are in, for their `lang` attribute.
+    content_lang: &'static str,
+    overview: Vec<String>,
+    objectives: Vec<String>,
+    venue_name: String,
+    venue_address: Option<String>,
+    venue_city: String,
+    time_zone: &'static str,
+    first_day: String,
+    last_day: Option<String>,
+    desk_date: String,
+    desk_time: String,
+    seats: u32,
+    registration: RegistrationView,
+    days: Vec<DayView>,
+}
+
+impl EventPage {
+    pub fn new(event: &Event, lang: Lang, now: DateTime<Utc>) -> Self {
+        let tz = event.time_zone;
+        let days: Vec<DayView> = event
+            .agenda
+            .days()
+            .iter()
+            .enumerate()
+            .map(|(index, day)| DayView {
+                number: index + 1,
+                date: long_date(day.date(), lang),
+                date_iso: day.date().to_string(),
+                desk_opens: hh_mm(day.desk_window(tz).opens_at, tz),
+                items: day.items().iter().map(ItemView::new).collect(),
+            })
+            .collect();
+        let first = event.agenda.first_day();
+        let last = event.agenda.last_day();
+        let window = event.registration;
+        let registration = if now < window.opens_at() {
+            RegistrationView::NotYet {
+                opens: long_datetime(window.opens_at(), tz, lang),
+            }
+        } else if now < window.closes_at() {
+            RegistrationView::Open {
+                closes: long_datetime(window.closes_at(), tz, lang),
+            }
+        } else {
+            RegistrationView::Closed
+        };
+        Self {
+            slug: event.slug.to_string(),
+            title: event.title.clone(),
+            organiser: event.organiser.clone(),
+            content_lang: event.language.code(),
+            // Paragraphs are separated by blank lines in the event file.
+            overview: event
+                .overview
+                .split("\n\n")
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .collect(),
+            objectives: event.objectives.clone(),
+            venue_name: event.venue.name.clone(),
+            venue_address: event.venue.address.clone(),
+            venue_city: event.venue.city.clone(),
+            time_zone: tz.name(),
+            first_day: long_date(first.date(), lang),
+            last_day: (last.date() != first.date()).then(|| long_date(last.date(), lang)),
+            desk_date: long_date(first.date(), lang),
+            desk_time: hh_mm(first.desk_window(tz).opens_at, tz),
+            seats: event.capacity.seats(),
+            registration,
+            days,
+        }
+    }
+}
