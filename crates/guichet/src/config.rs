@@ -61,20 +61,21 @@ fn config_file(explicit: Option<PathBuf>) -> Option<PathBuf> {
 
 impl Config {
     /// Loads the configuration; a file named explicitly must exist.
-    pub fn load(explicit_file: Option<PathBuf>) -> Result<Self, figment::Error> {
+    pub fn load(explicit_file: Option<PathBuf>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = config_file(explicit_file) {
             if !file.exists() {
-                return Err(figment::Error::from(format!(
+                return Err(Box::new(figment::Error::from(format!(
                     "configuration file {} does not exist",
                     file.display()
-                )));
+                ))));
             }
             figment = figment.merge(Toml::file(file));
         }
         figment
             .merge(Env::prefixed("GUICHET_").ignore(&["config"]))
             .extract()
+            .map_err(Box::new)
     }
 }
 
@@ -93,6 +94,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn file_then_environment_override_the_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -100,7 +105,7 @@ mod tests {
                 "bind = \"0.0.0.0:9000\"\nbase_url = \"https://file.example\"",
             )?;
             jail.set_env("GUICHET_BASE_URL", "https://env.example");
-            let config = Config::load(None)?;
+            let config = Config::load(None).map_err(|e| *e)?;
             assert_eq!(config.bind, "0.0.0.0:9000".parse().expect("address"));
             assert_eq!(config.base_url, "https://env.example");
             assert_eq!(config.database_url.expose(), "sqlite://data/guichet.db");

@@ -84,6 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Event(EventCommand::Import { file }) => {
+            // Parse before connecting: a broken file touches nothing.
             let event = read_event_file(&file)?;
             let db = connect(&config).await?;
             let outcome = db.save_event(&event, Utc::now()).await?;

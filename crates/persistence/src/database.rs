@@ -24,16 +24,14 @@ impl Database {
     /// its directory are created when missing, and the file is put in WAL mode so that readers do
     /// not wait for a writer.
     pub async fn connect(url: &str) -> Result<Self> {
-        if let Some(path) = sqlite_path(url) {
-            if let Some(dir) = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Directory {
-                    path: dir.display().to_string(),
-                    source,
-                })?;
-            }
+        let sqlite_dir = sqlite_path(url)
+            .and_then(|path| std::path::Path::new(path).parent())
+            .filter(|dir| !dir.as_os_str().is_empty());
+        if let Some(dir) = sqlite_dir {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Directory {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let mut options = ConnectOptions::new(url.to_owned());
         options
