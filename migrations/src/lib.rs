@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_events_and_agenda;
+mod m20261129_000002_registrations_and_outbox;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -15,6 +16,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_events_and_agenda::Migration)]
+        vec![
+            Box::new(m20261129_000001_events_and_agenda::Migration),
+            Box::new(m20261129_000002_registrations_and_outbox::Migration),
+        ]
     }
 }

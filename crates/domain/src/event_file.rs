@@ -536,11 +536,12 @@ fn parse_agenda(p: &mut Problems, days: &[DayFile]) -> Option<Agenda> {
     }
 }
 
+/// A small valid event file for the domain's tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests_support {
     use super::*;
 
-    fn minimal() -> EventFile {
+    pub(crate) fn minimal() -> EventFile {
         EventFile {
             slug: "test-event".into(),
             title: "Test".into(),
@@ -560,7 +561,11 @@ mod tests {
                 opens: "2008-05-01T00:00".into(),
                 closes: None,
             },
-            categories: vec![],
+            categories: vec![Category {
+                key: "speaker".into(),
+                fr: "Intervenant·e".into(),
+                en: "Speaker".into(),
+            }],
             days: vec![DayFile {
                 date: "2008-07-07".into(),
                 items: vec![ItemFile {
@@ -575,6 +580,12 @@ mod tests {
             }],
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::minimal;
+    use super::*;
 
     #[test]
     fn a_valid_file_round_trips() {

@@ -10,9 +10,16 @@ pub mod clock;
 pub mod event;
 pub mod event_file;
 pub mod lang;
+pub mod registration;
+pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
 pub use event_file::{EventFile, FileError};
 pub use lang::Lang;
+pub use registration::{
+    Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
+    RegistrationForm, Status, Window,
+};
+pub use ticket::{TicketClaim, TicketKey, TicketToken};

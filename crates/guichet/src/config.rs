@@ -36,6 +36,19 @@ pub struct Config {
     pub base_url: String,
     /// What to log, as a tracing filter (`info`, `guichet_web=debug`…).
     pub log: String,
+    /// Where guichet keeps its files: the default SQLite database's directory, the secret key
+    /// when none is configured, and `outbox/` for emails when no SMTP server is configured.
+    pub data_dir: PathBuf,
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host:465`. Unset: emails are written as `.eml` files.
+    pub smtp_url: Option<Secret>,
+    /// The From of every email.
+    pub email_from: String,
+    /// The Reply-To of every email, if any (the organisers' address).
+    pub email_reply_to: Option<String>,
+    /// The secret that signs tickets (at least 32 characters). Unset: a random one is created in
+    /// `data_dir/secret.key` on first run. Every instance serving one database needs the same.
+    pub secret_key: Option<Secret>,
 }
 
 impl Default for Config {
@@ -45,6 +58,11 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: "http://localhost:8080".to_owned(),
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),
+            data_dir: PathBuf::from("data"),
+            smtp_url: None,
+            email_from: "guichet <guichet@localhost>".to_owned(),
+            email_reply_to: None,
+            secret_key: None,
         }
     }
 }

@@ -3,12 +3,14 @@
 //! over to `web` to serve.
 
 pub mod config;
+pub mod outbox;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use config::Config;
-use domain::{Clock, Event, RunningClock, SystemClock};
+use domain::{Clock, Event, RunningClock, SystemClock, TicketKey};
+use mailer::{Composer, Sender, Transport, Worker, WorkerSettings};
 use persistence::{Database, SaveOutcome};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -150,6 +152,92 @@ pub async fn load_demo(db: &Database) -> anyhow::Result<Event> {
     Ok(event)
 }
 
+/// The key that signs tickets: the configured secret, else the one in `data_dir/secret.key`,
+/// created at random on first run.
+pub fn ticket_key(config: &Config) -> anyhow::Result<TicketKey> {
+    if let Some(secret) = &config.secret_key {
+        return TicketKey::new(secret.expose().as_bytes().to_vec())
+            .context("secret_key (GUICHET_SECRET_KEY) must be at least 32 characters");
+    }
+    let path = config.data_dir.join("secret.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = data_encoding::HEXLOWER
+            .decode(text.trim().as_bytes())
+            .with_context(|| format!("{} is not a hexadecimal key", path.display()))?;
+        return TicketKey::new(bytes)
+            .with_context(|| format!("the key in {} is too short", path.display()));
+    }
+    let mut bytes = vec![0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("no randomness for the secret key: {e}"))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    write_private(&path, &data_encoding::HEXLOWER.encode(&bytes))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "created a new secret key for tickets");
+    Ok(TicketKey::new(bytes)?)
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+/// The email composer and the transport the configuration asks for.
+pub fn mailing(config: &Config) -> anyhow::Result<(Arc<Composer>, Transport)> {
+    let from = config.email_from.parse().with_context(|| {
+        format!(
+            "email_from {:?} is not an address such as \"guichet <guichet@example.org>\"",
+            config.email_from
+        )
+    })?;
+    let reply_to = config
+        .email_reply_to
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .context("email_reply_to is not a valid address")?;
+    let composer = Arc::new(Composer::new(Sender { from, reply_to }, &config.base_url));
+    let transport = match &config.smtp_url {
+        Some(url) => Transport::smtp(url.expose()).context("smtp_url (GUICHET_SMTP_URL)")?,
+        None => {
+            let dir = config.data_dir.join("outbox");
+            tracing::info!(dir = %dir.display(), "no SMTP server configured: emails are written as .eml files");
+            Transport::files(dir.clone())
+                .with_context(|| format!("cannot create {}", dir.display()))?
+        }
+    };
+    Ok((composer, transport))
+}
+
+/// The outbox worker over the database.
+pub fn outbox_worker(
+    db: Database,
+    key: TicketKey,
+    composer: Arc<Composer>,
+    transport: Transport,
+    clock: Arc<dyn Clock>,
+    settings: WorkerSettings,
+) -> Worker<outbox::DbOutbox> {
+    Worker::new(
+        outbox::DbOutbox::new(db, key),
+        composer,
+        transport,
+        clock,
+        settings,
+    )
+}
+
 async fn serve(
     config: &Config,
     bind: SocketAddr,
@@ -157,6 +245,8 @@ async fn serve(
     clock: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
     let db = connect(config).await?;
+    let key = ticket_key(config)?;
+    let (composer, transport) = mailing(config)?;
     let demo_event = if demo {
         Some(load_demo(&db).await?)
     } else {
@@ -169,7 +259,20 @@ async fn serve(
         }
         None => Arc::new(SystemClock),
     };
-    let state = web::AppState::new(db, clock);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = outbox_worker(
+        db.clone(),
+        key.clone(),
+        composer.clone(),
+        transport,
+        clock.clone(),
+        WorkerSettings::default(),
+    );
+    let mut worker_stop = stopped.clone();
+    let worker_task = tokio::spawn(worker.run(async move {
+        let _ = worker_stop.wait_for(|stop| *stop).await;
+    }));
+    let state = web::AppState::new(db, clock, key, composer);
     let app = web::Application::bind(bind, state)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -181,6 +284,9 @@ async fn serve(
     app.run(shutdown_signal())
         .await
         .context("the server stopped")?;
+    // Let the worker finish the message in hand; what is still queued is sent at the next start.
+    let _ = stop.send(true);
+    let _ = worker_task.await;
     Ok(())
 }
 

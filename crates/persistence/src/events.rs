@@ -99,6 +99,7 @@ impl Database {
             }
             None => {
                 row.created_at = Set(now);
+                row.confirmed_count = Set(0);
                 let inserted = row.insert(&txn).await?;
                 (inserted.id, SaveOutcome::Created)
             }
@@ -164,11 +165,21 @@ impl Database {
     /// The event with this slug, whole, published or not.
     #[tracing::instrument(skip(self))]
     pub async fn event_by_slug(&self, slug: &Slug) -> Result<Option<StoredEvent>> {
-        let Some(row) = event::Entity::find()
+        let row = event::Entity::find()
             .filter(event::Column::Slug.eq(slug.as_str()))
             .one(&self.conn)
-            .await?
-        else {
+            .await?;
+        self.load_event(row).await
+    }
+
+    /// The event with this id, whole.
+    pub async fn event_by_id(&self, id: i32) -> Result<Option<StoredEvent>> {
+        let row = event::Entity::find_by_id(id).one(&self.conn).await?;
+        self.load_event(row).await
+    }
+
+    async fn load_event(&self, row: Option<event::Model>) -> Result<Option<StoredEvent>> {
+        let Some(row) = row else {
             return Ok(None);
         };
         let categories = event_category::Entity::find()

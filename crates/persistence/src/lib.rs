@@ -8,10 +8,14 @@ mod database;
 mod entities;
 pub mod event_file;
 mod events;
+mod outbox;
+mod registrations;
 
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
+pub use outbox::{EmailJob, OutboxCounts};
+pub use registrations::{Cancelled, Registered, StatusCounts};
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,12 @@ pub enum Error {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Fields that are wrong, each with its message in the visitor's language: 422.
+    #[error("invalid input")]
+    Invalid(std::collections::BTreeMap<String, String>),
+    /// A body that cannot be read at all (not JSON, too large…), with its status and message.
+    #[error("unreadable body: {message}")]
+    Body { status: StatusCode, message: String },
     #[error("the database is unavailable")]
     Unavailable(#[source] persistence::Error),
     #[error("internal error")]
@@ -68,6 +74,12 @@ impl Error {
     fn parts(&self) -> (StatusCode, ErrorPage, &'static str) {
         match self {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, "not_found"),
+            Error::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorPage::BadRequest,
+                "invalid",
+            ),
+            Error::Body { status, .. } => (*status, ErrorPage::BadRequest, "invalid_body"),
             Error::BadRequest(_) => (
                 StatusCode::BAD_REQUEST,
                 ErrorPage::BadRequest,
@@ -105,12 +117,13 @@ impl IntoResponse for Error {
         if matches!(self, Error::Internal(_) | Error::Unavailable(_)) {
             log_chain(&self);
         }
-        let message = match &self {
-            Error::BadRequest(detail) => detail.clone(),
-            other => other.to_string(),
+        let body = match &self {
+            Error::Invalid(errors) => json!({ "errors": errors }),
+            Error::Body { message, .. } => json!({ "errors": { "body": message } }),
+            Error::BadRequest(detail) => json!({ "error": code, "message": detail }),
+            other => json!({ "error": code, "message": other.to_string() }),
         };
-        let mut response =
-            (status, Json(json!({ "error": code, "message": message }))).into_response();
+        let mut response = (status, Json(body)).into_response();
         response.extensions_mut().insert(page);
         response
     }

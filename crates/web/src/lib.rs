@@ -10,14 +10,17 @@ mod error;
 mod health;
 mod i18n;
 mod pages;
+mod registration;
 mod templates;
+mod tickets;
 mod views;
 
 pub use error::Error;
 pub use i18n::{RequestLang, t};
 
 use axum::Router;
-use domain::Clock;
+use domain::{Clock, TicketKey};
+use mailer::Composer;
 use persistence::Database;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -43,15 +46,34 @@ struct Inner {
     db: Database,
     clock: Arc<dyn Clock>,
     templates: Templates,
+    ticket_key: TicketKey,
+    composer: Arc<Composer>,
 }
 
 impl AppState {
-    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
+    /// `composer` is shared with the outbox worker: the links it writes in emails are the ones the
+    /// pages serve.
+    pub fn new(
+        db: Database,
+        clock: Arc<dyn Clock>,
+        ticket_key: TicketKey,
+        composer: Arc<Composer>,
+    ) -> Self {
         Self(Arc::new(Inner {
             db,
             clock,
             templates: Templates::new(),
+            ticket_key,
+            composer,
         }))
+    }
+
+    pub(crate) fn ticket_key(&self) -> &TicketKey {
+        &self.0.ticket_key
+    }
+
+    pub(crate) fn composer(&self) -> &Composer {
+        &self.0.composer
     }
 
     pub fn db(&self) -> &Database {
@@ -73,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     let (api, _openapi) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
+        .merge(tickets::router())
         .merge(health::router())
         .merge(api)
         .fallback(pages::not_found)

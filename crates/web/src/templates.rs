@@ -1,11 +1,8 @@
 //! Page templates (`templates/pages/`, compiled into the binary) and the `t()` function they use
 //! to fetch UI strings in the page's language.
 
-use crate::i18n;
 use domain::Lang;
-use fluent_templates::fluent_bundle::FluentValue;
-use minijinja::value::{Kwargs, ValueKind};
-use minijinja::{Environment, ErrorKind, State, Value};
+use minijinja::{Environment, Value};
 use serde::Serialize;
 
 /// The compiled templates.
@@ -18,7 +15,7 @@ impl Templates {
     pub fn new() -> Self {
         let mut env = Environment::new();
         minijinja_embed::load_templates!(&mut env);
-        env.add_function("t", translate);
+        env.add_function("t", mailer::i18n::template_t);
         Self { env }
     }
 
@@ -52,26 +49,4 @@ pub fn languages(path: &str, current: Lang) -> Vec<minijinja::Value> {
 /// A serialisable value (a view) as a template value.
 pub fn view<T: Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
-}
-
-/// `{{ t("agenda-day", number=1, date=day.date) }}`: the message in the page's language.
-fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let lang = state
-        .lookup("lang")
-        .and_then(|v| v.as_str().and_then(|s| s.parse::<Lang>().ok()))
-        .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, "the page has no lang"))?;
-    let mut args: Vec<(&str, FluentValue<'static>)> = Vec::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        let fluent = match value.kind() {
-            ValueKind::Number => match i64::try_from(value.clone()) {
-                Ok(n) => FluentValue::from(n),
-                Err(_) => FluentValue::from(value.to_string()),
-            },
-            _ => FluentValue::from(value.to_string()),
-        };
-        args.push((name, fluent));
-    }
-    kwargs.assert_all_used()?;
-    Ok(i18n::t(lang, key, &args))
 }

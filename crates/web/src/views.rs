@@ -1,37 +1,11 @@
 //! What pages show of domain values: texts formatted in the page's language and the event's zone.
 
-use chrono::{DateTime, Locale, NaiveDate, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
 use domain::{Event, Item, Lang, Person};
 use persistence::EventSummary;
 use serde::Serialize;
 
-fn locale(lang: Lang) -> Locale {
-    match lang {
-        Lang::Fr => Locale::fr_FR,
-        Lang::En => Locale::en_GB,
-    }
-}
-
-/// "lundi 7 juillet 2008" / "Monday 7 July 2008".
-pub fn long_date(date: NaiveDate, lang: Lang) -> String {
-    date.format_localized("%A %-d %B %Y", locale(lang))
-        .to_string()
-}
-
-/// "1 mai 2008 à 00:00" / "1 May 2008 at 00:00", in the event's zone.
-pub fn long_datetime(instant: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
-    let local = instant.with_timezone(&tz);
-    let pattern = match lang {
-        Lang::Fr => "%-d %B %Y à %H:%M",
-        Lang::En => "%-d %B %Y at %H:%M",
-    };
-    local.format_localized(pattern, locale(lang)).to_string()
-}
-
-fn hh_mm(instant: DateTime<Utc>, tz: Tz) -> String {
-    instant.with_timezone(&tz).format("%H:%M").to_string()
-}
+pub use mailer::i18n::{hh_mm, long_date, long_datetime};
 
 /// An event in the list of events.
 #[derive(Debug, Serialize)]
@@ -200,4 +174,86 @@ impl EventPage {
             days,
         }
     }
+}
+
+/// An option of a select list.
+#[derive(Debug, Serialize)]
+pub struct Choice {
+    value: String,
+    label: String,
+}
+
+/// The registration form: its choices, what was typed, and what is wrong with it.
+#[derive(Debug, Serialize)]
+pub struct FormView {
+    /// Whether registration is open now.
+    open: bool,
+    /// Why not, when it is not.
+    closed_reason: Option<String>,
+    categories: Vec<Choice>,
+    countries: Vec<Choice>,
+    languages: Vec<Choice>,
+    values: domain::RegistrationForm,
+    errors: std::collections::BTreeMap<String, String>,
+}
+
+impl FormView {
+    pub fn new(
+        event: &Event,
+        lang: Lang,
+        closed_reason: Option<String>,
+        values: Option<domain::RegistrationForm>,
+        errors: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        let mut countries: Vec<Choice> = domain::Country::all()
+            .map(|c| Choice {
+                value: c.code().to_owned(),
+                label: mailer::i18n::country_name(lang, c),
+            })
+            .collect();
+        // Sorted as the reader reads them, accents and all ("Égypte" with the E's).
+        countries.sort_by_cached_key(|c| sort_key(&c.label));
+        let values = values.unwrap_or_else(|| domain::RegistrationForm {
+            language: lang.code().to_owned(),
+            ..Default::default()
+        });
+        Self {
+            open: closed_reason.is_none(),
+            closed_reason,
+            categories: event
+                .categories
+                .iter()
+                .map(|c| Choice {
+                    value: c.key.clone(),
+                    label: c.label(lang).to_owned(),
+                })
+                .collect(),
+            countries,
+            languages: Lang::ALL
+                .iter()
+                .map(|l| Choice {
+                    value: l.code().to_owned(),
+                    label: l.native_name().to_owned(),
+                })
+                .collect(),
+            values,
+            errors,
+        }
+    }
+}
+
+/// A key that sorts country names by their letters, ignoring accents and case.
+fn sort_key(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| match c {
+            'À' | 'Á' | 'Â' | 'Ä' | 'Å' | 'à' | 'á' | 'â' | 'ä' | 'å' => 'a',
+            'É' | 'È' | 'Ê' | 'Ë' | 'é' | 'è' | 'ê' | 'ë' => 'e',
+            'Î' | 'Ï' | 'Í' | 'î' | 'ï' | 'í' => 'i',
+            'Ô' | 'Ö' | 'Ó' | 'ô' | 'ö' | 'ó' => 'o',
+            'Û' | 'Ü' | 'Ú' | 'Ù' | 'û' | 'ü' | 'ú' | 'ù' => 'u',
+            'Ç' | 'ç' => 'c',
+            other => other.to_ascii_lowercase(),
+        })
+        .collect()
 }

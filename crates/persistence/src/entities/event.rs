@@ -12,6 +12,8 @@ pub struct Model {
     pub language: String,
     pub time_zone: String,
     pub capacity: i32,
+    /// Confirmed registrations; see the registrations repository.
+    pub confirmed_count: i32,
     pub published: bool,
     pub overview: String,
     /// JSON array of strings.

@@ -5,3 +5,5 @@ pub mod agenda_item;
 pub mod agenda_person;
 pub mod event;
 pub mod event_category;
+pub mod outbox;
+pub mod registration;

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json` describes exactly what is served.
 
 mod agenda;
+mod registrations;
 
 use crate::AppState;
 use axum::Json;
@@ -16,7 +17,10 @@ use utoipa_axum::routes;
         description = "Event registration and check-in. Times are RFC 3339 instants with the event's local offset.",
         license(name = "AGPL-3.0-or-later")
     ),
-    tags((name = "events", description = "Published events and their agendas"))
+    tags(
+        (name = "events", description = "Published events and their agendas"),
+        (name = "registrations", description = "Registering participants")
+    )
 )]
 struct ApiDoc;
 
@@ -24,6 +28,7 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(agenda::agenda))
+        .routes(routes!(registrations::register))
         .routes(routes!(openapi_json))
 }
 

@@ -3,22 +3,29 @@
 use crate::AppState;
 use crate::error::Error;
 use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::registration::window_problem;
 use crate::templates::{languages, view};
-use crate::views::{EventCard, EventPage};
+use crate::views::{EventCard, EventPage, FormView};
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use domain::{Lang, Slug};
+use domain::{Lang, RegistrationForm, Slug};
 use minijinja::context;
+use persistence::StoredEvent;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))
+        .route("/events/{slug}/register", post(register))
+        .route("/events/{slug}/registered", get(registered))
         .route("/lang/{code}", get(switch_language))
 }
 
@@ -35,12 +42,9 @@ async fn index(
     Ok(Html(html))
 }
 
-async fn event_page(
-    State(state): State<AppState>,
-    RequestLang(lang): RequestLang,
-    Path(slug): Path<String>,
-) -> Result<Html<String>, Error> {
-    let slug = Slug::parse(&slug).map_err(|_| Error::NotFound)?;
+/// A published event, or the 404 page.
+pub(crate) async fn published_event(state: &AppState, slug: &str) -> Result<StoredEvent, Error> {
+    let slug = Slug::parse(slug).map_err(|_| Error::NotFound)?;
     let stored = state
         .db()
         .event_by_slug(&slug)
@@ -49,13 +53,131 @@ async fn event_page(
     if !stored.event.published {
         return Err(Error::NotFound);
     }
-    let page = EventPage::new(&stored.event, lang, state.clock().now());
-    let path = format!("/events/{slug}");
-    let html = state.templates().render(
+    Ok(stored)
+}
+
+/// The event page, with its registration form (and, after a failed submission, what was typed
+/// and what is wrong).
+fn render_event_page(
+    state: &AppState,
+    stored: &StoredEvent,
+    lang: Lang,
+    values: Option<RegistrationForm>,
+    errors: BTreeMap<String, String>,
+) -> Result<String, Error> {
+    let event = &stored.event;
+    let page = EventPage::new(event, lang, state.clock().now());
+    let closed = window_problem(event, state, lang);
+    let form = FormView::new(event, lang, closed, values, errors);
+    let path = format!("/events/{}", event.slug);
+    Ok(state.templates().render(
         "event.html",
-        context! { lang => lang.code(), languages => languages(&path, lang), event => view(page) },
-    )?;
-    Ok(Html(html))
+        context! {
+            lang => lang.code(),
+            languages => languages(&path, lang),
+            event => view(page),
+            form => view(form),
+        },
+    )?)
+}
+
+async fn event_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, Error> {
+    let stored = published_event(&state, &slug).await?;
+    Ok(Html(render_event_page(
+        &state,
+        &stored,
+        lang,
+        None,
+        BTreeMap::new(),
+    )?))
+}
+
+/// The form as a browser posts it: a checkbox is absent when unticked.
+#[derive(Debug, Deserialize)]
+struct PostedForm {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    organisation: String,
+    function: Option<String>,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    language: String,
+    needs: Option<String>,
+    consent: Option<String>,
+}
+
+impl From<PostedForm> for RegistrationForm {
+    fn from(f: PostedForm) -> Self {
+        RegistrationForm {
+            given_name: f.given_name,
+            family_name: f.family_name,
+            email: f.email,
+            organisation: f.organisation,
+            function: f.function,
+            category: f.category,
+            country: f.country,
+            language: f.language,
+            needs: f.needs,
+            consent: f.consent.is_some(),
+        }
+    }
+}
+
+/// The form's submission: on success, to the "check your inbox" page; otherwise the event page
+/// again, with what was typed and a message by each field at fault.
+async fn register(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(slug): Path<String>,
+    form: Result<Form<PostedForm>, FormRejection>,
+) -> Result<Response, Error> {
+    let stored = published_event(&state, &slug).await?;
+    let form: RegistrationForm = match form {
+        Ok(Form(posted)) => posted.into(),
+        Err(rejection) => return Err(Error::BadRequest(rejection.body_text())),
+    };
+    match crate::registration::submit(&state, &stored, &form, lang).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/events/{}/registered", stored.event.slug)).into_response())
+        }
+        Err(Error::Invalid(errors)) => {
+            let html = render_event_page(&state, &stored, lang, Some(form), errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// After registering: the same page whether the address was new or not.
+async fn registered(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, Error> {
+    let stored = published_event(&state, &slug).await?;
+    let path = format!("/events/{}/registered", stored.event.slug);
+    Ok(Html(state.templates().render(
+        "registered.html",
+        context! {
+            lang => lang.code(),
+            languages => languages(&path, lang),
+            slug => stored.event.slug.as_str(),
+            title => stored.event.title.as_str(),
+            content_lang => stored.event.language.code(),
+        },
+    )?))
 }
 
 #[derive(Debug, Deserialize)]

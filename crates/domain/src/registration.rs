@@ -1,0 +1,553 @@
+//! A participant's registration: the form's fields parsed into types that cannot hold bad input,
+//! and the states a registration goes through.
+
+use crate::event::Event;
+use crate::lang::Lang;
+use chrono::{DateTime, Utc};
+use email_address::{EmailAddress, Options};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Limits on the form's fields, in characters.
+pub mod limits {
+    pub const NAME: usize = 100;
+    pub const EMAIL: usize = 254;
+    pub const ORGANISATION: usize = 200;
+    pub const FUNCTION: usize = 200;
+    pub const NEEDS: usize = 1000;
+}
+
+/// A field of the registration form, named as in the JSON API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    GivenName,
+    FamilyName,
+    Email,
+    Organisation,
+    Function,
+    Category,
+    Country,
+    Language,
+    Needs,
+    Consent,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::GivenName,
+        Field::FamilyName,
+        Field::Email,
+        Field::Organisation,
+        Field::Function,
+        Field::Category,
+        Field::Country,
+        Field::Language,
+        Field::Needs,
+        Field::Consent,
+    ];
+
+    /// The field's key in JSON and in forms.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::GivenName => "given_name",
+            Field::FamilyName => "family_name",
+            Field::Email => "email",
+            Field::Organisation => "organisation",
+            Field::Function => "function",
+            Field::Category => "category",
+            Field::Country => "country",
+            Field::Language => "language",
+            Field::Needs => "needs",
+            Field::Consent => "consent",
+        }
+    }
+}
+
+/// What is wrong with a field; the web layer words it in the visitor's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    ControlCharacters,
+    InvalidEmail,
+    UnknownCategory,
+    UnknownCountry,
+    UnknownLanguage,
+    ConsentRequired,
+}
+
+impl Problem {
+    /// The message catalog key that words this problem.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Problem::Required => "field-required",
+            Problem::TooLong { .. } => "field-too-long",
+            Problem::ControlCharacters => "field-control-characters",
+            Problem::InvalidEmail => "field-invalid-email",
+            Problem::UnknownCategory => "field-unknown-category",
+            Problem::UnknownCountry => "field-unknown-country",
+            Problem::UnknownLanguage => "field-unknown-language",
+            Problem::ConsentRequired => "field-consent-required",
+        }
+    }
+}
+
+/// Every problem of a form, at most one per field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FormErrors(pub Vec<(Field, Problem)>);
+
+impl FormErrors {
+    fn add(&mut self, field: Field, problem: Problem) {
+        if !self.0.iter().any(|(f, _)| *f == field) {
+            self.0.push((field, problem));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A single line of text: trimmed, not empty, bounded, no control characters. Any script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Line(String);
+
+impl Line {
+    pub fn parse(raw: &str, max: usize) -> Result<Self, Problem> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Problem::Required);
+        }
+        if value.chars().count() > max {
+            return Err(Problem::TooLong { max });
+        }
+        if value.chars().any(char::is_control) {
+            return Err(Problem::ControlCharacters);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// A value read back from storage, where it was stored after parsing.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An email address as typed (trimmed), with its normalised form for comparison: two
+/// registrations with the same address in another case are the same person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    address: String,
+}
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Problem::Required);
+        }
+        if value.chars().count() > limits::EMAIL {
+            return Err(Problem::TooLong { max: limits::EMAIL });
+        }
+        let options = Options {
+            // A real mailbox: name@example.org, not name@localhost nor "Name <name@…>".
+            minimum_sub_domains: 2,
+            allow_domain_literal: false,
+            allow_display_text: false,
+            ..Options::default()
+        };
+        EmailAddress::parse_with_options(value, options).map_err(|_| Problem::InvalidEmail)?;
+        Ok(Self {
+            address: value.to_owned(),
+        })
+    }
+
+    pub fn from_stored(address: String) -> Self {
+        Self { address }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// The form used to compare addresses: lowercase.
+    pub fn normalized(&self) -> String {
+        self.address.to_lowercase()
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Country(isocountry::CountryCode);
+
+impl Country {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Problem::Required);
+        }
+        isocountry::CountryCode::for_alpha2_caseless(value)
+            .map(Self)
+            .map_err(|_| Problem::UnknownCountry)
+    }
+
+    /// `CH`, `SN`…
+    pub fn code(self) -> &'static str {
+        self.0.alpha2()
+    }
+
+    /// Every country, in code order.
+    pub fn all() -> impl Iterator<Item = Country> {
+        isocountry::CountryCode::iter().map(|c| Country(*c))
+    }
+}
+
+/// The registration form as received: text fields as typed, nothing checked yet.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub organisation: String,
+    pub function: Option<String>,
+    pub category: String,
+    pub country: String,
+    pub language: String,
+    pub needs: Option<String>,
+    pub consent: bool,
+}
+
+/// A registration that passed every check, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub given_name: Line,
+    pub family_name: Line,
+    pub email: Email,
+    pub organisation: Line,
+    pub function: Option<Line>,
+    /// One of the event's category keys.
+    pub category: String,
+    pub country: Country,
+    /// The language of their emails.
+    pub language: Lang,
+    /// Accessibility or dietary needs, free text.
+    pub needs: Option<String>,
+}
+
+impl RegistrationForm {
+    /// Checks every field against `event`'s categories; lists every problem found.
+    pub fn parse(&self, event: &Event) -> Result<Participant, FormErrors> {
+        let mut errors = FormErrors::default();
+        let mut line = |field: Field, raw: &str, max: usize| {
+            Line::parse(raw, max).map_err(|p| errors.add(field, p)).ok()
+        };
+        let given_name = line(Field::GivenName, &self.given_name, limits::NAME);
+        let family_name = line(Field::FamilyName, &self.family_name, limits::NAME);
+        let organisation = line(
+            Field::Organisation,
+            &self.organisation,
+            limits::ORGANISATION,
+        );
+        let function = match self.function.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => line(Field::Function, raw, limits::FUNCTION).map(Some),
+        };
+        let email = Email::parse(&self.email)
+            .map_err(|p| errors.add(Field::Email, p))
+            .ok();
+        let category_key = self.category.trim();
+        let category = if category_key.is_empty() {
+            errors.add(Field::Category, Problem::Required);
+            None
+        } else if event.category(category_key).is_none() {
+            errors.add(Field::Category, Problem::UnknownCategory);
+            None
+        } else {
+            Some(category_key.to_owned())
+        };
+        let country = Country::parse(&self.country)
+            .map_err(|p| errors.add(Field::Country, p))
+            .ok();
+        let language = if self.language.trim().is_empty() {
+            errors.add(Field::Language, Problem::Required);
+            None
+        } else {
+            match self.language.trim() {
+                "fr" => Some(Lang::Fr),
+                "en" => Some(Lang::En),
+                _ => {
+                    errors.add(Field::Language, Problem::UnknownLanguage);
+                    None
+                }
+            }
+        };
+        let needs = match self.needs.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(text) if text.chars().count() > limits::NEEDS => {
+                errors.add(Field::Needs, Problem::TooLong { max: limits::NEEDS });
+                None
+            }
+            // Line breaks are fine in a free text; other control characters are not.
+            Some(text)
+                if text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
+            {
+                errors.add(Field::Needs, Problem::ControlCharacters);
+                None
+            }
+            Some(text) => Some(Some(text.to_owned())),
+        };
+        if !self.consent {
+            errors.add(Field::Consent, Problem::ConsentRequired);
+        }
+        match (
+            given_name,
+            family_name,
+            email,
+            organisation,
+            function,
+            category,
+            country,
+            language,
+            needs,
+        ) {
+            (
+                Some(given_name),
+                Some(family_name),
+                Some(email),
+                Some(organisation),
+                Some(function),
+                Some(category),
+                Some(country),
+                Some(language),
+                Some(needs),
+            ) if errors.is_empty() => Ok(Participant {
+                given_name,
+                family_name,
+                email,
+                organisation,
+                function,
+                category,
+                country,
+                language,
+                needs,
+            }),
+            _ => {
+                errors.0.sort_by_key(|(field, _)| *field);
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// Where a registration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Has a seat and a ticket.
+    Confirmed,
+    /// Waiting for a seat, in arrival order.
+    Waitlisted,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Waitlisted => "waitlisted",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "confirmed" => Some(Status::Confirmed),
+            "waitlisted" => Some(Status::Waitlisted),
+            "cancelled" => Some(Status::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// The emails a participant receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailKind {
+    /// A seat is theirs: the ticket with its QR code (also what "send my ticket again" sends).
+    Confirmation,
+    /// No seat yet: they are on the waitlist.
+    Waitlisted,
+    /// A seat freed up and is now theirs: the ticket.
+    Promoted,
+    /// Their registration is cancelled.
+    Cancelled,
+}
+
+impl EmailKind {
+    pub const ALL: [EmailKind; 4] = [
+        EmailKind::Confirmation,
+        EmailKind::Waitlisted,
+        EmailKind::Promoted,
+        EmailKind::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailKind::Confirmation => "confirmation",
+            EmailKind::Waitlisted => "waitlisted",
+            EmailKind::Promoted => "promoted",
+            EmailKind::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the email carries the ticket (QR code and calendar file).
+    pub fn carries_ticket(self) -> bool {
+        matches!(self, EmailKind::Confirmation | EmailKind::Promoted)
+    }
+}
+
+/// A stored registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub id: i32,
+    pub event_id: i32,
+    pub participant: Participant,
+    pub status: Status,
+    /// Raised when an organiser revokes the ticket: tokens of earlier versions stop working.
+    pub ticket_version: i32,
+    pub registered_at: DateTime<Utc>,
+}
+
+/// Whether online registration is open at `now`, or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    NotYetOpen { opens_at: DateTime<Utc> },
+    Open,
+    Closed,
+}
+
+impl Event {
+    pub fn registration_window_at(&self, now: DateTime<Utc>) -> Window {
+        if now < self.registration.opens_at() {
+            Window::NotYetOpen {
+                opens_at: self.registration.opens_at(),
+            }
+        } else if now < self.registration.closes_at() {
+            Window::Open
+        } else {
+            Window::Closed
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> Event {
+        let file: crate::EventFile = crate::event_file::tests_support::minimal();
+        file.into_event().expect("valid event")
+    }
+
+    fn form() -> RegistrationForm {
+        RegistrationForm {
+            given_name: " Abdou ".into(),
+            family_name: "Mbengue Sene".into(),
+            email: " Abdou.Sene@Example.ORG ".into(),
+            organisation: "RIBA".into(),
+            function: Some("".into()),
+            category: "speaker".into(),
+            country: "sn".into(),
+            language: "fr".into(),
+            needs: None,
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_parsed_and_trimmed() {
+        let p = form().parse(&event()).expect("valid form");
+        assert_eq!(p.given_name.as_str(), "Abdou");
+        assert_eq!(p.email.as_str(), "Abdou.Sene@Example.ORG");
+        assert_eq!(p.email.normalized(), "abdou.sene@example.org");
+        assert_eq!(p.country.code(), "SN");
+        assert_eq!(p.function, None);
+    }
+
+    #[test]
+    fn names_in_any_script_are_accepted() {
+        let mut f = form();
+        f.given_name = "Đinh Phạm".into();
+        f.family_name = "范文丁 / Алисов / الناصري".into();
+        assert!(f.parse(&event()).is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_named_once() {
+        let f = RegistrationForm {
+            given_name: "".into(),
+            family_name: "x".repeat(limits::NAME + 1),
+            email: "not an email".into(),
+            organisation: "Org\u{7}".into(),
+            function: None,
+            category: "astronaut".into(),
+            country: "XX".into(),
+            language: "de".into(),
+            needs: Some("n".repeat(limits::NEEDS + 1)),
+            consent: false,
+        };
+        let errors = f.parse(&event()).expect_err("invalid form");
+        assert_eq!(
+            errors.0,
+            vec![
+                (Field::GivenName, Problem::Required),
+                (Field::FamilyName, Problem::TooLong { max: limits::NAME }),
+                (Field::Email, Problem::InvalidEmail),
+                (Field::Organisation, Problem::ControlCharacters),
+                (Field::Category, Problem::UnknownCategory),
+                (Field::Country, Problem::UnknownCountry),
+                (Field::Language, Problem::UnknownLanguage),
+                (Field::Needs, Problem::TooLong { max: limits::NEEDS }),
+                (Field::Consent, Problem::ConsentRequired),
+            ]
+        );
+    }
+
+    #[test]
+    fn emails_must_be_real_mailboxes() {
+        assert!(Email::parse("a@example.org").is_ok());
+        assert_eq!(Email::parse("a@localhost"), Err(Problem::InvalidEmail));
+        assert_eq!(
+            Email::parse("Name <a@example.org>"),
+            Err(Problem::InvalidEmail)
+        );
+        assert_eq!(Email::parse("a@@example.org"), Err(Problem::InvalidEmail));
+        assert_eq!(Email::parse("   "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn html_in_a_name_is_kept_as_text() {
+        let mut f = form();
+        f.given_name = "<script>alert(1)</script>".into();
+        let p = f.parse(&event()).expect("accepted: escaped wherever shown");
+        assert_eq!(p.given_name.as_str(), "<script>alert(1)</script>");
+    }
+}

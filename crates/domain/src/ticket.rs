@@ -1,0 +1,188 @@
+//! Ticket tokens: what the QR code carries.
+//!
+//! A token is 16 bytes written in uppercase base32 (26 characters, so the QR code uses its compact
+//! alphanumeric mode and stays at version 2): the registration id (4 bytes), the ticket version
+//! (2 bytes), and the first 10 bytes (80 bits) of an HMAC-SHA256, under the service's secret key,
+//! of the event id, registration id and version. Without the key nobody can make a token — not
+//! even from a copy of the database, which holds no token. Raising the version revokes every
+//! earlier token of a registration; the same version always gives the same token, so a lost
+//! email can be re-sent.
+
+use data_encoding::BASE32_NOPAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use std::fmt;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const MAC_BYTES: usize = 10;
+const TOKEN_BYTES: usize = 4 + 2 + MAC_BYTES;
+/// The length of a token in characters.
+pub const TOKEN_CHARS: usize = 26;
+
+/// The service's secret for tickets: at least 32 bytes.
+#[derive(Clone)]
+pub struct TicketKey(Vec<u8>);
+
+impl fmt::Debug for TicketKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TicketKey(…)")
+    }
+}
+
+/// The key is too short to be a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the ticket key must be at least 32 bytes")]
+pub struct WeakKey;
+
+impl TicketKey {
+    pub fn new(bytes: Vec<u8>) -> Result<Self, WeakKey> {
+        if bytes.len() < 32 {
+            return Err(WeakKey);
+        }
+        Ok(Self(bytes))
+    }
+
+    fn mac(&self, event_id: i32, registration_id: i32, version: u16) -> HmacSha256 {
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| {
+            // HMAC accepts keys of any length; this branch cannot run.
+            <HmacSha256 as KeyInit>::new_from_slice(b"unreachable").expect("HMAC takes any key")
+        });
+        mac.update(b"guichet-ticket-v1");
+        mac.update(&event_id.to_be_bytes());
+        mac.update(&registration_id.to_be_bytes());
+        mac.update(&version.to_be_bytes());
+        mac
+    }
+
+    /// The token of a registration's ticket at `version`.
+    pub fn issue(&self, event_id: i32, registration_id: i32, version: i32) -> TicketToken {
+        let version = u16::try_from(version).unwrap_or(u16::MAX);
+        let tag = self
+            .mac(event_id, registration_id, version)
+            .finalize()
+            .into_bytes();
+        let mut bytes = Vec::with_capacity(TOKEN_BYTES);
+        bytes.extend_from_slice(&registration_id.to_be_bytes());
+        bytes.extend_from_slice(&version.to_be_bytes());
+        bytes.extend_from_slice(&tag[..MAC_BYTES]);
+        TicketToken(BASE32_NOPAD.encode(&bytes))
+    }
+
+    /// Whether `claim` was issued by this key for `event_id`. Compares in constant time.
+    pub fn verify(&self, claim: &TicketClaim, event_id: i32) -> bool {
+        self.mac(event_id, claim.registration_id, claim.version)
+            .verify_truncated_left(&claim.tag)
+            .is_ok()
+    }
+}
+
+/// A token's readable part, not yet verified: which registration and version it claims to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketClaim {
+    pub registration_id: i32,
+    pub version: u16,
+    tag: [u8; MAC_BYTES],
+}
+
+impl TicketClaim {
+    /// Reads a token as typed or scanned: surrounding spaces and lowercase are forgiven (a
+    /// scanner's keyboard layout may send either). `None` when it cannot be a token at all.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let text = raw.trim().to_ascii_uppercase();
+        if text.len() != TOKEN_CHARS {
+            return None;
+        }
+        let bytes = BASE32_NOPAD.decode(text.as_bytes()).ok()?;
+        if bytes.len() != TOKEN_BYTES {
+            return None;
+        }
+        let registration_id = i32::from_be_bytes(bytes[0..4].try_into().ok()?);
+        let version = u16::from_be_bytes(bytes[4..6].try_into().ok()?);
+        let tag: [u8; MAC_BYTES] = bytes[6..].try_into().ok()?;
+        Some(Self {
+            registration_id,
+            version,
+            tag,
+        })
+    }
+}
+
+/// A ticket token, as printed in the QR code and the ticket's link.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TicketToken(String);
+
+impl TicketToken {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TicketToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> TicketKey {
+        TicketKey::new(vec![byte; 32]).expect("32 bytes")
+    }
+
+    #[test]
+    fn tokens_are_26_uppercase_base32_characters_and_verify() {
+        let token = key(7).issue(3, 42, 1);
+        assert_eq!(token.as_str().len(), TOKEN_CHARS);
+        assert!(
+            token
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        );
+        let claim = TicketClaim::parse(token.as_str()).expect("readable");
+        assert_eq!((claim.registration_id, claim.version), (42, 1));
+        assert!(key(7).verify(&claim, 3));
+        // The same registration and version always give the same token (re-sending works).
+        assert_eq!(key(7).issue(3, 42, 1), token);
+    }
+
+    #[test]
+    fn another_key_event_or_a_changed_character_does_not_verify() {
+        let token = key(7).issue(3, 42, 1);
+        let claim = TicketClaim::parse(token.as_str()).expect("readable");
+        assert!(!key(8).verify(&claim, 3), "another key");
+        assert!(!key(7).verify(&claim, 4), "another event");
+        // Claiming another registration with the same tag fails.
+        let mut forged = claim.clone();
+        forged.registration_id = 43;
+        assert!(!key(7).verify(&forged, 3));
+        // Flipping any one character breaks it (or makes it unreadable).
+        for i in 0..TOKEN_CHARS {
+            let mut chars: Vec<char> = token.as_str().chars().collect();
+            chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
+            let altered: String = chars.into_iter().collect();
+            if let Some(c) = TicketClaim::parse(&altered) {
+                assert!(!key(7).verify(&c, 3) || c == claim, "position {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn scanned_text_is_forgiven_case_and_spaces() {
+        let token = key(1).issue(1, 5, 2);
+        let claim = TicketClaim::parse(&format!("  {}\n", token.as_str().to_lowercase()))
+            .expect("readable");
+        assert!(key(1).verify(&claim, 1));
+        assert!(TicketClaim::parse("").is_none());
+        assert!(TicketClaim::parse("HELLO").is_none());
+        assert!(TicketClaim::parse(&"1".repeat(TOKEN_CHARS)).is_none());
+    }
+
+    #[test]
+    fn a_short_key_is_refused() {
+        assert_eq!(TicketKey::new(vec![0; 16]).err(), Some(WeakKey));
+    }
+}

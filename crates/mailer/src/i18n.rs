@@ -1,0 +1,196 @@
+//! Message catalogs: every UI and email string, in French and English.
+//!
+//! The catalogs live in `templates/locales/{lang}/*.ftl` and are compiled into the binary. This
+//! module is the one place that reads them; `web` uses it for pages, the mailer for emails.
+
+use domain::Lang;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+pub use fluent_templates::fluent_bundle::FluentValue as Arg;
+
+static_loader! {
+    static LOCALES = {
+        locales: "../../templates/locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around arguments: they would end up in emails' subjects,
+        // CSV headers and tests' string comparisons.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn langid(lang: Lang) -> LanguageIdentifier {
+    match lang {
+        Lang::Fr => langid!("fr"),
+        Lang::En => langid!("en"),
+    }
+}
+
+/// The message `key` in `lang`, with `args` substituted. A missing key shows as the key itself;
+/// the catalogs' test makes sure none is missing.
+pub fn t(lang: Lang, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+    try_t(lang, key, args).unwrap_or_else(|| key.to_owned())
+}
+
+/// The message `key` in `lang`, if the catalog has it.
+pub fn try_t(lang: Lang, key: &str, args: &[(&str, FluentValue<'static>)]) -> Option<String> {
+    let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone()))
+        .collect();
+    LOCALES.try_lookup_with_args(&langid(lang), key, &args)
+}
+
+/// A country's name in `lang`.
+pub fn country_name(lang: Lang, country: domain::Country) -> String {
+    t(lang, &format!("country-{}", country.code()), &[])
+}
+
+fn locale(lang: Lang) -> chrono::Locale {
+    match lang {
+        Lang::Fr => chrono::Locale::fr_FR,
+        Lang::En => chrono::Locale::en_GB,
+    }
+}
+
+/// "lundi 7 juillet 2008" / "Monday 7 July 2008".
+pub fn long_date(date: chrono::NaiveDate, lang: Lang) -> String {
+    date.format_localized("%A %-d %B %Y", locale(lang))
+        .to_string()
+}
+
+/// "1 mai 2008 à 00:00" / "1 May 2008 at 00:00", in zone `tz`.
+pub fn long_datetime(
+    instant: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> String {
+    let local = instant.with_timezone(&tz);
+    let pattern = match lang {
+        Lang::Fr => "%-d %B %Y à %H:%M",
+        Lang::En => "%-d %B %Y at %H:%M",
+    };
+    local.format_localized(pattern, locale(lang)).to_string()
+}
+
+/// "09:00", in zone `tz`.
+pub fn hh_mm(instant: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    instant.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+/// The `t()` function of templates, pages and emails alike:
+/// `{{ t("agenda-day", number=1, date=day.date) }}` is the message in the language named by the
+/// template's `lang` variable.
+pub fn template_t(
+    state: &minijinja::State,
+    key: &str,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<String, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    let lang = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(|s| s.parse::<Lang>().ok()))
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::UndefinedError,
+                "the template has no lang",
+            )
+        })?;
+    let mut args: Vec<(&str, FluentValue<'static>)> = Vec::new();
+    for name in kwargs.args() {
+        let value: minijinja::Value = kwargs.get(name)?;
+        let fluent = match value.kind() {
+            ValueKind::Number => match i64::try_from(value.clone()) {
+                Ok(n) => FluentValue::from(n),
+                Err(_) => FluentValue::from(value.to_string()),
+            },
+            _ => FluentValue::from(value.to_string()),
+        };
+        args.push((name, fluent));
+    }
+    kwargs.assert_all_used()?;
+    Ok(t(lang, key, &args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(catalog: &str) -> BTreeSet<String> {
+        catalog
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+            .filter_map(|l| l.split(" = ").next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn french_and_english_catalogs_have_the_same_keys() {
+        let fr = keys(include_str!("../../../templates/locales/fr/main.ftl"));
+        let en = keys(include_str!("../../../templates/locales/en/main.ftl"));
+        assert!(fr.len() > 40, "catalog looks empty: {fr:?}");
+        assert_eq!(
+            fr.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "only in French"
+        );
+        assert_eq!(
+            en.difference(&fr).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "only in English"
+        );
+        // Every message resolves in both languages once its variables are given.
+        let args: Vec<(&str, FluentValue<'static>)> = [
+            "first", "last", "date", "zone", "time", "number", "closes", "opens", "seats",
+            "language", "start", "end", "max", "name", "event", "url", "position", "city", "venue",
+            "dates", "token", "detail",
+        ]
+        .into_iter()
+        .map(|name| (name, FluentValue::from("x")))
+        .collect();
+        for key in &fr {
+            assert!(
+                try_t(Lang::Fr, key, &args).is_some(),
+                "{key} missing in French"
+            );
+            assert!(
+                try_t(Lang::En, key, &args).is_some(),
+                "{key} missing in English"
+            );
+        }
+    }
+
+    #[test]
+    fn every_country_has_a_name_in_both_languages() {
+        for country in domain::Country::all() {
+            for lang in Lang::ALL {
+                let name = country_name(lang, country);
+                assert!(
+                    !name.starts_with("country-"),
+                    "{} has no name in {lang}",
+                    country.code()
+                );
+            }
+        }
+        let ch = domain::Country::parse("CH").expect("CH");
+        assert_eq!(country_name(Lang::Fr, ch), "Suisse");
+        assert_eq!(country_name(Lang::En, ch), "Switzerland");
+    }
+
+    #[test]
+    fn arguments_are_substituted_without_isolation_marks() {
+        let text = t(
+            Lang::Fr,
+            "agenda-day",
+            &[
+                ("number", 2.into()),
+                ("date", "mardi 8 juillet 2008".into()),
+            ],
+        );
+        assert_eq!(text, "Jour 2 — mardi 8 juillet 2008");
+    }
+}

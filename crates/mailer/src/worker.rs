@@ -1,0 +1,226 @@
+//! The outbox worker: claims due messages, composes and sends them, and records the result.
+//! Failures are retried with exponential backoff; after the last attempt a message stays visible
+//! as failed, for an organiser to retry. Several workers (one per instance) may share one outbox:
+//! the store's claims keep them from sending a message twice.
+
+use crate::compose::{Composer, EmailContent};
+use crate::transport::Transport;
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::{Clock, EmailKind, Event, Registration, TicketToken};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A claimed message with what it needs to be composed.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i32,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    pub kind: EmailKind,
+    pub event: Event,
+    pub registration: Registration,
+    pub token: TicketToken,
+}
+
+pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where the outbox is kept (the database, in guichet).
+pub trait OutboxStore: Send + Sync + 'static {
+    /// Claims up to `limit` due messages until `now + lease`.
+    fn claim(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+        lease: TimeDelta,
+    ) -> impl Future<Output = Result<Vec<Job>, StoreError>> + Send;
+    fn mark_sent(
+        &self,
+        id: i32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// `retry_at: None` gives up on the message.
+    fn mark_failed(
+        &self,
+        id: i32,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// How the worker paces itself.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// How often to look for due messages when the queue is empty.
+    pub poll_interval: Duration,
+    /// The first retry's delay; each next one doubles, up to `max_backoff`.
+    pub retry_base: Duration,
+    pub max_backoff: Duration,
+    /// After this many failed attempts the message is marked failed.
+    pub max_attempts: i32,
+    /// Messages claimed at once.
+    pub batch: u64,
+    /// How long a claim holds before another worker may take the message.
+    pub lease: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(1),
+            retry_base: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(3600),
+            max_attempts: 8,
+            batch: 20,
+            lease: Duration::from_secs(120),
+        }
+    }
+}
+
+impl WorkerSettings {
+    /// The delay before attempt `attempts + 1`.
+    pub fn backoff(&self, attempts: i32) -> Duration {
+        let exponent = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(20);
+        self.retry_base
+            .saturating_mul(2u32.saturating_pow(exponent))
+            .min(self.max_backoff)
+    }
+}
+
+/// Sends the outbox's messages.
+#[derive(Debug)]
+pub struct Worker<S> {
+    store: S,
+    composer: Arc<Composer>,
+    transport: Transport,
+    clock: Arc<dyn Clock>,
+    settings: WorkerSettings,
+}
+
+/// What one pass over the due messages did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Pass {
+    pub fn handled(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+fn to_chrono(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
+
+impl<S: OutboxStore> Worker<S> {
+    pub fn new(
+        store: S,
+        composer: Arc<Composer>,
+        transport: Transport,
+        clock: Arc<dyn Clock>,
+        settings: WorkerSettings,
+    ) -> Self {
+        Self {
+            store,
+            composer,
+            transport,
+            clock,
+            settings,
+        }
+    }
+
+    /// Sends every message due now, batch after batch, until none is due.
+    pub async fn run_once(&self) -> Result<Pass, StoreError> {
+        let mut total = Pass::default();
+        loop {
+            let pass = self.one_batch().await?;
+            if pass.handled() == 0 {
+                return Ok(total);
+            }
+            total.sent += pass.sent;
+            total.retried += pass.retried;
+            total.failed += pass.failed;
+        }
+    }
+
+    async fn one_batch(&self) -> Result<Pass, StoreError> {
+        let now = self.clock.now();
+        let jobs = self
+            .store
+            .claim(now, self.settings.batch, to_chrono(self.settings.lease))
+            .await?;
+        let mut pass = Pass::default();
+        for job in jobs {
+            let content = EmailContent {
+                kind: job.kind,
+                event: &job.event,
+                registration: &job.registration,
+                token: &job.token,
+            };
+            let result = match self.composer.compose(&content) {
+                Ok(message) => self
+                    .transport
+                    .send(message)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("composing: {e}")),
+            };
+            match result {
+                Ok(()) => {
+                    tracing::info!(outbox_id = job.id, kind = job.kind.as_str(), "email sent");
+                    self.store.mark_sent(job.id, self.clock.now()).await?;
+                    pass.sent += 1;
+                }
+                Err(error) if job.attempts < self.settings.max_attempts => {
+                    let retry_at =
+                        self.clock.now() + to_chrono(self.settings.backoff(job.attempts));
+                    tracing::warn!(outbox_id = job.id, attempts = job.attempts, %error, %retry_at, "email not sent, will retry");
+                    self.store
+                        .mark_failed(job.id, &error, Some(retry_at))
+                        .await?;
+                    pass.retried += 1;
+                }
+                Err(error) => {
+                    tracing::error!(outbox_id = job.id, attempts = job.attempts, %error, "email failed for good");
+                    self.store.mark_failed(job.id, &error, None).await?;
+                    pass.failed += 1;
+                }
+            }
+        }
+        Ok(pass)
+    }
+
+    /// Runs until `shutdown` completes: sends what is due, then waits a poll interval.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(error) = self.run_once().await {
+                // The database may be briefly unreachable: nothing is lost, try again later.
+                tracing::warn!(%error, "outbox worker could not reach the outbox");
+            }
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_ceiling() {
+        let settings = WorkerSettings::default();
+        assert_eq!(settings.backoff(1), Duration::from_secs(30));
+        assert_eq!(settings.backoff(2), Duration::from_secs(60));
+        assert_eq!(settings.backoff(5), Duration::from_secs(480));
+        assert_eq!(settings.backoff(9), Duration::from_secs(3600));
+    }
+}

@@ -1,0 +1,193 @@
+//! The email outbox: messages queued in the same transaction as the change they announce, claimed
+//! by workers (several instances may run one each), retried with backoff, never dropped.
+
+use crate::entities::outbox;
+use crate::{Database, Error, Result};
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::EmailKind;
+use sea_orm::sea_query::{ExprTrait, LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+
+pub(crate) const PENDING: &str = "pending";
+const SENDING: &str = "sending";
+const SENT: &str = "sent";
+const FAILED: &str = "failed";
+
+/// A message a worker has claimed and must now send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailJob {
+    pub id: i32,
+    pub registration_id: i32,
+    pub kind: EmailKind,
+    /// Including this one.
+    pub attempts: i32,
+}
+
+/// The outbox at a glance, for organisers and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Waiting to be sent, or being sent.
+    pub pending: u64,
+    pub sent: u64,
+    /// Given up after the last attempt; an organiser can retry them.
+    pub failed: u64,
+}
+
+impl Database {
+    /// Claims up to `limit` due messages for `lease`: until it lapses no other worker takes them.
+    /// A worker that dies mid-send leaves its claims to lapse, and the messages are sent again.
+    /// On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several workers claim side by side without
+    /// waiting; SQLite runs the statement under its single write lock.
+    pub async fn claim_due_emails(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+        lease: TimeDelta,
+    ) -> Result<Vec<EmailJob>> {
+        let due = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Id)
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(outbox::Column::Status.eq(PENDING))
+                            .add(outbox::Column::NextAttemptAt.lte(now)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(outbox::Column::Status.eq(SENDING))
+                            .add(outbox::Column::ClaimedUntil.lt(now)),
+                    ),
+            )
+            .order_by_asc(outbox::Column::Id)
+            .limit(limit)
+            .into_query()
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        let claimed = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, SENDING.into())
+            .col_expr(outbox::Column::ClaimedUntil, Some(now + lease).into())
+            .col_expr(
+                outbox::Column::Attempts,
+                sea_orm::sea_query::Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .filter(outbox::Column::Id.in_subquery(due))
+            .exec_with_returning(&self.conn)
+            .await?;
+        let mut jobs = claimed
+            .into_iter()
+            .map(|row| {
+                let kind = EmailKind::parse(&row.kind)
+                    .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?;
+                Ok(EmailJob {
+                    id: row.id,
+                    registration_id: row.registration_id,
+                    kind,
+                    attempts: row.attempts,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    /// Records a message as delivered.
+    pub async fn mark_email_sent(&self, id: i32, now: DateTime<Utc>) -> Result<()> {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, SENT.into())
+            .col_expr(outbox::Column::SentAt, Some(now).into())
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            )
+            .col_expr(outbox::Column::LastError, Option::<String>::None.into())
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    pub async fn mark_email_failed(
+        &self,
+        id: i32,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let mut update = outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::LastError,
+                Some(error.chars().take(2000).collect::<String>()).into(),
+            )
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            );
+        update = match retry_at {
+            Some(at) => update
+                .col_expr(outbox::Column::Status, PENDING.into())
+                .col_expr(outbox::Column::NextAttemptAt, at.into()),
+            None => update.col_expr(outbox::Column::Status, FAILED.into()),
+        };
+        update
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Puts a failed message back in the queue, due now.
+    pub async fn retry_failed_email(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
+        let result = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, PENDING.into())
+            .col_expr(outbox::Column::NextAttemptAt, now.into())
+            .col_expr(outbox::Column::Attempts, 0.into())
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::Status.eq(FAILED))
+            .exec(&self.conn)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// How many messages are pending, sent and failed.
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
+        let rows: Vec<(String, i64)> = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Status)
+            .column_as(outbox::Column::Id.count(), "n")
+            .group_by(outbox::Column::Status)
+            .into_tuple()
+            .all(&self.conn)
+            .await?;
+        let mut counts = OutboxCounts::default();
+        for (status, n) in rows {
+            let n = u64::try_from(n).unwrap_or_default();
+            match status.as_str() {
+                PENDING | SENDING => counts.pending += n,
+                SENT => counts.sent += n,
+                FAILED => counts.failed += n,
+                other => return Err(Error::Corrupt(format!("outbox status {other:?}"))),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The messages queued for a registration, oldest first: (kind, status).
+    pub async fn emails_of(&self, registration_id: i32) -> Result<Vec<(EmailKind, String)>> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::RegistrationId.eq(registration_id))
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.conn)
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let kind = EmailKind::parse(&row.kind)
+                    .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?;
+                Ok((kind, row.status))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,348 @@
+//! Registrations: capacity and the waitlist, enforced by the database.
+//!
+//! Every change to an event's registrations first takes the event row's write lock (a no-op
+//! UPDATE of it). On PostgreSQL that row lock makes concurrent registrations for one event wait for
+//! each other, across every instance; on SQLite the first write of a transaction takes the
+//! database's write lock, and taking it first means no transaction ever has to upgrade a read lock
+//! (which SQLite refuses under contention). Under that lock the seat counter is read, compared
+//! with the capacity and raised in the same transaction that inserts the registration and its
+//! email: never more confirmed than seats, however many arrive at once.
+
+use crate::entities::{event, outbox, registration};
+use crate::{Database, Error, Result};
+use chrono::{DateTime, Utc};
+use domain::{Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+};
+
+/// What registering did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registered {
+    /// A new registration (or a cancelled one made active again).
+    New(Registration),
+    /// The address was already registered: its ticket (or waitlist notice) is sent again.
+    AlreadyRegistered(Registration),
+}
+
+impl Registered {
+    pub fn registration(&self) -> &Registration {
+        match self {
+            Registered::New(r) | Registered::AlreadyRegistered(r) => r,
+        }
+    }
+}
+
+/// What cancelling did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancelled {
+    /// False when the registration was already cancelled.
+    pub changed: bool,
+    /// The waitlisted registration that got the freed seat.
+    pub promoted: Option<i32>,
+}
+
+/// Registrations of an event by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub confirmed: u64,
+    pub waitlisted: u64,
+    pub cancelled: u64,
+}
+
+/// Takes the event's write lock for the rest of the transaction (see the module's comment).
+async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<event::Model> {
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::ConfirmedCount,
+            Expr::col(event::Column::ConfirmedCount).into(),
+        )
+        .filter(event::Column::Id.eq(event_id))
+        .exec(txn)
+        .await?;
+    event::Entity::find_by_id(event_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))
+}
+
+async fn add_to_confirmed(txn: &DatabaseTransaction, event_id: i32, delta: i32) -> Result<()> {
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::ConfirmedCount,
+            Expr::col(event::Column::ConfirmedCount).add(delta),
+        )
+        .filter(event::Column::Id.eq(event_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Queues an email in the caller's transaction: it is sent if and only if the change commits.
+pub(crate) async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    registration_id: i32,
+    kind: EmailKind,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    outbox::ActiveModel {
+        registration_id: Set(registration_id),
+        kind: Set(kind.as_str().to_owned()),
+        status: Set(crate::outbox::PENDING.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+fn corrupt(what: &str, value: &str) -> Error {
+    Error::Corrupt(format!("registration {what}: {value:?}"))
+}
+
+pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
+    let language = row
+        .language
+        .parse::<Lang>()
+        .map_err(|_| corrupt("language", &row.language))?;
+    let country = Country::parse(&row.country).map_err(|_| corrupt("country", &row.country))?;
+    let status = Status::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
+    Ok(Registration {
+        id: row.id,
+        event_id: row.event_id,
+        participant: Participant {
+            given_name: Line::from_stored(row.given_name),
+            family_name: Line::from_stored(row.family_name),
+            email: Email::from_stored(row.email),
+            organisation: Line::from_stored(row.organisation),
+            function: row.function.map(Line::from_stored),
+            category: row.category,
+            country,
+            language,
+            needs: row.needs,
+        },
+        status,
+        ticket_version: row.ticket_version,
+        registered_at: row.created_at,
+    })
+}
+
+impl Database {
+    /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
+    /// address already registered is not registered twice: its email is sent again instead.
+    #[tracing::instrument(skip(self, participant), fields(event_id))]
+    pub async fn register(
+        &self,
+        event_id: i32,
+        participant: &Participant,
+        now: DateTime<Utc>,
+    ) -> Result<Registered> {
+        let txn = self.conn.begin().await?;
+        let event = lock_event(&txn, event_id).await?;
+        let existing = registration::Entity::find()
+            .filter(registration::Column::EventId.eq(event_id))
+            .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
+            .one(&txn)
+            .await?;
+        let seat_free = event.confirmed_count < event.capacity;
+        let status = if seat_free {
+            Status::Confirmed
+        } else {
+            Status::Waitlisted
+        };
+
+        let outcome = match existing {
+            Some(row) if row.status != Status::Cancelled.as_str() => {
+                let registration = to_domain(row)?;
+                let kind = match registration.status {
+                    Status::Confirmed => EmailKind::Confirmation,
+                    _ => EmailKind::Waitlisted,
+                };
+                enqueue(&txn, registration.id, kind, now).await?;
+                Registered::AlreadyRegistered(registration)
+            }
+            existing => {
+                let mut row = registration::ActiveModel {
+                    event_id: Set(event_id),
+                    given_name: Set(participant.given_name.to_string()),
+                    family_name: Set(participant.family_name.to_string()),
+                    email: Set(participant.email.as_str().to_owned()),
+                    email_normalized: Set(participant.email.normalized()),
+                    organisation: Set(participant.organisation.to_string()),
+                    function: Set(participant.function.as_ref().map(ToString::to_string)),
+                    category: Set(participant.category.clone()),
+                    country: Set(participant.country.code().to_owned()),
+                    language: Set(participant.language.code().to_owned()),
+                    needs: Set(participant.needs.clone()),
+                    status: Set(status.as_str().to_owned()),
+                    updated_at: Set(now),
+                    ..Default::default()
+                };
+                let stored = match existing {
+                    // A cancelled registration comes back to life with the new details; it
+                    // queues again from now.
+                    Some(old) => {
+                        row.id = Set(old.id);
+                        row.ticket_version = Set(old.ticket_version);
+                        row.created_at = Set(now);
+                        row.update(&txn).await?
+                    }
+                    None => {
+                        row.ticket_version = Set(1);
+                        row.created_at = Set(now);
+                        row.insert(&txn).await?
+                    }
+                };
+                if seat_free {
+                    add_to_confirmed(&txn, event_id, 1).await?;
+                }
+                let kind = if seat_free {
+                    EmailKind::Confirmation
+                } else {
+                    EmailKind::Waitlisted
+                };
+                enqueue(&txn, stored.id, kind, now).await?;
+                Registered::New(to_domain(stored)?)
+            }
+        };
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    /// A registration by id.
+    pub async fn registration(&self, id: i32) -> Result<Option<Registration>> {
+        registration::Entity::find_by_id(id)
+            .one(&self.conn)
+            .await?
+            .map(to_domain)
+            .transpose()
+    }
+
+    /// Queues a registration's ticket (or waitlist notice) again.
+    pub async fn resend_ticket(
+        &self,
+        registration: &Registration,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let kind = match registration.status {
+            Status::Confirmed => EmailKind::Confirmation,
+            Status::Waitlisted => EmailKind::Waitlisted,
+            Status::Cancelled => EmailKind::Cancelled,
+        };
+        enqueue(&self.conn, registration.id, kind, now).await
+    }
+
+    /// Cancels a registration. A seat it held goes to the first waitlisted registration, which is
+    /// emailed its ticket, in the same transaction.
+    #[tracing::instrument(skip(self))]
+    pub async fn cancel_registration(&self, id: i32, now: DateTime<Utc>) -> Result<Cancelled> {
+        let txn = self.conn.begin().await?;
+        // The lock first (see the module's comment); the event is found from the registration.
+        let event_of = registration::Entity::find()
+            .select_only()
+            .column(registration::Column::EventId)
+            .filter(registration::Column::Id.eq(id))
+            .into_query();
+        event::Entity::update_many()
+            .col_expr(
+                event::Column::ConfirmedCount,
+                Expr::col(event::Column::ConfirmedCount).into(),
+            )
+            .filter(event::Column::Id.in_subquery(event_of))
+            .exec(&txn)
+            .await?;
+        let Some(row) = registration::Entity::find_by_id(id).one(&txn).await? else {
+            return Err(Error::Corrupt(format!("no registration {id}")));
+        };
+        if row.status == Status::Cancelled.as_str() {
+            return Ok(Cancelled {
+                changed: false,
+                promoted: None,
+            });
+        }
+        let event_id = row.event_id;
+        let held_seat = row.status == Status::Confirmed.as_str();
+        let mut active = row.into_active_model();
+        active.status = Set(Status::Cancelled.as_str().to_owned());
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        enqueue(&txn, id, EmailKind::Cancelled, now).await?;
+
+        let mut promoted = None;
+        if held_seat {
+            add_to_confirmed(&txn, event_id, -1).await?;
+            promoted = promote_waitlisted(&txn, event_id, now).await?;
+        }
+        txn.commit().await?;
+        Ok(Cancelled {
+            changed: true,
+            promoted,
+        })
+    }
+
+    /// How many registrations the event has in each status.
+    pub async fn status_counts(&self, event_id: i32) -> Result<StatusCounts> {
+        let rows: Vec<(String, i64)> = registration::Entity::find()
+            .select_only()
+            .column(registration::Column::Status)
+            .column_as(registration::Column::Id.count(), "n")
+            .filter(registration::Column::EventId.eq(event_id))
+            .group_by(registration::Column::Status)
+            .into_tuple()
+            .all(&self.conn)
+            .await?;
+        let mut counts = StatusCounts::default();
+        for (status, n) in rows {
+            let n = u64::try_from(n).unwrap_or_default();
+            match Status::parse(&status) {
+                Some(Status::Confirmed) => counts.confirmed = n,
+                Some(Status::Waitlisted) => counts.waitlisted = n,
+                Some(Status::Cancelled) => counts.cancelled = n,
+                None => return Err(corrupt("status", &status)),
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// Gives free seats to the waitlist, first come first served, under the event's lock.
+async fn promote_waitlisted(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>> {
+    let event = event::Entity::find_by_id(event_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))?;
+    if event.confirmed_count >= event.capacity {
+        return Ok(None);
+    }
+    let Some(next) = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::Status.eq(Status::Waitlisted.as_str()))
+        // Arrival order: a cancelled registration made active again queues from then.
+        .order_by_asc(registration::Column::CreatedAt)
+        .order_by_asc(registration::Column::Id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let next_id = next.id;
+    let mut active = next.into_active_model();
+    active.status = Set(Status::Confirmed.as_str().to_owned());
+    active.updated_at = Set(now);
+    active.update(txn).await?;
+    add_to_confirmed(txn, event_id, 1).await?;
+    enqueue(txn, next_id, EmailKind::Promoted, now).await?;
+    Ok(Some(next_id))
+}

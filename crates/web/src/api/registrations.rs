@@ -1,0 +1,118 @@
+//! `POST /api/v1/events/{slug}/registrations`: register through the API.
+
+use crate::AppState;
+use crate::error::Error;
+use crate::i18n::{RequestLang, t};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::{Lang, RegistrationForm, Slug};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A registration, as the API takes it.
+#[derive(Debug, ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the body for OpenAPI; the handler reads RegistrationForm"
+)]
+pub struct RegistrationRequest {
+    /// Any script; 1 to 100 characters.
+    #[schema(example = "Abdou")]
+    given_name: String,
+    #[schema(example = "Mbengue Sene")]
+    family_name: String,
+    /// The ticket is sent here. One registration per address per event, compared case-insensitively.
+    #[schema(example = "abdou.sene@example.org")]
+    email: String,
+    #[schema(example = "RIBA")]
+    organisation: String,
+    function: Option<String>,
+    /// One of the event's category keys (the demo: member_state, observer_state,
+    /// international_organisation, civil_society, private_sector, academia, media, speaker).
+    #[schema(example = "speaker")]
+    category: String,
+    /// ISO 3166-1 alpha-2.
+    #[schema(example = "SN")]
+    country: String,
+    /// The language of the participant's emails: `fr` or `en`.
+    #[schema(example = "fr")]
+    language: String,
+    /// Accessibility or dietary needs; at most 1000 characters.
+    needs: Option<String>,
+    /// Consent to the processing of the data: must be true.
+    consent: bool,
+}
+
+/// The registration was taken; the participant gets an email.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    #[schema(example = "accepted")]
+    status: &'static str,
+}
+
+/// What is wrong, field by field, in the language of the request's Accept-Language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationErrors {
+    #[schema(example = json!({"email": "This is not a valid email address (such as name@example.org)."}))]
+    errors: std::collections::BTreeMap<String, String>,
+}
+
+/// Turns a body that could not be read into a clear error in `lang`.
+pub fn body_error(rejection: JsonRejection, lang: Lang) -> Error {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => Error::Body {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: t(lang, "body-not-json", &[]),
+        },
+        JsonRejection::BytesRejection(_) => Error::Body {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: t(lang, "body-too-large", &[]),
+        },
+        other => Error::Body {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(
+                lang,
+                "body-invalid-json",
+                &[("detail", other.body_text().into())],
+            ),
+        },
+    }
+}
+
+/// Register for an event. The answer is `202` whether the address is new or already registered
+/// (then the existing ticket is emailed again): the ticket travels only by email.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/registrations",
+    tag = "registrations",
+    params(("slug" = String, Path, description = "The event's short name")),
+    request_body = RegistrationRequest,
+    responses(
+        (status = ACCEPTED, description = "Registered (or already registered): an email is on its way", body = Accepted),
+        (status = NOT_FOUND, description = "No published event has this slug"),
+        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not JSON", body = ValidationErrors),
+        (status = PAYLOAD_TOO_LARGE, description = "The body is larger than 64 KiB", body = ValidationErrors),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, unreadable JSON, or registration not open", body = ValidationErrors),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(slug): Path<String>,
+    body: Result<Json<RegistrationForm>, JsonRejection>,
+) -> Result<(StatusCode, Json<Accepted>), Error> {
+    let slug = Slug::parse(&slug).map_err(|_| Error::NotFound)?;
+    let stored = state
+        .db()
+        .event_by_slug(&slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !stored.event.published {
+        return Err(Error::NotFound);
+    }
+    let Json(form) = body.map_err(|rejection| body_error(rejection, lang))?;
+    crate::registration::submit(&state, &stored, &form, lang).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
+}
