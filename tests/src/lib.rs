@@ -7,12 +7,14 @@
 //! falls back to SQLite.
 
 use chrono::{DateTime, Utc};
-use domain::RunningClock;
+use domain::{Clock, RunningClock, TicketKey};
+use mail_parser::MimeHeaders;
 use persistence::Database;
 use sea_orm::ConnectionTrait;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use std::sync::Mutex;
+use tokio::sync::watch;
 
 /// The variable that selects PostgreSQL for the tests.
 pub const DATABASE_URL_VAR: &str = "GUICHET_TEST_DATABASE_URL";
@@ -128,55 +130,293 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A message the test SMTP server received.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub to: Vec<String>,
+    pub data: Vec<u8>,
+}
+
+impl ReceivedMail {
+    pub fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(&self.data)
+            .expect("a parsable message")
+    }
+}
+
+#[derive(Clone)]
+struct Collector {
+    to: Vec<String>,
+    data: Vec<u8>,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl mailin_embedded::Handler for Collector {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let mail = ReceivedMail {
+            to: std::mem::take(&mut self.to),
+            data: std::mem::take(&mut self.data),
+        };
+        self.received.lock().expect("not poisoned").push(mail);
+        mailin_embedded::response::OK
+    }
+}
+
+/// A real SMTP server on a local port, keeping every message it receives. It runs on its own
+/// threads until the test process ends.
+#[derive(Debug, Clone)]
+pub struct MailServer {
+    pub port: u16,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+/// A free local port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl MailServer {
+    pub fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    /// Starts the server on `port` (for a server that "comes back" where it was).
+    pub fn start_on(port: u16) -> Self {
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let handler = Collector {
+            to: Vec::new(),
+            data: Vec::new(),
+            received: received.clone(),
+        };
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
+        let mut server = mailin_embedded::Server::new(handler);
+        server
+            .with_name("smtp.test")
+            .with_num_threads(4)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        Self { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        self.received.lock().expect("not poisoned").clone()
+    }
+
+    /// Waits until at least `count` messages arrived (at most 20 s), and returns them all.
+    pub async fn wait_for(&self, count: usize) -> Vec<ReceivedMail> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count || std::time::Instant::now() > deadline {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The messages sent to `address`.
+    pub fn messages_to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|to| to.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+}
+
+/// How to start a test guichet.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where its clock starts.
+    pub now: DateTime<Utc>,
+    /// The SMTP server it sends to (none: an unused port, as if the server were down).
+    pub smtp_port: u16,
+    /// Whether its outbox worker runs in the background.
+    pub worker: bool,
+}
+
 /// A running guichet.
 #[derive(Debug)]
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Database,
     pub client: reqwest::Client,
-    shutdown: Option<oneshot::Sender<()>>,
+    pub key: TicketKey,
+    /// The service's clock.
+    pub clock: Arc<dyn Clock>,
+    composer: Arc<mailer::Composer>,
+    options: Options,
+    shutdown: Option<watch::Sender<bool>>,
     // Dropped last: the server and pool must let go of the database first.
-    pub database: TestDatabase,
+    pub database: Arc<TestDatabase>,
 }
 
 /// The demo's first day, 08:30 in Geneva: registration open, desk not yet.
 pub fn demo_morning() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2008-07-07T08:30:00+02:00")
+    instant("2008-07-07T08:30:00+02:00")
+}
+
+/// An RFC 3339 instant.
+pub fn instant(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
         .expect("valid instant")
         .with_timezone(&Utc)
 }
 
+/// The secret every test guichet signs tickets with.
+pub fn test_key() -> TicketKey {
+    TicketKey::new(b"guichet end-to-end tests' ticket key".to_vec()).expect("long enough")
+}
+
+/// Worker pacing for tests: quick polls, retries after a fifth of a second.
+pub fn test_worker_settings() -> mailer::WorkerSettings {
+    mailer::WorkerSettings {
+        poll_interval: std::time::Duration::from_millis(50),
+        retry_base: std::time::Duration::from_millis(200),
+        max_backoff: std::time::Duration::from_millis(400),
+        max_attempts: 50,
+        batch: 20,
+        lease: std::time::Duration::from_secs(10),
+    }
+}
+
 impl TestApp {
-    /// guichet with the demo event loaded, its clock at `now` and running on.
-    pub async fn spawn_at(now: DateTime<Utc>) -> Self {
-        let database = TestDatabase::new().await;
+    /// guichet with the demo event loaded, on a fresh database.
+    pub async fn spawn_with(options: Options) -> Self {
+        let database = Arc::new(TestDatabase::new().await);
         let db = database.connect().await;
         guichet::load_demo(&db).await.expect("load the demo event");
-        let state = web::AppState::new(db.clone(), Arc::new(RunningClock::starting_at(now)));
-        let app = web::Application::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state)
-            .await
-            .expect("bind a free port");
-        let addr = app.local_addr().expect("bound address");
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(app.run(async {
-            let _ = rx.await;
-        }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client");
-        Self {
-            addr,
-            db,
-            client,
-            shutdown: Some(tx),
-            database,
-        }
+        Self::start(database, db, options).await
     }
 
-    /// guichet with the demo event, on the morning of its first day.
+    /// Another guichet on the same database, as after a restart.
+    pub async fn restart(self, options: Options) -> Self {
+        let database = self.database.clone();
+        drop(self);
+        let db = database.connect().await;
+        Self::start(database, db, options).await
+    }
+
+    async fn start(database: Arc<TestDatabase>, db: Database, options: Options) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(RunningClock::starting_at(options.now));
+        let key = test_key();
+        let sender = mailer::Sender {
+            from: "Guichet test <guichet@guichet.test>"
+                .parse()
+                .expect("address"),
+            reply_to: Some(
+                "Organisers <organisers@guichet.test>"
+                    .parse()
+                    .expect("address"),
+            ),
+        };
+        // The links in emails point at this very server.
+        let port = free_port();
+        let composer = Arc::new(mailer::Composer::new(
+            sender,
+            &format!("http://127.0.0.1:{port}"),
+        ));
+        let state = web::AppState::new(db.clone(), clock.clone(), key.clone(), composer.clone());
+        let app = web::Application::bind(SocketAddr::from(([127, 0, 0, 1], port)), state)
+            .await
+            .expect("bind the port");
+        let addr = app.local_addr().expect("bound address");
+        let (tx, rx) = watch::channel(false);
+        let mut server_stop = rx.clone();
+        tokio::spawn(app.run(async move {
+            let _ = server_stop.wait_for(|stop| *stop).await;
+        }));
+        let me = Self {
+            addr,
+            db,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            key,
+            clock: clock.clone(),
+            composer,
+            options: options.clone(),
+            shutdown: Some(tx),
+            database,
+        };
+        if options.worker {
+            let worker = me.worker(me.clock.clone());
+            let mut worker_stop = rx;
+            tokio::spawn(worker.run(async move {
+                let _ = worker_stop.wait_for(|stop| *stop).await;
+            }));
+        }
+        me
+    }
+
+    fn worker(&self, clock: Arc<dyn Clock>) -> mailer::Worker<guichet::outbox::DbOutbox> {
+        let transport =
+            mailer::Transport::smtp(&format!("smtp://127.0.0.1:{}", self.options.smtp_port))
+                .expect("SMTP URL");
+        guichet::outbox_worker(
+            self.db.clone(),
+            self.key.clone(),
+            self.composer.clone(),
+            transport,
+            clock,
+            test_worker_settings(),
+        )
+    }
+
+    /// Sends every message due now, in the test's own task, as a worker would.
+    pub async fn drain_outbox(&self) -> mailer::worker::Pass {
+        self.worker(self.clock.clone())
+            .run_once()
+            .await
+            .expect("the outbox is reachable")
+    }
+
+    /// guichet with the demo event and its worker, on the morning of its first day.
+    pub async fn spawn_at(now: DateTime<Utc>) -> Self {
+        Self::spawn_with(Options {
+            now,
+            smtp_port: free_port(),
+            worker: false,
+        })
+        .await
+    }
+
+    /// guichet with the demo event, on the morning of its first day, sending to nowhere.
     pub async fn spawn() -> Self {
         Self::spawn_at(demo_morning()).await
+    }
+
+    /// The service's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -196,14 +436,89 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.get_in(path, "en").await
     }
+
+    /// POSTs a JSON registration for `slug`.
+    pub async fn register_json(&self, slug: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/events/{slug}/registrations")))
+            .header("accept-language", "en")
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The demo event, as stored.
+    pub async fn demo_event(&self) -> persistence::StoredEvent {
+        self.db
+            .event_by_slug(&domain::Slug::parse(DEMO_SLUG).expect("slug"))
+            .await
+            .expect("query")
+            .expect("the demo event")
+    }
+
+    /// A copy of the demo event under another slug, with `seats` seats.
+    pub async fn add_event(&self, slug: &str, seats: u32) -> persistence::StoredEvent {
+        let mut event = self.demo_event().await.event;
+        event.slug = domain::Slug::parse(slug).expect("slug");
+        event.capacity = domain::Capacity::new(seats).expect("seats");
+        self.db
+            .save_event(&event, self.options.now)
+            .await
+            .expect("save");
+        self.db
+            .event_by_slug(&event.slug)
+            .await
+            .expect("query")
+            .expect("saved")
+    }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
+}
+
+/// A registration for the demo, as the API takes it.
+pub fn participant(given: &str, family: &str, email: &str) -> serde_json::Value {
+    serde_json::json!({
+        "given_name": given,
+        "family_name": family,
+        "email": email,
+        "organisation": "Mission permanente",
+        "function": "Attachée",
+        "category": "member_state",
+        "country": "CH",
+        "language": "fr",
+        "needs": null,
+        "consent": true,
+    })
+}
+
+/// The ticket token in a ticket email: the QR code attached, decoded by rqrr (an independent QR
+/// decoder, not the crate that drew it).
+pub fn token_from_qr(mail: &ReceivedMail) -> String {
+    let message = mail.parsed();
+    let png = message
+        .attachments()
+        .find(|part| part.attachment_name() == Some("ticket-qr.png"))
+        .expect("the QR code attached")
+        .contents()
+        .to_vec();
+    decode_qr(&png)
+}
+
+/// Decodes the QR code in a PNG.
+pub fn decode_qr(png: &[u8]) -> String {
+    let image = image::load_from_memory(png).expect("a PNG").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    let (_, content) = grids[0].decode().expect("a readable QR code");
+    content
 }
 
 /// The demo event's slug.

@@ -11,7 +11,7 @@
 use crate::entities::{event, outbox, registration};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
-use domain::{Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
+use domain::{Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -57,7 +57,7 @@ async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<event::M
     event::Entity::update_many()
         .col_expr(
             event::Column::ConfirmedCount,
-            Expr::col(event::Column::ConfirmedCount).into(),
+            Expr::col(event::Column::ConfirmedCount),
         )
         .filter(event::Column::Id.eq(event_id))
         .exec(txn)
@@ -139,14 +139,18 @@ impl Database {
     /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
     /// address already registered is not registered twice: its email is sent again instead.
     #[tracing::instrument(skip(self, participant), fields(event_id))]
+    ///
+    /// The time of registration is read from `clock` once the event's lock is held, so that the
+    /// order of registration times is the order in which seats were given: the waitlist follows it.
     pub async fn register(
         &self,
         event_id: i32,
         participant: &Participant,
-        now: DateTime<Utc>,
+        clock: &dyn Clock,
     ) -> Result<Registered> {
         let txn = self.conn.begin().await?;
         let event = lock_event(&txn, event_id).await?;
+        let now = clock.now();
         let existing = registration::Entity::find()
             .filter(registration::Column::EventId.eq(event_id))
             .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
@@ -254,7 +258,7 @@ impl Database {
         event::Entity::update_many()
             .col_expr(
                 event::Column::ConfirmedCount,
-                Expr::col(event::Column::ConfirmedCount).into(),
+                Expr::col(event::Column::ConfirmedCount),
             )
             .filter(event::Column::Id.in_subquery(event_of))
             .exec(&txn)
@@ -286,6 +290,30 @@ impl Database {
             changed: true,
             promoted,
         })
+    }
+
+    /// Revokes a registration's ticket and issues a new one: earlier tokens stop working, and the
+    /// new ticket is emailed. Returns the new version.
+    pub async fn reissue_ticket(&self, id: i32, now: DateTime<Utc>) -> Result<i32> {
+        let txn = self.conn.begin().await?;
+        registration::Entity::update_many()
+            .col_expr(
+                registration::Column::TicketVersion,
+                Expr::col(registration::Column::TicketVersion).add(1),
+            )
+            .col_expr(registration::Column::UpdatedAt, now.into())
+            .filter(registration::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let row = registration::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::Corrupt(format!("no registration {id}")))?;
+        if row.status == Status::Confirmed.as_str() {
+            enqueue(&txn, id, EmailKind::Confirmation, now).await?;
+        }
+        txn.commit().await?;
+        Ok(row.ticket_version)
     }
 
     /// How many registrations the event has in each status.

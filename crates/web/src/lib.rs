@@ -29,7 +29,6 @@ use std::time::Duration;
 use templates::Templates;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -104,7 +103,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Extractors (JSON, forms) refuse larger bodies with a rejection each handler words in
+        // the visitor's language.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),

@@ -58,7 +58,7 @@ pub async fn submit(
     })?;
     state
         .db()
-        .register(stored.id, &participant, state.clock().now())
+        .register(stored.id, &participant, state.clock())
         .await?;
     Ok(())
 }

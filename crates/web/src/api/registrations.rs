@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 /// A registration, as the API takes it.
 #[derive(Debug, ToSchema)]
-#[allow(
+#[expect(
     dead_code,
     reason = "describes the body for OpenAPI; the handler reads RegistrationForm"
 )]
