@@ -391,6 +391,27 @@ impl TestApp {
         )
     }
 
+    /// Like [`TestApp::drain_outbox`], with a worker paced by `settings`.
+    pub async fn drain_outbox_with(
+        &self,
+        settings: mailer::WorkerSettings,
+    ) -> mailer::worker::Pass {
+        let transport =
+            mailer::Transport::smtp(&format!("smtp://127.0.0.1:{}", self.options.smtp_port))
+                .expect("SMTP URL");
+        guichet::outbox_worker(
+            self.db.clone(),
+            self.key.clone(),
+            self.composer.clone(),
+            transport,
+            self.clock.clone(),
+            settings,
+        )
+        .run_once()
+        .await
+        .expect("the outbox is reachable")
+    }
+
     /// Sends every message due now, in the test's own task, as a worker would.
     pub async fn drain_outbox(&self) -> mailer::worker::Pass {
         self.worker(self.clock.clone())

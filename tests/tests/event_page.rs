@@ -275,6 +275,8 @@ async fn the_openapi_description_covers_the_served_endpoints() {
     let paths = spec["paths"].as_object().expect("paths");
     assert!(paths.contains_key("/api/v1/events/{slug}/agenda"));
     assert!(paths.contains_key("/api/v1/openapi.json"));
+    assert!(paths.contains_key("/api/v1/events/{slug}/registrations"));
+    assert!(spec["components"]["schemas"]["RegistrationRequest"].is_object());
     assert!(spec["components"]["schemas"]["AgendaResponse"].is_object());
 }
 

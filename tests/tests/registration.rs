@@ -866,3 +866,55 @@ async fn registration_follows_the_events_window() {
         .await;
     assert_eq!(response.status(), 202);
 }
+
+#[tokio::test]
+async fn a_message_that_keeps_failing_is_kept_as_failed_and_can_be_retried() {
+    let port = free_port();
+    let app = TestApp::spawn_with(Options {
+        now: instant("2008-06-15T10:00:00+02:00"),
+        smtp_port: port,
+        worker: false,
+    })
+    .await;
+    app.register_json(
+        DEMO_SLUG,
+        &participant("Álvaro", "Apolo da Luz Pereira", "alvaro@example.org"),
+    )
+    .await;
+    let settings = mailer::WorkerSettings {
+        retry_base: std::time::Duration::from_millis(50),
+        max_backoff: std::time::Duration::from_millis(50),
+        max_attempts: 2,
+        ..guichet_tests::test_worker_settings()
+    };
+    assert_eq!(app.drain_outbox_with(settings.clone()).await.retried, 1);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(app.drain_outbox_with(settings.clone()).await.failed, 1);
+    let counts = app.db.outbox_counts().await.expect("counts");
+    assert_eq!((counts.pending, counts.failed), (0, 1));
+    let failed = app.db.failed_emails().await.expect("failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].attempts, 2);
+    assert!(
+        failed[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("SMTP")),
+        "{failed:?}"
+    );
+    // Nothing more happens by itself...
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(app.drain_outbox_with(settings.clone()).await.handled(), 0);
+
+    // ...until the server is back and an organiser retries it.
+    let mail = MailServer::start_on(port);
+    assert!(
+        app.db
+            .retry_failed_email(failed[0].id, app.now())
+            .await
+            .expect("retry")
+    );
+    assert_eq!(app.drain_outbox_with(settings).await.sent, 1);
+    assert_eq!(mail.wait_for(1).await.len(), 1);
+    assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 0);
+}

@@ -37,7 +37,9 @@ pub enum Command {
         /// The address to listen on (default: the configuration's `bind`, 127.0.0.1:8080).
         #[arg(long, value_name = "ADDR")]
         bind: Option<SocketAddr>,
-        /// Load the demo event (IDM 2008 workshop, Geneva) unless it is already there.
+        /// Load the demo event (IDM 2008 workshop, Geneva) unless it is already there. Without
+        /// --clock, the clock starts at 08:55 on its first day (Geneva time), five minutes before
+        /// the desk opens: registration is open and the desk about to open.
         #[arg(long)]
         demo: bool,
         /// Start the service's clock at this instant (RFC 3339) and let it run on: for
@@ -238,6 +240,13 @@ pub fn outbox_worker(
     )
 }
 
+/// 08:55 in Geneva on the demo's first day.
+pub fn demo_rehearsal_start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2008-07-07T08:55:00+02:00")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
 async fn serve(
     config: &Config,
     bind: SocketAddr,
@@ -252,8 +261,11 @@ async fn serve(
     } else {
         None
     };
+    // The demo happened in 2008: rehearse it on its first morning unless told otherwise.
+    let clock = clock.or_else(|| demo.then(demo_rehearsal_start));
     let clock: Arc<dyn Clock> = match clock {
         Some(start) => {
+            println!("rehearsal clock: the service's time starts at {start} (not the real time)");
             tracing::warn!(%start, "the clock is set: guichet is not showing the real time");
             Arc::new(RunningClock::starting_at(start))
         }

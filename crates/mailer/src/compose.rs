@@ -25,6 +25,16 @@ pub struct EmailContent<'a> {
     pub token: &'a TicketToken,
 }
 
+/// An email's texts, before they become a MIME message.
+#[derive(Debug, Clone)]
+pub struct Bodies {
+    /// The participant's name, for the To header.
+    pub name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
 /// Turns email content into MIME messages.
 #[derive(Debug)]
 pub struct Composer {
@@ -67,7 +77,8 @@ impl Composer {
         format!("{}/t/{}", self.base_url, token)
     }
 
-    pub fn compose(&self, content: &EmailContent<'_>) -> Result<Message, ComposeError> {
+    /// The subject, plain text and HTML of an email, in the participant's language.
+    pub fn render(&self, content: &EmailContent<'_>) -> Result<Bodies, ComposeError> {
         let EmailContent {
             kind,
             event,
@@ -128,6 +139,28 @@ impl Composer {
             &format!("email-subject-{}", kind.as_str()),
             &[("event", event.title.clone().into())],
         );
+        Ok(Bodies {
+            name,
+            subject,
+            text,
+            html,
+        })
+    }
+
+    pub fn compose(&self, content: &EmailContent<'_>) -> Result<Message, ComposeError> {
+        let EmailContent {
+            kind,
+            event,
+            registration,
+            token,
+        } = *content;
+        let p = &registration.participant;
+        let Bodies {
+            name,
+            subject,
+            text,
+            html,
+        } = self.render(content)?;
 
         let to_address = p
             .email
@@ -174,5 +207,123 @@ impl Composer {
             builder.multipart(MultiPart::alternative_plain_html(text, html))?
         };
         Ok(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{Country, Email, EventFile, Line, Participant, Status, TicketKey};
+
+    fn demo() -> Event {
+        let file: EventFile = toml::from_str(include_str!(
+            "../../../demo/idm-2008-migration-de-retour.toml"
+        ))
+        .expect("the demo file parses");
+        file.into_event().expect("the demo file is valid")
+    }
+
+    fn registration(given: &str, lang: Lang) -> Registration {
+        Registration {
+            id: 7,
+            event_id: 1,
+            participant: Participant {
+                given_name: Line::parse(given, 100).expect("name"),
+                family_name: Line::parse("Seewooruthun", 100).expect("name"),
+                email: Email::parse("devi@example.org").expect("email"),
+                organisation: Line::parse("Bureau du Premier Ministre", 200).expect("organisation"),
+                function: None,
+                category: "member_state".into(),
+                country: Country::parse("MU").expect("country"),
+                language: lang,
+                needs: None,
+            },
+            status: Status::Confirmed,
+            ticket_version: 1,
+            registered_at: chrono::Utc::now(),
+        }
+    }
+
+    fn composer() -> Composer {
+        Composer::new(
+            Sender {
+                from: "guichet <guichet@example.org>".parse().expect("address"),
+                reply_to: None,
+            },
+            "https://guichet.example.org/",
+        )
+    }
+
+    fn render(kind: EmailKind, given: &str, lang: Lang) -> String {
+        let event = demo();
+        let registration = registration(given, lang);
+        let token = TicketKey::new(vec![1; 32]).expect("key").issue(1, 7, 1);
+        let message = composer()
+            .compose(&EmailContent {
+                kind,
+                event: &event,
+                registration: &registration,
+                token: &token,
+            })
+            .expect("composes");
+        String::from_utf8(message.formatted()).expect("UTF-8")
+    }
+
+    #[test]
+    fn every_kind_renders_in_both_languages_without_missing_messages() {
+        for kind in EmailKind::ALL {
+            for lang in Lang::ALL {
+                let raw = render(kind, "Devi Chand Rye", lang);
+                assert!(raw.contains("Subject: "), "{kind:?} {lang}");
+                assert!(
+                    !raw.contains("email-"),
+                    "a catalog key leaked into {kind:?} {lang}: {raw}"
+                );
+                assert!(raw.contains("Message-ID: <"), "{kind:?} {lang}");
+                assert_eq!(
+                    raw.contains("ticket-qr.png"),
+                    kind.carries_ticket(),
+                    "{kind:?}"
+                );
+                assert_eq!(
+                    raw.contains("text/calendar"),
+                    kind.carries_ticket(),
+                    "{kind:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_ticket_links_to_its_page_on_the_public_address() {
+        let raw = render(EmailKind::Confirmation, "Devi", Lang::En);
+        let token = TicketKey::new(vec![1; 32]).expect("key").issue(1, 7, 1);
+        // Quoted-printable may fold long lines; undo soft breaks before looking.
+        let unfolded = raw.replace("=\r\n", "");
+        assert!(unfolded.contains(&format!("https://guichet.example.org/t/{token}")));
+    }
+
+    #[test]
+    fn html_in_a_name_is_escaped_in_the_html_part_and_kept_in_the_text() {
+        let event = demo();
+        let registration = registration("<img src=x onerror=alert(1)>", Lang::Fr);
+        let token = TicketKey::new(vec![1; 32]).expect("key").issue(1, 7, 1);
+        for kind in EmailKind::ALL {
+            let bodies = composer()
+                .render(&EmailContent {
+                    kind,
+                    event: &event,
+                    registration: &registration,
+                    token: &token,
+                })
+                .expect("renders");
+            assert!(!bodies.html.contains("<img src=x"), "{}", bodies.html);
+            assert!(
+                bodies.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+                "{}",
+                bodies.html
+            );
+            assert!(bodies.text.contains("<img src=x onerror=alert(1)>"));
+        }
     }
 }

@@ -14,7 +14,7 @@ mod registrations;
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
-pub use outbox::{EmailJob, OutboxCounts};
+pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
 
 /// What can go wrong in storage.

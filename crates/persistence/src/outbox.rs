@@ -25,6 +25,16 @@ pub struct EmailJob {
     pub attempts: i32,
 }
 
+/// A message given up on, for organisers to see and retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedEmail {
+    pub id: i32,
+    pub registration_id: i32,
+    pub kind: EmailKind,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
 /// The outbox at a glance, for organisers and tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OutboxCounts {
@@ -150,6 +160,27 @@ impl Database {
             .exec(&self.conn)
             .await?;
         Ok(result.rows_affected == 1)
+    }
+
+    /// The messages given up on, oldest first.
+    pub async fn failed_emails(&self) -> Result<Vec<FailedEmail>> {
+        outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(FAILED))
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.conn)
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(FailedEmail {
+                    id: row.id,
+                    registration_id: row.registration_id,
+                    kind: EmailKind::parse(&row.kind)
+                        .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?,
+                    attempts: row.attempts,
+                    last_error: row.last_error,
+                })
+            })
+            .collect()
     }
 
     /// How many messages are pending, sent and failed.
