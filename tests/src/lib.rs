@@ -130,6 +130,34 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A clock tests can move: it starts at an instant, runs on, and can be set to another instant
+/// while guichet runs (the desk at 08:59:59, then at 09:00:00).
+#[derive(Debug)]
+pub struct TestClock(Mutex<RunningClock>);
+
+impl TestClock {
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self(Mutex::new(RunningClock::starting_at(start)))
+    }
+
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self.0.lock().expect("not poisoned") = RunningClock::starting_at(now);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.lock().expect("not poisoned").now()
+    }
+
+    fn is_real(&self) -> bool {
+        false
+    }
+}
+
+/// The password every test staff account gets.
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
 /// A message the test SMTP server received.
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
@@ -271,6 +299,7 @@ pub struct TestApp {
     pub key: TicketKey,
     /// The service's clock.
     pub clock: Arc<dyn Clock>,
+    test_clock: Arc<TestClock>,
     composer: Arc<mailer::Composer>,
     options: Options,
     shutdown: Option<watch::Sender<bool>>,
@@ -325,7 +354,8 @@ impl TestApp {
     }
 
     async fn start(database: Arc<TestDatabase>, db: Database, options: Options) -> Self {
-        let clock: Arc<dyn Clock> = Arc::new(RunningClock::starting_at(options.now));
+        let test_clock = Arc::new(TestClock::starting_at(options.now));
+        let clock: Arc<dyn Clock> = test_clock.clone();
         let key = test_key();
         let sender = mailer::Sender {
             from: "Guichet test <guichet@guichet.test>"
@@ -362,6 +392,7 @@ impl TestApp {
                 .expect("an HTTP client"),
             key,
             clock: clock.clone(),
+            test_clock,
             composer,
             options: options.clone(),
             shutdown: Some(tx),
@@ -438,6 +469,85 @@ impl TestApp {
     /// The service's current time.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Moves the service's clock.
+    pub fn set_clock(&self, now: DateTime<Utc>) {
+        self.test_clock.set(now);
+    }
+
+    /// Creates a staff account with [`STAFF_PASSWORD`].
+    pub async fn add_staff(&self, email: &str, role: domain::Role) {
+        let hash = domain::Password::new(STAFF_PASSWORD)
+            .expect("long enough")
+            .hash(&[3; 16])
+            .expect("hashes");
+        self.db
+            .add_staff(email, role, &hash, self.now())
+            .await
+            .expect("saved");
+    }
+
+    /// Signs in through the API; returns the device token.
+    pub async fn login(&self, email: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": STAFF_PASSWORD }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "login of {email}");
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// Registers someone directly and returns their registration and ticket token.
+    pub async fn ticket(
+        &self,
+        event: &persistence::StoredEvent,
+        given: &str,
+        family: &str,
+        email: &str,
+    ) -> (domain::Registration, String) {
+        let form: domain::RegistrationForm =
+            serde_json::from_value(participant(given, family, email)).expect("a form");
+        let participant = form.parse(&event.event).expect("valid");
+        let registered = self
+            .db
+            .register(event.id, &participant, self.clock.as_ref())
+            .await
+            .expect("registered");
+        let registration = registered.registration().clone();
+        let token = self
+            .key
+            .issue(event.id, registration.id, registration.ticket_version)
+            .to_string();
+        (registration, token)
+    }
+
+    /// POSTs a check-in with a bearer token; returns the status and the JSON answer.
+    pub async fn scan(
+        &self,
+        bearer: &str,
+        slug: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/v1/events/{slug}/checkins")))
+            .bearer_auth(bearer)
+            .header("accept-language", "en")
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {

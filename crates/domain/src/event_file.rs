@@ -541,6 +541,39 @@ fn parse_agenda(p: &mut Problems, days: &[DayFile]) -> Option<Agenda> {
 pub(crate) mod tests_support {
     use super::*;
 
+    /// The demo's two days: day one opens with registration at 09:00, day two has none and
+    /// starts at 10:00; both end at 18:00.
+    pub(crate) fn demo_like() -> EventFile {
+        let item = |start: &str, end: &str, kind: &str| ItemFile {
+            start: start.into(),
+            end: end.into(),
+            kind: kind.into(),
+            title: kind.into(),
+            description: None,
+            moderator: None,
+            speakers: vec![],
+        };
+        let mut file = minimal();
+        file.days = vec![
+            DayFile {
+                date: "2008-07-07".into(),
+                items: vec![
+                    item("09:00", "10:00", "registration"),
+                    item("10:00", "13:00", "session"),
+                    item("15:00", "18:00", "session"),
+                ],
+            },
+            DayFile {
+                date: "2008-07-08".into(),
+                items: vec![
+                    item("10:00", "13:00", "session"),
+                    item("17:50", "18:00", "closing"),
+                ],
+            },
+        ];
+        file
+    }
+
     pub(crate) fn minimal() -> EventFile {
         EventFile {
             slug: "test-event".into(),

@@ -6,14 +6,17 @@
 //! (a [`Slug`], an [`Agenda`] whose items are in order, an [`Event`] with a real IANA time zone).
 
 pub mod agenda;
+pub mod checkin;
 pub mod clock;
 pub mod event;
 pub mod event_file;
 pub mod lang;
 pub mod registration;
+pub mod staff;
 pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
+pub use checkin::{Decision, DeskState, EarlierCheckin, Scanned, decide, desk_state};
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
 pub use event_file::{EventFile, FileError};
@@ -22,4 +25,5 @@ pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
     RegistrationForm, Status, Window,
 };
+pub use staff::{Password, PasswordError, Role, verify_password};
 pub use ticket::{TicketClaim, TicketKey, TicketToken};

@@ -9,7 +9,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use config::Config;
-use domain::{Clock, Event, RunningClock, SystemClock, TicketKey};
+use domain::{Clock, Event, Password, Role, RunningClock, SystemClock, TicketKey};
 use mailer::{Composer, Sender, Transport, Worker, WorkerSettings};
 use persistence::{Database, SaveOutcome};
 use std::net::SocketAddr;
@@ -52,6 +52,29 @@ pub enum Command {
     /// Import or export events.
     #[command(subcommand)]
     Event(EventCommand),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create a staff account, or set an existing one's role and password.
+    Add {
+        /// The staff member's email address (their login).
+        email: String,
+        /// organiser or desk.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the password from standard input (first line) instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+        .map_err(|e: domain::staff::UnknownRole| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +122,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("event {} {verb} from {}", event.slug, file.display());
             Ok(())
         }
+        Command::Staff(StaffCommand::Add {
+            email,
+            role,
+            password_stdin,
+        }) => add_staff(&config, &email, role, password_stdin).await,
         Command::Event(EventCommand::Export { slug }) => {
             let slug = domain::Slug::parse(&slug)
                 .with_context(|| format!("{slug:?} is not a valid slug"))?;
@@ -111,6 +139,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `staff add`: the password comes from standard input, or is generated and printed once.
+async fn add_staff(
+    config: &Config,
+    email: &str,
+    role: Role,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let address = domain::Email::parse(email)
+        .map_err(|_| anyhow::anyhow!("{email:?} is not an email address"))?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        let mut bytes = [0u8; 15];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        (
+            data_encoding::BASE32_NOPAD.encode(&bytes).to_lowercase(),
+            true,
+        )
+    };
+    let shown = generated.then(|| password.clone());
+    let password = Password::new(&password)?;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let hash = tokio::task::spawn_blocking(move || password.hash(&salt)).await??;
+    let db = connect(config).await?;
+    let saved = db
+        .add_staff(address.as_str(), role, &hash, Utc::now())
+        .await?;
+    let verb = match saved {
+        persistence::StaffSaved::Created => "created",
+        persistence::StaffSaved::Updated => "updated",
+    };
+    println!("staff account {} ({role}) {verb}", address.normalized());
+    if let Some(password) = shown {
+        println!("password: {password}");
+        println!("(shown once: guichet keeps only its hash)");
+    }
+    Ok(())
 }
 
 /// Reads and parses an event file; every error names the file, then the line or field.

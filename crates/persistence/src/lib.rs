@@ -4,18 +4,22 @@
 //! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
 //! several instances (capacity, one check-in per day) are enforced here by the database itself.
 
+mod checkins;
 mod database;
 mod entities;
 pub mod event_file;
 mod events;
 mod outbox;
 mod registrations;
+mod staff;
 
+pub use checkins::{Found, Recorded, ScanLine};
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
 pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
+pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]

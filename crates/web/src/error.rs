@@ -18,6 +18,18 @@ use serde_json::json;
 pub enum Error {
     #[error("not found")]
     NotFound,
+    /// Not signed in, or the session expired: 401.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Signed in, but this is not for this role (or a CSRF token is missing): 403.
+    #[error("not allowed")]
+    Forbidden,
+    /// A wrong email or password (the same message for both): 401.
+    #[error("wrong email or password")]
+    LoginFailed(String),
+    /// Too many failed logins: 429, with a message in the visitor's language.
+    #[error("too many attempts")]
+    TooManyAttempts(String),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// Fields that are wrong, each with its message in the visitor's language: 422.
@@ -54,6 +66,8 @@ impl From<minijinja::Error> for Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
     NotFound,
+    Unauthorized,
+    Forbidden,
     BadRequest,
     Unavailable,
     Internal,
@@ -63,6 +77,8 @@ impl ErrorPage {
     fn keys(self) -> (&'static str, &'static str) {
         match self {
             ErrorPage::NotFound => ("error-not-found-title", "error-not-found-body"),
+            ErrorPage::Unauthorized => ("error-unauthorized-title", "error-unauthorized-body"),
+            ErrorPage::Forbidden => ("error-forbidden-title", "error-forbidden-body"),
             ErrorPage::BadRequest => ("error-bad-request-title", "error-bad-request-body"),
             ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
             ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
@@ -74,6 +90,22 @@ impl Error {
     fn parts(&self) -> (StatusCode, ErrorPage, &'static str) {
         match self {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, "not_found"),
+            Error::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                ErrorPage::Unauthorized,
+                "unauthorized",
+            ),
+            Error::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, "forbidden"),
+            Error::LoginFailed(_) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorPage::Unauthorized,
+                "invalid_credentials",
+            ),
+            Error::TooManyAttempts(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorPage::BadRequest,
+                "too_many_attempts",
+            ),
             Error::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorPage::BadRequest,
@@ -120,7 +152,11 @@ impl IntoResponse for Error {
         let body = match &self {
             Error::Invalid(errors) => json!({ "errors": errors }),
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
-            Error::BadRequest(detail) => json!({ "error": code, "message": detail }),
+            Error::BadRequest(detail)
+            | Error::TooManyAttempts(detail)
+            | Error::LoginFailed(detail) => {
+                json!({ "error": code, "message": detail })
+            }
             other => json!({ "error": code, "message": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();

@@ -6,9 +6,11 @@
 //! Depends on `domain`, `persistence` and `mailer`; knows nothing of the CLI or configuration files.
 
 mod api;
+mod auth;
 mod error;
 mod health;
 mod i18n;
+mod login;
 mod pages;
 mod registration;
 mod templates;

@@ -33,6 +33,23 @@ pub fn window_problem(event: &Event, state: &AppState, lang: Lang) -> Option<Str
     }
 }
 
+/// Parses `form` for `stored`, or says what is wrong with each field (messages in `lang`).
+pub fn parse(
+    stored: &StoredEvent,
+    form: &RegistrationForm,
+    lang: Lang,
+) -> Result<domain::Participant, Error> {
+    form.parse(&stored.event).map_err(|errors| {
+        Error::Invalid(
+            errors
+                .0
+                .into_iter()
+                .map(|(field, problem)| (field.key().to_owned(), problem_message(problem, lang)))
+                .collect(),
+        )
+    })
+}
+
 /// Registers `form` for `stored`, or says what is wrong with it (messages in `lang`).
 #[tracing::instrument(skip_all, fields(event = %stored.event.slug))]
 pub async fn submit(
@@ -47,15 +64,7 @@ pub async fn submit(
             problem,
         )])));
     }
-    let participant = form.parse(&stored.event).map_err(|errors| {
-        Error::Invalid(
-            errors
-                .0
-                .into_iter()
-                .map(|(field, problem)| (field.key().to_owned(), problem_message(problem, lang)))
-                .collect(),
-        )
-    })?;
+    let participant = parse(stored, form, lang)?;
     state
         .db()
         .register(stored.id, &participant, state.clock())

@@ -3,7 +3,12 @@
 
 pub mod agenda_item;
 pub mod agenda_person;
+pub mod checkin;
 pub mod event;
 pub mod event_category;
+pub mod login_failure;
 pub mod outbox;
 pub mod registration;
+pub mod scan_log;
+pub mod staff;
+pub mod staff_session;

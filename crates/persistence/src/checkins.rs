@@ -1,0 +1,246 @@
+//! Check-ins and the scan log. One check-in per registration per day is a unique index: when two
+//! desks scan one ticket at the same instant, one insert wins and the other learns who did.
+
+use crate::entities::{checkin, registration, scan_log, staff};
+use crate::{Database, Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{EarlierCheckin, Registration};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, SqlErr,
+};
+
+/// The result of recording a check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Inserted,
+    /// Someone checked them in first that day.
+    Already(EarlierCheckin),
+}
+
+/// One line of the desk's recent scans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanLine {
+    pub at: DateTime<Utc>,
+    pub outcome: String,
+    pub registration_id: Option<i32>,
+    pub name: Option<String>,
+    pub by: String,
+}
+
+/// A search result at the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub registration: Registration,
+    /// Checked in on this day already, and when.
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+impl Database {
+    /// The registration's check-in on `day`, with who made it.
+    pub async fn checkin_on(
+        &self,
+        registration_id: i32,
+        day: NaiveDate,
+    ) -> Result<Option<EarlierCheckin>> {
+        let Some(row) = checkin::Entity::find()
+            .filter(checkin::Column::RegistrationId.eq(registration_id))
+            .filter(checkin::Column::Day.eq(day))
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let by = staff::Entity::find_by_id(row.staff_id)
+            .one(&self.conn)
+            .await?
+            .map(|s| s.email)
+            .unwrap_or_default();
+        Ok(Some(EarlierCheckin { at: row.at, by }))
+    }
+
+    /// Records a check-in, unless the registration already has one that day.
+    #[tracing::instrument(skip(self))]
+    pub async fn record_checkin(
+        &self,
+        event_id: i32,
+        registration_id: i32,
+        day: NaiveDate,
+        staff_id: i32,
+        at: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let inserted = checkin::ActiveModel {
+            event_id: Set(event_id),
+            registration_id: Set(registration_id),
+            day: Set(day),
+            staff_id: Set(staff_id),
+            at: Set(at),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await;
+        match inserted {
+            Ok(_) => Ok(Recorded::Inserted),
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                let earlier = self
+                    .checkin_on(registration_id, day)
+                    .await?
+                    .ok_or_else(|| Error::Corrupt("a check-in conflicted, then vanished".into()))?;
+                Ok(Recorded::Already(earlier))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes the registration's latest check-in at this event; returns its day.
+    pub async fn undo_latest_checkin(
+        &self,
+        event_id: i32,
+        registration_id: i32,
+    ) -> Result<Option<NaiveDate>> {
+        let Some(row) = checkin::Entity::find()
+            .filter(checkin::Column::EventId.eq(event_id))
+            .filter(checkin::Column::RegistrationId.eq(registration_id))
+            .order_by_desc(checkin::Column::At)
+            .order_by_desc(checkin::Column::Id)
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let day = row.day;
+        checkin::Entity::delete_by_id(row.id)
+            .exec(&self.conn)
+            .await?;
+        Ok(Some(day))
+    }
+
+    /// Logs a scan attempt with its answer. With a nonce already logged for this event, nothing is
+    /// written and the first answer is returned instead.
+    #[expect(clippy::too_many_arguments, reason = "one column each")]
+    pub async fn log_scan(
+        &self,
+        event_id: i32,
+        registration_id: Option<i32>,
+        staff_id: i32,
+        at: DateTime<Utc>,
+        scanned: &str,
+        outcome: &str,
+        nonce: Option<&str>,
+        response: &str,
+    ) -> Result<Option<String>> {
+        let inserted = scan_log::ActiveModel {
+            event_id: Set(event_id),
+            registration_id: Set(registration_id),
+            staff_id: Set(staff_id),
+            at: Set(at),
+            scanned: Set(scanned.chars().take(128).collect()),
+            outcome: Set(outcome.to_owned()),
+            nonce: Set(nonce.map(str::to_owned)),
+            response: Set(Some(response.to_owned())),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await;
+        match (inserted, nonce) {
+            (Ok(_), _) => Ok(None),
+            (Err(e), Some(nonce))
+                if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                self.answer_for_nonce(event_id, nonce).await
+            }
+            (Err(e), _) => Err(e.into()),
+        }
+    }
+
+    /// The answer first given to a request with this nonce.
+    pub async fn answer_for_nonce(&self, event_id: i32, nonce: &str) -> Result<Option<String>> {
+        Ok(scan_log::Entity::find()
+            .filter(scan_log::Column::EventId.eq(event_id))
+            .filter(scan_log::Column::Nonce.eq(nonce))
+            .one(&self.conn)
+            .await?
+            .and_then(|row| row.response))
+    }
+
+    /// The event's latest scans, newest first.
+    pub async fn recent_scans(&self, event_id: i32, limit: u64) -> Result<Vec<ScanLine>> {
+        let rows = scan_log::Entity::find()
+            .filter(scan_log::Column::EventId.eq(event_id))
+            .order_by_desc(scan_log::Column::Id)
+            .limit(limit)
+            .all(&self.conn)
+            .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name = match row.registration_id {
+                Some(id) => registration::Entity::find_by_id(id)
+                    .one(&self.conn)
+                    .await?
+                    .map(|r| format!("{} {}", r.given_name, r.family_name)),
+                None => None,
+            };
+            let by = staff::Entity::find_by_id(row.staff_id)
+                .one(&self.conn)
+                .await?
+                .map(|s| s.email)
+                .unwrap_or_default();
+            lines.push(ScanLine {
+                at: row.at,
+                outcome: row.outcome,
+                registration_id: row.registration_id,
+                name,
+                by,
+            });
+        }
+        Ok(lines)
+    }
+
+    /// Registrations of the event whose name, email or organisation contains `query` (any
+    /// case), with their check-in on `day`.
+    pub async fn search_registrations(
+        &self,
+        event_id: i32,
+        query: &str,
+        day: Option<NaiveDate>,
+        limit: u64,
+    ) -> Result<Vec<Found>> {
+        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        // Every word typed must appear in one of the columns: "abdou sene" finds Abdou Mbengue Sene.
+        let mut all_words = Condition::all();
+        for word in query.split_whitespace().take(5) {
+            let pattern = format!("%{}%", word.to_lowercase().replace(['\\', '%', '_'], ""));
+            let mut any_column = Condition::any();
+            for column in [
+                registration::Column::GivenName,
+                registration::Column::FamilyName,
+                registration::Column::EmailNormalized,
+                registration::Column::Organisation,
+            ] {
+                any_column = any_column
+                    .add(Expr::expr(Func::lower(Expr::col(column))).like(pattern.clone()));
+            }
+            all_words = all_words.add(any_column);
+        }
+        let rows = registration::Entity::find()
+            .filter(registration::Column::EventId.eq(event_id))
+            .filter(all_words)
+            .order_by_asc(registration::Column::FamilyName)
+            .order_by_asc(registration::Column::GivenName)
+            .limit(limit)
+            .all(&self.conn)
+            .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            let checked_in_at = match day {
+                Some(day) => self.checkin_on(row.id, day).await?.map(|c| c.at),
+                None => None,
+            };
+            found.push(Found {
+                registration: crate::registrations::to_domain(row)?,
+                checked_in_at,
+            });
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,231 @@
+//! Staff accounts, their sessions (browser cookies and device bearer tokens, both stored as
+//! SHA-256 hashes and revocable) and failed logins, kept in the database so that throttling and
+//! sessions hold across instances.
+
+use crate::entities::{login_failure, staff, staff_session};
+use crate::{Database, Error, Result};
+use chrono::{DateTime, Utc};
+use domain::Role;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+
+/// A staff member (without their password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: i32,
+    pub email: String,
+    pub role: Role,
+}
+
+/// A staff member with the hash to check a password against.
+#[derive(Debug, Clone)]
+pub struct StaffCredentials {
+    pub member: StaffMember,
+    pub password_hash: String,
+}
+
+/// Whether `add_staff` created the account or replaced its role and password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffSaved {
+    Created,
+    Updated,
+}
+
+/// How a session is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A cookie in a browser; its forms carry the CSRF token.
+    Browser,
+    /// A bearer token for a device or script.
+    Device,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Browser => "browser",
+            SessionKind::Device => "device",
+        }
+    }
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: i32,
+    pub staff: StaffMember,
+    pub kind: SessionKind,
+    pub csrf_token: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn member(row: &staff::Model) -> Result<StaffMember> {
+    Ok(StaffMember {
+        id: row.id,
+        email: row.email.clone(),
+        role: row
+            .role
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("staff role {:?}", row.role)))?,
+    })
+}
+
+impl Database {
+    /// Creates a staff account, or gives an existing one (same address, any case) this role and
+    /// password.
+    pub async fn add_staff(
+        &self,
+        email: &str,
+        role: Role,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StaffSaved> {
+        let email = email.trim().to_lowercase();
+        let existing = staff::Entity::find()
+            .filter(staff::Column::Email.eq(&email))
+            .one(&self.conn)
+            .await?;
+        match existing {
+            Some(row) => {
+                let mut active = row.into_active_model();
+                active.role = Set(role.as_str().to_owned());
+                active.password_hash = Set(password_hash.to_owned());
+                active.update(&self.conn).await?;
+                Ok(StaffSaved::Updated)
+            }
+            None => {
+                staff::ActiveModel {
+                    email: Set(email),
+                    role: Set(role.as_str().to_owned()),
+                    password_hash: Set(password_hash.to_owned()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&self.conn)
+                .await?;
+                Ok(StaffSaved::Created)
+            }
+        }
+    }
+
+    /// The account with this address (any case), with its password hash.
+    pub async fn staff_credentials(&self, email: &str) -> Result<Option<StaffCredentials>> {
+        let email = email.trim().to_lowercase();
+        let Some(row) = staff::Entity::find()
+            .filter(staff::Column::Email.eq(email))
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(StaffCredentials {
+            member: member(&row)?,
+            password_hash: row.password_hash,
+        }))
+    }
+
+    /// Opens a session; `token_hash` is the SHA-256 of the token the client keeps.
+    pub async fn create_session(
+        &self,
+        staff_id: i32,
+        token_hash: &str,
+        kind: SessionKind,
+        csrf_token: Option<&str>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        staff_session::ActiveModel {
+            staff_id: Set(staff_id),
+            token_hash: Set(token_hash.to_owned()),
+            kind: Set(kind.as_str().to_owned()),
+            csrf_token: Set(csrf_token.map(str::to_owned)),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session whose token hashes to `token_hash`: not expired, not revoked.
+    pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+        let Some(row) = staff_session::Entity::find()
+            .filter(staff_session::Column::TokenHash.eq(token_hash))
+            .filter(staff_session::Column::RevokedAt.is_null())
+            .filter(staff_session::Column::ExpiresAt.gt(now))
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(staff_row) = staff::Entity::find_by_id(row.staff_id)
+            .one(&self.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            id: row.id,
+            staff: member(&staff_row)?,
+            kind: if row.kind == "device" {
+                SessionKind::Device
+            } else {
+                SessionKind::Browser
+            },
+            csrf_token: row.csrf_token,
+            expires_at: row.expires_at,
+        }))
+    }
+
+    /// Ends a session (logout, or a lost device).
+    pub async fn revoke_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        let result = staff_session::Entity::update_many()
+            .col_expr(staff_session::Column::RevokedAt, Some(now).into())
+            .filter(staff_session::Column::TokenHash.eq(token_hash))
+            .filter(staff_session::Column::RevokedAt.is_null())
+            .exec(&self.conn)
+            .await?;
+        Ok(result.rows_affected > 0)
+    }
+
+    /// Notes a failed login for throttling.
+    pub async fn record_login_failure(
+        &self,
+        email: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        login_failure::ActiveModel {
+            email: Set(email.trim().to_lowercase().chars().take(254).collect()),
+            address: Set(address.chars().take(64).collect()),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Failed logins since `since`: for this address (account) and from this network address.
+    pub async fn login_failures_since(
+        &self,
+        email: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u64, u64)> {
+        let by_account = login_failure::Entity::find()
+            .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
+            .filter(login_failure::Column::At.gte(since))
+            .count(&self.conn)
+            .await?;
+        let by_address = login_failure::Entity::find()
+            .filter(login_failure::Column::Address.eq(address))
+            .filter(login_failure::Column::At.gte(since))
+            .count(&self.conn)
+            .await?;
+        Ok((by_account, by_address))
+    }
+}

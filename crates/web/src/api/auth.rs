@@ -1,0 +1,67 @@
+//! `POST /api/v1/auth/login`: a bearer token for a device (a phone at the desk, a script).
+
+use crate::AppState;
+use crate::error::Error;
+use crate::i18n::RequestLang;
+use crate::login::sign_in;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use chrono::{DateTime, Utc};
+use persistence::SessionKind;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "desk1@example.org")]
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; guichet keeps only its hash.
+    token: String,
+    expires_at: DateTime<Utc>,
+    /// `organiser` or `desk`.
+    #[schema(example = "desk")]
+    role: String,
+}
+
+/// Sign in a staff member and get a device token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "staff",
+    request_body = LoginRequest,
+    responses(
+        (status = OK, description = "Signed in", body = LoginResponse),
+        (status = UNAUTHORIZED, description = "Wrong email or password (the same answer for both)"),
+        (status = TOO_MANY_REQUESTS, description = "Too many failed attempts for this account or address"),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<LoginResponse>, Error> {
+    let Json(request) = body.map_err(|r| super::registrations::body_error(r, lang))?;
+    let signed_in = sign_in(
+        &state,
+        &request.email,
+        &request.password,
+        &peer.ip().to_string(),
+        SessionKind::Device,
+        lang,
+    )
+    .await?;
+    Ok(Json(LoginResponse {
+        token: signed_in.token,
+        expires_at: signed_in.expires_at,
+        role: signed_in.role.as_str().to_owned(),
+    }))
+}

@@ -1,0 +1,515 @@
+//! The desk's API: check-in, undo, search, recent scans, walk-ins, and reading a QR code from a
+//! camera frame for browsers without BarcodeDetector.
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::Error;
+use crate::i18n::{RequestLang, t};
+use crate::views::{hh_mm, long_date};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
+use domain::{
+    Decision, DeskState, Lang, Registration, Scanned, Status, TicketClaim, decide, desk_state,
+};
+use persistence::{Recorded, StoredEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A check-in request: a scanned or typed ticket token, or (from a search result) a registration.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckinRequest {
+    /// The ticket's token, as scanned.
+    token: Option<String>,
+    /// A registration of this event, as found by a search at the desk.
+    registration_id: Option<i32>,
+    /// Any client-chosen string: a retry with the same nonce gets the first answer back.
+    nonce: Option<String>,
+}
+
+/// Who was scanned.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ParticipantView {
+    registration_id: i32,
+    name: String,
+    organisation: String,
+    category: String,
+    country: String,
+    /// `confirmed`, `waitlisted` or `cancelled`.
+    status: String,
+}
+
+/// The desk's answer. Business outcomes are all `200`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CheckinResponse {
+    /// ok, already_checked_in, too_early, closed, cancelled, not_confirmed or unknown.
+    #[schema(example = "ok")]
+    outcome: String,
+    /// The answer in words, in the request's language, for the desk's screen.
+    message: String,
+    participant: Option<ParticipantView>,
+    /// For `ok`: now; for `already_checked_in`: the day's first check-in.
+    checked_in_at: Option<DateTime<FixedOffset>>,
+    /// For `already_checked_in`: who made the first check-in.
+    by: Option<String>,
+    /// For `too_early`: when the desk opens.
+    opens_at: Option<DateTime<FixedOffset>>,
+}
+
+pub(crate) async fn desk_event(state: &AppState, slug: &str) -> Result<StoredEvent, Error> {
+    let slug = domain::Slug::parse(slug).map_err(|_| Error::NotFound)?;
+    state
+        .db()
+        .event_by_slug(&slug)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub(crate) fn participant_view(
+    registration: &Registration,
+    stored: &StoredEvent,
+    lang: Lang,
+) -> ParticipantView {
+    let p = &registration.participant;
+    ParticipantView {
+        registration_id: registration.id,
+        name: format!("{} {}", p.given_name, p.family_name),
+        organisation: p.organisation.to_string(),
+        category: stored
+            .event
+            .category(&p.category)
+            .map(|c| c.label(lang).to_owned())
+            .unwrap_or_else(|| p.category.clone()),
+        country: mailer::i18n::country_name(lang, p.country),
+        status: registration.status.as_str().to_owned(),
+    }
+}
+
+/// Resolves what was scanned: a current ticket of this event, or unknown.
+async fn resolve(
+    state: &AppState,
+    stored: &StoredEvent,
+    request: &CheckinRequest,
+) -> Result<Option<Registration>, Error> {
+    if let Some(id) = request.registration_id {
+        return Ok(state
+            .db()
+            .registration(id)
+            .await?
+            .filter(|r| r.event_id == stored.id));
+    }
+    let Some(claim) = request.token.as_deref().and_then(TicketClaim::parse) else {
+        return Ok(None);
+    };
+    let Some(registration) = state.db().registration(claim.registration_id).await? else {
+        return Ok(None);
+    };
+    let current = registration.event_id == stored.id
+        && i32::from(claim.version) == registration.ticket_version
+        && state.ticket_key().verify(&claim, stored.id);
+    Ok(current.then_some(registration))
+}
+
+fn local(instant: DateTime<Utc>, stored: &StoredEvent) -> DateTime<FixedOffset> {
+    instant
+        .with_timezone(&stored.event.time_zone)
+        .fixed_offset()
+}
+
+/// Checks a participant in.
+#[tracing::instrument(skip_all, fields(event = %stored.event.slug, staff = staff.member.id))]
+pub(crate) async fn check_in(
+    state: &AppState,
+    stored: &StoredEvent,
+    staff: &Staff,
+    request: &CheckinRequest,
+    lang: Lang,
+) -> Result<CheckinResponse, Error> {
+    if let Some(nonce) = request.nonce.as_deref()
+        && let Some(first) = state.db().answer_for_nonce(stored.id, nonce).await?
+    {
+        return serde_json::from_str(&first).map_err(|e| Error::Internal(Box::new(e)));
+    }
+    let registration = resolve(state, stored, request).await?;
+    let scanned = match &registration {
+        Some(r) => Scanned::Ticket(r.status),
+        None => Scanned::Unknown,
+    };
+    let event = &stored.event;
+    let tz = event.time_zone;
+    // Whole seconds: what a clerk reads, and what reports show.
+    let now = state.clock().now().trunc_subsecs(0);
+    let earlier = match (desk_state(&event.agenda, tz, now), &registration) {
+        (DeskState::Open { day }, Some(r)) => state.db().checkin_on(r.id, day).await?,
+        _ => None,
+    };
+    let mut decision = decide(scanned, &event.agenda, tz, now, earlier);
+    if let (Decision::Ok { day }, Some(r)) = (&decision, &registration) {
+        // The unique index decides between two desks scanning at the same instant.
+        if let Recorded::Already(first) = state
+            .db()
+            .record_checkin(stored.id, r.id, *day, staff.member.id, now)
+            .await?
+        {
+            decision = Decision::AlreadyCheckedIn {
+                at: first.at,
+                by: first.by,
+            };
+        }
+    }
+    let (message, checked_in_at, by, opens_at) = match &decision {
+        Decision::Ok { .. } => (
+            t(lang, "outcome-ok", &[]),
+            Some(local(now, stored)),
+            None,
+            None,
+        ),
+        Decision::AlreadyCheckedIn { at, by } => (
+            t(
+                lang,
+                "outcome-already",
+                &[("time", hh_mm(*at, tz).into()), ("by", by.clone().into())],
+            ),
+            Some(local(*at, stored)),
+            Some(by.clone()),
+            None,
+        ),
+        Decision::TooEarly { opens_at } => (
+            t(
+                lang,
+                "outcome-too-early",
+                &[
+                    ("time", hh_mm(*opens_at, tz).into()),
+                    (
+                        "date",
+                        long_date(opens_at.with_timezone(&tz).date_naive(), lang).into(),
+                    ),
+                ],
+            ),
+            None,
+            None,
+            Some(local(*opens_at, stored)),
+        ),
+        Decision::Closed => (t(lang, "outcome-closed", &[]), None, None, None),
+        Decision::Cancelled => (t(lang, "outcome-cancelled", &[]), None, None, None),
+        Decision::NotConfirmed => (t(lang, "outcome-not-confirmed", &[]), None, None, None),
+        Decision::Unknown => (t(lang, "outcome-unknown", &[]), None, None, None),
+    };
+    let response = CheckinResponse {
+        outcome: decision.outcome().to_owned(),
+        message,
+        participant: registration
+            .as_ref()
+            .map(|r| participant_view(r, stored, lang)),
+        checked_in_at,
+        by,
+        opens_at,
+    };
+    let json = serde_json::to_string(&response).map_err(|e| Error::Internal(Box::new(e)))?;
+    let scanned_text = match (&request.token, request.registration_id) {
+        (Some(token), _) => token.trim().to_owned(),
+        (None, Some(id)) => format!("registration {id}"),
+        (None, None) => String::new(),
+    };
+    // Every attempt is logged, refused ones too. A concurrent retry with the same nonce that got
+    // here first wins: its answer is the one both get.
+    if let Some(first) = state
+        .db()
+        .log_scan(
+            stored.id,
+            registration.as_ref().map(|r| r.id),
+            staff.member.id,
+            now,
+            &scanned_text,
+            decision.outcome(),
+            request.nonce.as_deref(),
+            &json,
+        )
+        .await?
+    {
+        return serde_json::from_str(&first).map_err(|e| Error::Internal(Box::new(e)));
+    }
+    tracing::info!(outcome = decision.outcome(), "scan");
+    Ok(response)
+}
+
+/// Check a participant in: scan a ticket (or pick a search result).
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/checkins",
+    tag = "desk",
+    params(("slug" = String, Path, description = "The event's short name")),
+    request_body = CheckinRequest,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "The desk's answer, whatever the outcome", body = CheckinResponse),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
+    )
+)]
+pub async fn checkin(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff,
+    Path(slug): Path<String>,
+    body: Result<Json<CheckinRequest>, JsonRejection>,
+) -> Result<Json<CheckinResponse>, Error> {
+    let stored = desk_event(&state, &slug).await?;
+    let Json(request) = body.map_err(|r| super::registrations::body_error(r, lang))?;
+    if request.token.is_none() && request.registration_id.is_none() {
+        return Err(Error::Body {
+            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(lang, "checkin-needs-token", &[]),
+        });
+    }
+    Ok(Json(
+        check_in(&state, &stored, &staff, &request, lang).await?,
+    ))
+}
+
+/// What undoing did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Undone {
+    /// The local date of the check-in removed.
+    #[schema(example = "2008-07-07")]
+    day: String,
+}
+
+/// Undo a registration's latest check-in (a scan made by mistake).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/events/{slug}/checkins/{registration_id}",
+    tag = "desk",
+    params(
+        ("slug" = String, Path, description = "The event's short name"),
+        ("registration_id" = i32, Path, description = "The registration"),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "The latest check-in was removed", body = Undone),
+        (status = NOT_FOUND, description = "No check-in to undo"),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+    )
+)]
+pub async fn undo(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((slug, registration_id)): Path<(String, i32)>,
+) -> Result<Json<Undone>, Error> {
+    let stored = desk_event(&state, &slug).await?;
+    let day = state
+        .db()
+        .undo_latest_checkin(stored.id, registration_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    state
+        .db()
+        .log_scan(
+            stored.id,
+            Some(registration_id),
+            staff.member.id,
+            state.clock().now(),
+            &format!("undo {day}"),
+            "undone",
+            None,
+            "{}",
+        )
+        .await?;
+    Ok(Json(Undone {
+        day: day.to_string(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Words of a name, email or organisation.
+    q: String,
+}
+
+/// A search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    #[serde(flatten)]
+    participant: ParticipantView,
+    /// Checked in on the desk's current day, and when.
+    checked_in_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Find registrations by name, email or organisation (someone without their code).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/search",
+    tag = "desk",
+    params(("slug" = String, Path, description = "The event's short name"), SearchQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "Up to 20 matches", body = [SearchResult]),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+    )
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    _staff: Staff,
+    Path(slug): Path<String>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Vec<SearchResult>>, Error> {
+    let stored = desk_event(&state, &slug).await?;
+    if query.q.trim().chars().count() < 2 {
+        return Ok(Json(Vec::new()));
+    }
+    let day = match desk_state(
+        &stored.event.agenda,
+        stored.event.time_zone,
+        state.clock().now(),
+    ) {
+        DeskState::Open { day } => Some(day),
+        _ => None,
+    };
+    let found = state
+        .db()
+        .search_registrations(stored.id, &query.q, day, 20)
+        .await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|f| SearchResult {
+                participant: participant_view(&f.registration, &stored, lang),
+                checked_in_at: f.checked_in_at.map(|at| local(at, &stored)),
+            })
+            .collect(),
+    ))
+}
+
+/// A recent scan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanLineView {
+    at: DateTime<FixedOffset>,
+    outcome: String,
+    registration_id: Option<i32>,
+    name: Option<String>,
+    by: String,
+}
+
+/// The latest scans at this event, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/scans",
+    tag = "desk",
+    params(("slug" = String, Path, description = "The event's short name")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = OK, description = "The last 15 scans", body = [ScanLineView]))
+)]
+pub async fn scans(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<ScanLineView>>, Error> {
+    let stored = desk_event(&state, &slug).await?;
+    let lines = state.db().recent_scans(stored.id, 15).await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| ScanLineView {
+                at: local(l.at, &stored),
+                outcome: l.outcome,
+                registration_id: l.registration_id,
+                name: l.name,
+                by: l.by,
+            })
+            .collect(),
+    ))
+}
+
+/// The walk-in's answer: the registration's outcome and the check-in's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalkInResponse {
+    checkin: CheckinResponse,
+}
+
+/// Register someone at the desk, email them their ticket, and check them in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/walk-ins",
+    tag = "desk",
+    params(("slug" = String, Path, description = "The event's short name")),
+    request_body = super::registrations::RegistrationRequest,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "Registered and checked in (or the reason not)", body = WalkInResponse),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields"),
+    )
+)]
+pub async fn walk_in(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff,
+    Path(slug): Path<String>,
+    body: Result<Json<domain::RegistrationForm>, JsonRejection>,
+) -> Result<Json<WalkInResponse>, Error> {
+    let stored = desk_event(&state, &slug).await?;
+    let Json(form) = body.map_err(|r| super::registrations::body_error(r, lang))?;
+    let participant = crate::registration::parse(&stored, &form, lang)?;
+    let registered = state
+        .db()
+        .register(stored.id, &participant, state.clock())
+        .await?;
+    let registration = registered.registration();
+    let request = CheckinRequest {
+        token: None,
+        registration_id: Some(registration.id),
+        nonce: None,
+    };
+    let checkin = check_in(&state, &stored, &staff, &request, lang).await?;
+    if registration.status != Status::Confirmed {
+        tracing::info!(
+            registration = registration.id,
+            "walk-in waitlisted: the event is full"
+        );
+    }
+    Ok(Json(WalkInResponse { checkin }))
+}
+
+/// What a camera frame's QR code says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Decoded {
+    text: String,
+}
+
+/// Read the QR code in a camera frame (JPEG or PNG), for browsers without BarcodeDetector.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decode-qr",
+    tag = "desk",
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "The code's text", body = Decoded),
+        (status = UNPROCESSABLE_ENTITY, description = "No readable QR code in the image"),
+    )
+)]
+pub async fn decode_qr(
+    RequestLang(lang): RequestLang,
+    _staff: Staff,
+    body: Bytes,
+) -> Result<Json<Decoded>, Error> {
+    let text = tokio::task::spawn_blocking(move || -> Option<String> {
+        let image = image::load_from_memory(&body).ok()?.to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(image);
+        prepared
+            .detect_grids()
+            .into_iter()
+            .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    })
+    .await
+    .map_err(|e| Error::Internal(Box::new(e)))?;
+    match text {
+        Some(text) => Ok(Json(Decoded { text })),
+        None => Err(Error::Body {
+            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(lang, "decode-nothing", &[]),
+        }),
+    }
+}

@@ -1,0 +1,131 @@
+//! Organiser-only API: re-issuing a ticket, and the emails that failed. Desk staff get 403.
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::Error;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A re-issued ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reissued {
+    /// The new ticket version; earlier tokens no longer work.
+    ticket_version: i32,
+}
+
+/// Revoke a registration's ticket and email a new one (a lost or leaked ticket).
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{slug}/registrations/{registration_id}/reissue",
+    tag = "organisers",
+    params(
+        ("slug" = String, Path, description = "The event's short name"),
+        ("registration_id" = i32, Path, description = "The registration"),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "Re-issued; the new ticket is on its way", body = Reissued),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+        (status = FORBIDDEN, description = "Not an organiser"),
+        (status = NOT_FOUND, description = "No such registration at this event"),
+    )
+)]
+pub async fn reissue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((slug, registration_id)): Path<(String, i32)>,
+) -> Result<Json<Reissued>, Error> {
+    staff.require_organiser()?;
+    let stored = super::desk::desk_event(&state, &slug).await?;
+    let registration = state
+        .db()
+        .registration(registration_id)
+        .await?
+        .filter(|r| r.event_id == stored.id)
+        .ok_or(Error::NotFound)?;
+    let ticket_version = state
+        .db()
+        .reissue_ticket(registration.id, state.clock().now())
+        .await?;
+    tracing::info!(
+        staff = staff.member.id,
+        registration = registration.id,
+        "ticket re-issued"
+    );
+    Ok(Json(Reissued { ticket_version }))
+}
+
+/// An email given up on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedEmailView {
+    id: i32,
+    registration_id: i32,
+    /// confirmation, waitlisted, promoted or cancelled.
+    kind: String,
+    attempts: i32,
+    last_error: Option<String>,
+}
+
+/// The emails that could not be delivered after every retry.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outbox/failed",
+    tag = "organisers",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "Failed emails, oldest first", body = [FailedEmailView]),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+        (status = FORBIDDEN, description = "Not an organiser"),
+    )
+)]
+pub async fn failed_emails(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Json<Vec<FailedEmailView>>, Error> {
+    staff.require_organiser()?;
+    let failed = state.db().failed_emails().await?;
+    Ok(Json(
+        failed
+            .into_iter()
+            .map(|f| FailedEmailView {
+                id: f.id,
+                registration_id: f.registration_id,
+                kind: f.kind.as_str().to_owned(),
+                attempts: f.attempts,
+                last_error: f.last_error,
+            })
+            .collect(),
+    ))
+}
+
+/// Send a failed email again.
+#[utoipa::path(
+    post,
+    path = "/api/v1/outbox/{id}/retry",
+    tag = "organisers",
+    params(("id" = i32, Path, description = "The failed email")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = NO_CONTENT, description = "Queued again"),
+        (status = NOT_FOUND, description = "No failed email with this id"),
+        (status = FORBIDDEN, description = "Not an organiser"),
+    )
+)]
+pub async fn retry_email(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i32>,
+) -> Result<axum::http::StatusCode, Error> {
+    staff.require_organiser()?;
+    if state
+        .db()
+        .retry_failed_email(id, state.clock().now())
+        .await?
+    {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::NotFound)
+    }
+}

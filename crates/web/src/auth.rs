@@ -1,0 +1,123 @@
+//! Staff authentication: a session cookie for browsers (with a CSRF token for everything it sends
+//! that changes state) and bearer tokens for devices. Tokens are random, shown once, and stored
+//! only as SHA-256 hashes; passwords are argon2id, checked on a blocking thread.
+
+use crate::AppState;
+use crate::error::Error;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use axum_extra::extract::CookieJar;
+use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
+use domain::Role;
+use persistence::{Session, SessionKind, StaffMember};
+use sha2::{Digest, Sha256};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "guichet_session";
+/// The header a browser's script sends its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A new random token (256 bits, URL-safe base64).
+pub fn new_token() -> Result<String, Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Internal(format!("no randomness: {e}").into()))?;
+    Ok(BASE64URL_NOPAD.encode(&bytes))
+}
+
+/// What is stored of a token.
+pub fn token_hash(token: &str) -> String {
+    HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
+}
+
+/// A signed-in staff member, from a bearer token or the session cookie. Rejects with 401; for a
+/// cookie session, a request that changes state must carry the CSRF token (header or form field,
+/// see [`Staff::check_csrf`]) or it is refused with 403.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub member: StaffMember,
+    pub session: Session,
+    /// The token the request authenticated with, for logout.
+    pub token: String,
+}
+
+impl Staff {
+    /// Refuses desk staff: 403.
+    pub fn require_organiser(&self) -> Result<(), Error> {
+        match self.member.role {
+            Role::Organiser => Ok(()),
+            Role::Desk => Err(Error::Forbidden),
+        }
+    }
+
+    /// For a cookie session, `given` must be the session's CSRF token.
+    pub fn check_csrf(&self, given: Option<&str>) -> Result<(), Error> {
+        match (self.session.kind, &self.session.csrf_token) {
+            (SessionKind::Device, _) => Ok(()),
+            (SessionKind::Browser, Some(expected)) if given == Some(expected.as_str()) => Ok(()),
+            (SessionKind::Browser, _) => Err(Error::Forbidden),
+        }
+    }
+
+    /// The CSRF token pages embed in their forms and scripts.
+    pub fn csrf_token(&self) -> &str {
+        self.session.csrf_token.as_deref().unwrap_or_default()
+    }
+}
+
+/// The session token a request carries: `Authorization: Bearer …`, else the cookie.
+fn presented_token(parts: &Parts) -> Option<(String, bool)> {
+    if let Some(value) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = value.strip_prefix("Bearer ").unwrap_or_default().trim();
+        return (!token.is_empty()).then(|| (token.to_owned(), true));
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    jar.get(SESSION_COOKIE)
+        .map(|c| (c.value().to_owned(), false))
+}
+
+impl<S> FromRequestParts<S> for Staff
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let (token, bearer) = presented_token(parts).ok_or(Error::Unauthorized)?;
+        let session = state
+            .db()
+            .session(&token_hash(&token), state.clock().now())
+            .await?
+            .ok_or(Error::Unauthorized)?;
+        // A bearer token must be a device token, a cookie a browser session: a stolen cookie value
+        // cannot be replayed as a bearer token to skip the CSRF check.
+        if bearer != (session.kind == SessionKind::Device) {
+            return Err(Error::Unauthorized);
+        }
+        let staff = Staff {
+            member: session.staff.clone(),
+            session,
+            token,
+        };
+        // JSON requests from a signed-in browser carry the CSRF token in a header; forms carry it
+        // in a field, which their handlers check.
+        let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if changes_state && !is_form {
+            let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            staff.check_csrf(given)?;
+        }
+        Ok(staff)
+    }
+}

@@ -1,0 +1,426 @@
+//! The desk's API as a scanner app uses it: sign in, scan, re-scan, undo, every outcome, both days,
+//! retries, two desks at once, search and walk-ins; and who may do what.
+
+use domain::Role;
+use guichet_tests::{DEMO_SLUG, STAFF_PASSWORD, TestApp, instant};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+async fn desk_app() -> (TestApp, String) {
+    let app = TestApp::spawn_at(instant("2008-07-07T08:30:00+02:00")).await;
+    app.add_staff("desk1@example.org", Role::Desk).await;
+    let token = app.login("desk1@example.org").await;
+    (app, token)
+}
+
+#[tokio::test]
+async fn sign_in_gives_a_device_token_and_the_same_refusal_for_any_wrong_credential() {
+    let app = TestApp::spawn().await;
+    app.add_staff("Organiser@Example.org", Role::Organiser)
+        .await;
+    let login = |email: &'static str, password: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("accept-language", "en")
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+    };
+    let ok = login("organiser@example.org", STAFF_PASSWORD)
+        .await
+        .expect("request");
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.expect("JSON");
+    assert_eq!(body["role"], "organiser");
+    assert!(body["token"].as_str().expect("token").len() >= 40);
+    assert!(body["expires_at"].as_str().is_some());
+
+    let wrong_password = login("organiser@example.org", "not the password")
+        .await
+        .expect("request");
+    let unknown_email = login("nobody@example.org", STAFF_PASSWORD)
+        .await
+        .expect("request");
+    assert_eq!(wrong_password.status(), 401);
+    assert_eq!(unknown_email.status(), 401);
+    assert_eq!(
+        wrong_password.text().await.expect("body"),
+        unknown_email.text().await.expect("body"),
+        "nothing tells which addresses are staff"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let app = TestApp::spawn().await;
+    app.add_staff("desk2@example.org", Role::Desk).await;
+    for _ in 0..5 {
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({ "email": "desk2@example.org", "password": "guess guess guess" }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 401);
+    }
+    // Even the right password is refused now.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("accept-language", "fr")
+        .json(&json!({ "email": "desk2@example.org", "password": STAFF_PASSWORD }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 429);
+    let body: Value = response.json().await.expect("JSON");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("Trop de tentatives")
+    );
+    // Fifteen minutes later it works again.
+    app.set_clock(app.now() + chrono::TimeDelta::minutes(16));
+    app.login("desk2@example.org").await;
+}
+
+#[tokio::test]
+async fn no_token_is_401_and_desk_staff_get_403_on_organiser_endpoints() {
+    let (app, desk) = desk_app().await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let organiser = app.login("org@example.org").await;
+    let event = app.demo_event().await;
+    let (registration, _) = app
+        .ticket(&event, "Han-Maurits", "Schaapveld", "hm@example.org")
+        .await;
+
+    let (status, _) = app.scan("", DEMO_SLUG, json!({ "token": "X" })).await;
+    assert_eq!(status, 401);
+    let (status, _) = app
+        .scan("forged-session-token", DEMO_SLUG, json!({ "token": "X" }))
+        .await;
+    assert_eq!(status, 401);
+
+    let reissue = format!(
+        "/api/v1/events/{DEMO_SLUG}/registrations/{}/reissue",
+        registration.id
+    );
+    for (path, method) in [(reissue.as_str(), "POST"), ("/api/v1/outbox/failed", "GET")] {
+        let request = |bearer: &str| {
+            let builder = if method == "POST" {
+                app.client.post(app.url(path))
+            } else {
+                app.client.get(app.url(path))
+            };
+            builder.bearer_auth(bearer.to_owned()).send()
+        };
+        assert_eq!(
+            request(&desk).await.expect("request").status(),
+            403,
+            "{path}"
+        );
+        assert_eq!(
+            request(&organiser).await.expect("request").status(),
+            200,
+            "{path}"
+        );
+        let anonymous = if method == "POST" {
+            app.client.post(app.url(path))
+        } else {
+            app.client.get(app.url(path))
+        };
+        assert_eq!(
+            anonymous.send().await.expect("request").status(),
+            401,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_outcome_on_both_days_with_the_server_clock_in_utc() {
+    let (app, desk) = desk_app().await;
+    let event = app.demo_event().await;
+    let (confirmed, ticket) = app
+        .ticket(&event, "Abdou", "Mbengue Sene", "abdou@example.org")
+        .await;
+
+    // 08:59:59 in Geneva (06:59:59 UTC): too early, with the opening time.
+    app.set_clock(instant("2008-07-07T06:59:59Z"));
+    let (status, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["outcome"], "too_early");
+    assert_eq!(answer["opens_at"], "2008-07-07T09:00:00+02:00");
+    assert!(
+        answer["message"]
+            .as_str()
+            .expect("message")
+            .contains("09:00")
+    );
+
+    // 09:00:00: in, with name, organisation, category and country.
+    app.set_clock(instant("2008-07-07T07:00:00Z"));
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(answer["outcome"], "ok", "{answer}");
+    assert_eq!(answer["participant"]["name"], "Abdou Mbengue Sene");
+    assert_eq!(answer["participant"]["organisation"], "Mission permanente");
+    assert_eq!(answer["participant"]["category"], "Member State");
+    assert_eq!(answer["participant"]["country"], "Switzerland");
+    assert_eq!(answer["checked_in_at"], "2008-07-07T09:00:00+02:00");
+
+    // A re-scan that day: when, and by whom.
+    app.set_clock(instant("2008-07-07T07:10:00Z"));
+    let (_, answer) = app
+        .scan(&desk, DEMO_SLUG, json!({ "token": ticket.to_lowercase() }))
+        .await;
+    assert_eq!(answer["outcome"], "already_checked_in");
+    assert_eq!(answer["checked_in_at"], "2008-07-07T09:00:00+02:00");
+    assert_eq!(answer["by"], "desk1@example.org");
+
+    // Undo, and the next scan is ok again.
+    let undo = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/events/{DEMO_SLUG}/checkins/{}",
+            confirmed.id
+        )))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(undo.status(), 200);
+    assert_eq!(
+        undo.json::<Value>().await.expect("JSON")["day"],
+        "2008-07-07"
+    );
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(answer["outcome"], "ok");
+    assert_eq!(answer["checked_in_at"], "2008-07-07T09:10:00+02:00");
+
+    // After the last item (18:00): closed.
+    app.set_clock(instant("2008-07-07T16:00:00Z"));
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(answer["outcome"], "closed");
+
+    // Day two: attendance is per day, so the same ticket is ok again from 09:00.
+    app.set_clock(instant("2008-07-08T06:59:59Z"));
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(answer["outcome"], "too_early", "{answer}");
+    assert_eq!(answer["opens_at"], "2008-07-08T09:00:00+02:00");
+    app.set_clock(instant("2008-07-08T07:00:00Z"));
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(answer["outcome"], "ok");
+
+    // Cancelled, waitlisted, forged, another event's ticket.
+    let (cancelled, cancelled_ticket) =
+        app.ticket(&event, "Jim", "Ilunga", "jim@example.org").await;
+    app.db
+        .cancel_registration(cancelled.id, app.now())
+        .await
+        .expect("cancel");
+    let (_, answer) = app
+        .scan(&desk, DEMO_SLUG, json!({ "token": cancelled_ticket }))
+        .await;
+    assert_eq!(answer["outcome"], "cancelled");
+    assert_eq!(answer["participant"]["name"], "Jim Ilunga");
+
+    let small = app.add_event("petit-atelier", 1).await;
+    let (_, small_first) = app
+        .ticket(&small, "First", "Seat", "first@example.org")
+        .await;
+    let (waiting, waiting_ticket) = app
+        .ticket(&small, "Second", "Waiting", "second@example.org")
+        .await;
+    assert_eq!(waiting.status, domain::Status::Waitlisted);
+    let (_, answer) = app
+        .scan(&desk, "petit-atelier", json!({ "token": waiting_ticket }))
+        .await;
+    assert_eq!(answer["outcome"], "not_confirmed");
+    // A ticket of the small event is unknown at the demo's desk.
+    let (_, answer) = app
+        .scan(&desk, DEMO_SLUG, json!({ "token": small_first }))
+        .await;
+    assert_eq!(answer["outcome"], "unknown");
+    assert!(
+        answer["participant"].is_null(),
+        "nothing about another event's participant"
+    );
+
+    let mut forged: Vec<char> = ticket.chars().collect();
+    forged[25] = if forged[25] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+    for bad in [forged.as_str(), "HELLO", ""] {
+        let (status, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": bad })).await;
+        assert_eq!(status, 200);
+        assert_eq!(answer["outcome"], "unknown", "{bad}");
+    }
+
+    // A malformed body is 422.
+    let (status, _) = app.scan(&desk, DEMO_SLUG, json!({ "nonce": "x" })).await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_nonce_gets_the_first_answer() {
+    let (app, desk) = desk_app().await;
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    let event = app.demo_event().await;
+    let (_, ticket) = app
+        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
+        .await;
+    let body = json!({ "token": ticket, "nonce": "scan-42" });
+    let (_, first) = app.scan(&desk, DEMO_SLUG, body.clone()).await;
+    let (_, retry) = app.scan(&desk, DEMO_SLUG, body).await;
+    assert_eq!(first["outcome"], "ok");
+    assert_eq!(retry, first, "a flaky network's retry is not a second scan");
+    let (_, other) = app
+        .scan(
+            &desk,
+            DEMO_SLUG,
+            json!({ "token": ticket, "nonce": "scan-43" }),
+        )
+        .await;
+    assert_eq!(other["outcome"], "already_checked_in");
+}
+
+#[tokio::test]
+async fn fifty_tickets_each_scanned_by_two_desks_at_once_give_fifty_ok_and_fifty_already() {
+    let (app, desk1) = desk_app().await;
+    app.add_staff("desk2@example.org", Role::Desk).await;
+    let desk2 = app.login("desk2@example.org").await;
+    app.set_clock(instant("2008-07-07T09:00:00+02:00"));
+    let event = app.demo_event().await;
+    let mut tickets = Vec::new();
+    for i in 0..50 {
+        tickets.push(
+            app.ticket(
+                &event,
+                "Guest",
+                &format!("N{i}"),
+                &format!("g{i}@example.org"),
+            )
+            .await
+            .1,
+        );
+    }
+    let app = Arc::new(app);
+    let mut tasks = Vec::new();
+    for ticket in tickets {
+        for desk in [desk1.clone(), desk2.clone()] {
+            let app = app.clone();
+            let ticket = ticket.clone();
+            tasks.push(tokio::spawn(async move {
+                let (status, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+                assert_eq!(status, 200);
+                answer["outcome"].as_str().expect("outcome").to_owned()
+            }));
+        }
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("task"));
+    }
+    let ok = outcomes.iter().filter(|o| *o == "ok").count();
+    let already = outcomes
+        .iter()
+        .filter(|o| *o == "already_checked_in")
+        .count();
+    assert_eq!((ok, already), (50, 50), "{outcomes:?}");
+}
+
+#[tokio::test]
+async fn search_finds_names_and_a_result_can_be_checked_in_and_walk_ins_are_registered_and_checked_in()
+ {
+    let (app, desk) = desk_app().await;
+    app.set_clock(instant("2008-07-07T09:15:00+02:00"));
+    let event = app.demo_event().await;
+    let (devi, _) = app
+        .ticket(&event, "Devi Chand Rye", "Seewooruthun", "devi@example.org")
+        .await;
+    app.ticket(&event, "Dinh", "Pham Van", "dinh@example.org")
+        .await;
+
+    let search = |q: &'static str| {
+        app.client
+            .get(app.url(&format!("/api/v1/events/{DEMO_SLUG}/search")))
+            .query(&[("q", q)])
+            .bearer_auth(&desk)
+            .send()
+    };
+    let results: Value = search("devi seewoo")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    let results = results.as_array().expect("array");
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["name"], "Devi Chand Rye Seewooruthun");
+    assert!(results[0]["checked_in_at"].is_null());
+    let (_, answer) = app
+        .scan(&desk, DEMO_SLUG, json!({ "registration_id": devi.id }))
+        .await;
+    assert_eq!(answer["outcome"], "ok");
+    let results: Value = search("SEEWOORUTHUN")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(results[0]["checked_in_at"], "2008-07-07T09:15:00+02:00");
+    // An email finds them too; a mere letter finds nothing.
+    let results: Value = search("dinh@example")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(results[0]["name"], "Dinh Pham Van");
+    let results: Value = search("d")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(results.as_array().expect("array").len(), 0);
+
+    // A walk-in: registered and checked in at once.
+    let walk_in = app
+        .client
+        .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/walk-ins")))
+        .bearer_auth(&desk)
+        .json(&guichet_tests::participant(
+            "Carlos Eladio",
+            "Segura Vicente",
+            "carlos@example.org",
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(walk_in.status(), 200);
+    let answer: Value = walk_in.json().await.expect("JSON");
+    assert_eq!(answer["checkin"]["outcome"], "ok");
+    assert_eq!(
+        answer["checkin"]["participant"]["name"],
+        "Carlos Eladio Segura Vicente"
+    );
+    // Their ticket email is queued.
+    let counts = app.db.outbox_counts().await.expect("counts");
+    assert!(counts.pending >= 1);
+
+    // The recent scans list them, newest first.
+    let scans: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{DEMO_SLUG}/scans")))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(scans[0]["name"], "Carlos Eladio Segura Vicente");
+    assert_eq!(scans[1]["name"], "Devi Chand Rye Seewooruthun");
+    assert_eq!(scans[0]["by"], "desk1@example.org");
+}
