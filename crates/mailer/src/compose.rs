@@ -72,6 +72,11 @@ impl Composer {
         }
     }
 
+    /// The public address links are made from.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     /// The link to a ticket's page.
     pub fn ticket_url(&self, token: &TicketToken) -> String {
         format!("{}/t/{}", self.base_url, token)

@@ -18,7 +18,6 @@ const MAX_FAILURES_PER_ADDRESS: u64 = 30;
 #[derive(Debug)]
 pub struct SignedIn {
     pub token: String,
-    pub csrf_token: Option<String>,
     pub expires_at: DateTime<Utc>,
     pub role: Role,
 }
@@ -89,7 +88,6 @@ pub async fn sign_in(
     tracing::info!(staff_id = member.id, role = %member.role, "staff signed in");
     Ok(SignedIn {
         token,
-        csrf_token,
         expires_at,
         role: member.role,
     })

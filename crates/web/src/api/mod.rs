@@ -4,6 +4,7 @@
 mod agenda;
 mod auth;
 mod desk;
+pub(crate) use desk::desk_event;
 mod organiser;
 mod registrations;
 

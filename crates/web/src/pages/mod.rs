@@ -20,8 +20,11 @@ use persistence::StoredEvent;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+mod staff;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(staff::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))
         .route("/events/{slug}/register", post(register))
