@@ -424,3 +424,139 @@ async fn search_finds_names_and_a_result_can_be_checked_in_and_walk_ins_are_regi
     assert_eq!(scans[1]["name"], "Devi Chand Rye Seewooruthun");
     assert_eq!(scans[0]["by"], "desk1@example.org");
 }
+
+#[tokio::test]
+async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_revokes_it() {
+    let app = TestApp::spawn_at(instant("2008-07-07T09:30:00+02:00")).await;
+    app.add_staff("desk3@example.org", Role::Desk).await;
+    let event = app.demo_event().await;
+    let (_, ticket) = app
+        .ticket(&event, "Eugene", "Owusu", "eugene@example.org")
+        .await;
+
+    // Without a session the desk sends to the sign-in page.
+    let desk = app.get(&format!("/desk/{DEMO_SLUG}")).await;
+    assert_eq!(desk.status(), 303);
+    assert_eq!(
+        desk.headers()["location"],
+        format!("/login?next=/desk/{DEMO_SLUG}").as_str()
+    );
+
+    // A wrong password stays on the form, with the message.
+    let wrong = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "desk3@example.org"),
+            ("password", "wrong wrong wrong"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wrong.status(), 401);
+    assert!(
+        wrong
+            .text()
+            .await
+            .expect("body")
+            .contains("Wrong email or password.")
+    );
+
+    let signed_in = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "desk3@example.org"),
+            ("password", STAFF_PASSWORD),
+            ("next", &format!("/desk/{DEMO_SLUG}")),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(
+        signed_in.headers()["location"],
+        format!("/desk/{DEMO_SLUG}").as_str()
+    );
+    let set_cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    let session = set_cookie.split(';').next().expect("name=value").to_owned();
+    let session_value = session.split_once('=').expect("=").1.to_owned();
+
+    let page = app
+        .client
+        .get(app.url(&format!("/desk/{DEMO_SLUG}")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("body");
+    let csrf = page
+        .split("data-csrf=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the CSRF token in the page")
+        .to_owned();
+    assert!(csrf.len() >= 40);
+
+    let checkin = |csrf: Option<&str>| {
+        let mut request = app
+            .client
+            .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/checkins")))
+            .header("cookie", &session)
+            .json(&json!({ "token": ticket }));
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    assert_eq!(
+        checkin(None).await.expect("request").status(),
+        403,
+        "no CSRF token"
+    );
+    assert_eq!(
+        checkin(Some("forged")).await.expect("request").status(),
+        403,
+        "a wrong one"
+    );
+    let ok = checkin(Some(&csrf)).await.expect("request");
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.json::<Value>().await.expect("JSON")["outcome"], "ok");
+    // The cookie's value is no bearer token (that would skip the CSRF check).
+    let (status, _) = app
+        .scan(&session_value, DEMO_SLUG, json!({ "token": ticket }))
+        .await;
+    assert_eq!(status, 401);
+
+    // Signing out needs the token too, and revokes the session.
+    let logout = |csrf: &str| {
+        app.client
+            .post(app.url("/logout"))
+            .header("cookie", &session)
+            .form(&[("csrf", csrf)])
+            .send()
+    };
+    assert_eq!(logout("forged").await.expect("request").status(), 403);
+    assert_eq!(logout(&csrf).await.expect("request").status(), 303);
+    let after = app
+        .client
+        .get(app.url(&format!("/desk/{DEMO_SLUG}")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        after.status(),
+        303,
+        "the old cookie no longer opens the desk"
+    );
+}

@@ -276,6 +276,21 @@ async fn the_openapi_description_covers_the_served_endpoints() {
     assert!(paths.contains_key("/api/v1/events/{slug}/agenda"));
     assert!(paths.contains_key("/api/v1/openapi.json"));
     assert!(paths.contains_key("/api/v1/events/{slug}/registrations"));
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/events/{slug}/checkins",
+        "/api/v1/events/{slug}/checkins/{registration_id}",
+        "/api/v1/events/{slug}/search",
+        "/api/v1/events/{slug}/scans",
+        "/api/v1/events/{slug}/walk-ins",
+        "/api/v1/decode-qr",
+        "/api/v1/events/{slug}/registrations/{registration_id}/reissue",
+        "/api/v1/outbox/failed",
+        "/api/v1/outbox/{id}/retry",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not described");
+    }
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
     assert!(spec["components"]["schemas"]["RegistrationRequest"].is_object());
     assert!(spec["components"]["schemas"]["AgendaResponse"].is_object());
 }

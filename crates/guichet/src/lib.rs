@@ -46,6 +46,13 @@ pub enum Command {
         /// rehearsing the desk before the day, and for tests.
         #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
         clock: Option<DateTime<Utc>>,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Browsers give the
+        /// camera only to secure pages: this lets phones scan at a venue with no reverse proxy.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -102,8 +109,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config).context("cannot load the configuration")?;
     init_tracing(&config.log);
     match cli.command {
-        Command::Serve { bind, demo, clock } => {
-            serve(&config, bind.unwrap_or(config.bind), demo, clock).await
+        Command::Serve {
+            bind,
+            demo,
+            clock,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(web::tls::server_config(&cert, &key)?),
+                _ => None,
+            };
+            serve(&config, bind.unwrap_or(config.bind), demo, clock, tls).await
         }
         Command::Migrate => {
             connect(&config).await?;
@@ -324,6 +341,7 @@ async fn serve(
     bind: SocketAddr,
     demo: bool,
     clock: Option<DateTime<Utc>>,
+    tls: Option<Arc<web::tls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     let db = connect(config).await?;
     let key = ticket_key(config)?;
@@ -361,13 +379,20 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = app.local_addr()?;
-    println!("guichet is serving on http://{addr}/");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("guichet is serving on {scheme}://{addr}/");
     if let Some(event) = demo_event {
-        println!("demo event: http://{addr}/events/{}", event.slug);
+        println!("demo event: {scheme}://{addr}/events/{}", event.slug);
+        println!(
+            "desk: {scheme}://{addr}/desk/{} (staff: guichet staff add EMAIL --role desk)",
+            event.slug
+        );
     }
-    app.run(shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    match tls {
+        Some(tls) => app.run_tls(tls, shutdown_signal()).await,
+        None => app.run(shutdown_signal()).await,
+    }
+    .context("the server stopped")?;
     // Let the worker finish the message in hand; what is still queued is sent at the next start.
     let _ = stop.send(true);
     let _ = worker_task.await;

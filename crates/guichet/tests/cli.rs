@@ -158,3 +158,162 @@ async fn migrate_creates_the_schema() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("up to date"));
 }
+
+#[tokio::test]
+async fn staff_add_prints_a_generated_password_once_or_reads_one_from_stdin() {
+    use std::io::Write;
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &["staff", "add", "Desk1@Example.org", "--role", "desk"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("staff account desk1@example.org (desk) created"),
+        "{stdout}"
+    );
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("the generated password")
+        .to_owned();
+    assert!(password.len() >= 20);
+    let db = database.connect().await;
+    let stored = db
+        .staff_credentials("desk1@example.org")
+        .await
+        .expect("query")
+        .expect("created");
+    assert!(stored.password_hash.starts_with("$argon2id$"));
+    assert!(domain::verify_password(&password, &stored.password_hash));
+    assert!(
+        !stored.password_hash.contains(&password),
+        "only the hash is stored"
+    );
+
+    // From standard input, and an existing account gets its new role and password.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args([
+            "staff",
+            "add",
+            "desk1@example.org",
+            "--role",
+            "organiser",
+            "--password-stdin",
+        ])
+        .current_dir(dir.path())
+        .env("GUICHET_DATABASE_URL", &database.url)
+        .env("GUICHET_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run guichet");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a chosen passphrase\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("finished");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("(organiser) updated"));
+    assert!(
+        !text(&out.stdout).contains("password:"),
+        "a chosen password is not echoed"
+    );
+    let stored = db
+        .staff_credentials("desk1@example.org")
+        .await
+        .expect("query")
+        .expect("exists");
+    assert_eq!(stored.member.role, domain::Role::Organiser);
+    assert!(domain::verify_password(
+        "a chosen passphrase",
+        &stored.password_hash
+    ));
+
+    // Bad input: a short password, an unknown role.
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &["staff", "add", "x@example.org", "--role", "admin"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("expected organiser or desk"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn serve_speaks_https_with_the_given_certificate() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let port = guichet_tests::free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .current_dir(dir.path())
+        .env("GUICHET_DATABASE_URL", &database.url)
+        .env("GUICHET_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start guichet");
+    let url = format!("https://localhost:{port}/events/idm-2008-migration-de-retour");
+    let mut body = String::new();
+    for _ in 0..100 {
+        let out = Command::new("curl")
+            .args(["-sS", "--cacert"])
+            .arg(&cert)
+            .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), &url])
+            .output()
+            .expect("curl");
+        if out.status.success() {
+            body = text(&out.stdout);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        body.contains("Renforcement du r"),
+        "no page over HTTPS: {body}"
+    );
+}

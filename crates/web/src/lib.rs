@@ -15,6 +15,7 @@ mod pages;
 mod registration;
 mod templates;
 mod tickets;
+pub mod tls;
 mod views;
 
 pub use error::Error;
@@ -143,6 +144,15 @@ impl Application {
     /// The address actually bound.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]).
+    pub async fn run_tls(
+        self,
+        config: Arc<tokio_rustls::rustls::ServerConfig>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tls::serve(self.listener, self.router, config, shutdown).await
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
