@@ -98,19 +98,7 @@ impl Composer {
         let name = format!("{} {}", p.given_name, p.family_name);
         let ticket_url = self.ticket_url(token);
         let event_url = format!("{}/events/{}", self.base_url, event.slug);
-        let last_day = event.agenda.last_day();
-        let dates = if first_day.date() == last_day.date() {
-            long_date(first_day.date(), lang)
-        } else {
-            t(
-                lang,
-                "index-dates",
-                &[
-                    ("first", long_date(first_day.date(), lang).into()),
-                    ("last", long_date(last_day.date(), lang).into()),
-                ],
-            )
-        };
+        let dates = crate::i18n::event_dates(&event.agenda, lang);
         let category = event
             .category(&p.category)
             .map(|c| c.label(lang).to_owned())

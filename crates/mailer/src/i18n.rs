@@ -75,6 +75,24 @@ pub fn long_datetime(
     local.format_localized(pattern, locale(lang)).to_string()
 }
 
+/// The event's dates: "lundi 7 juillet 2008", or "du lundi 7 juillet 2008 au mardi 8 juillet 2008".
+pub fn event_dates(agenda: &domain::Agenda, lang: Lang) -> String {
+    let first = agenda.first_day().date();
+    let last = agenda.last_day().date();
+    if first == last {
+        long_date(first, lang)
+    } else {
+        t(
+            lang,
+            "index-dates",
+            &[
+                ("first", long_date(first, lang).into()),
+                ("last", long_date(last, lang).into()),
+            ],
+        )
+    }
+}
+
 /// "09:00", in zone `tz`.
 pub fn hh_mm(instant: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
     instant.with_timezone(&tz).format("%H:%M").to_string()

@@ -11,6 +11,7 @@ pub mod event_file;
 mod events;
 mod outbox;
 mod registrations;
+mod reports;
 mod staff;
 
 pub use checkins::{Found, Recorded, ScanLine};
@@ -19,6 +20,7 @@ pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
 pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
+pub use reports::{DayCheckin, ReportFilter, ReportRow};
 pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
 
 /// What can go wrong in storage.

@@ -89,19 +89,7 @@ fn ticket_view(
     let p = &registration.participant;
     let tz = event.time_zone;
     let first = event.agenda.first_day();
-    let last = event.agenda.last_day();
-    let dates = if first.date() == last.date() {
-        long_date(first.date(), lang)
-    } else {
-        crate::i18n::t(
-            lang,
-            "index-dates",
-            &[
-                ("first", long_date(first.date(), lang).into()),
-                ("last", long_date(last.date(), lang).into()),
-            ],
-        )
-    };
+    let dates = mailer::i18n::event_dates(&event.agenda, lang);
     TicketView {
         token: token.to_owned(),
         state,

@@ -7,6 +7,7 @@ mod desk;
 pub(crate) use desk::desk_event;
 mod organiser;
 mod registrations;
+mod reports;
 
 use crate::AppState;
 use axum::Json;
@@ -69,6 +70,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organiser::reissue))
         .routes(routes!(organiser::failed_emails))
         .routes(routes!(organiser::retry_email))
+        .routes(routes!(reports::attendance_csv))
+        .routes(routes!(reports::attendance_xlsx))
         // Camera frames are larger than any form: this route alone takes up to 2 MiB.
         .merge(
             OpenApiRouter::new()

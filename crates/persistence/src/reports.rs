@@ -1,0 +1,117 @@
+//! Report queries: registrations with their check-ins, page by page (keyset on the id), so that an
+//! export of 100,000 rows never holds them all.
+
+use crate::entities::{checkin, registration, staff};
+use crate::{Database, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Registration, Status};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use std::collections::HashMap;
+
+/// Which registrations a list or report shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    pub status: Option<Status>,
+    pub category: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// Checked in on this day.
+    pub present_on: Option<NaiveDate>,
+    /// Not checked in on this day.
+    pub absent_on: Option<NaiveDate>,
+}
+
+/// A day's first check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCheckin {
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+    /// The staff member who scanned.
+    pub by: String,
+}
+
+/// One registration of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub registration: Registration,
+    pub checkins: Vec<DayCheckin>,
+}
+
+impl Database {
+    /// Up to `limit` registrations of the event matching `filter`, with ids above `after_id`, in
+    /// id order, each with its check-ins.
+    pub async fn report_page(
+        &self,
+        event_id: i32,
+        filter: &ReportFilter,
+        after_id: i32,
+        limit: u64,
+    ) -> Result<Vec<ReportRow>> {
+        let mut query = registration::Entity::find()
+            .filter(registration::Column::EventId.eq(event_id))
+            .filter(registration::Column::Id.gt(after_id));
+        if let Some(status) = filter.status {
+            query = query.filter(registration::Column::Status.eq(status.as_str()));
+        }
+        if let Some(category) = &filter.category {
+            query = query.filter(registration::Column::Category.eq(category.as_str()));
+        }
+        if let Some(country) = &filter.country {
+            query = query.filter(registration::Column::Country.eq(country.to_uppercase()));
+        }
+        let checked_in_on = |day: NaiveDate| {
+            checkin::Entity::find()
+                .select_only()
+                .column(checkin::Column::RegistrationId)
+                .filter(checkin::Column::EventId.eq(event_id))
+                .filter(checkin::Column::Day.eq(day))
+                .into_query()
+        };
+        if let Some(day) = filter.present_on {
+            query = query.filter(registration::Column::Id.in_subquery(checked_in_on(day)));
+        }
+        if let Some(day) = filter.absent_on {
+            query = query.filter(registration::Column::Id.not_in_subquery(checked_in_on(day)));
+        }
+        let rows = query
+            .order_by_asc(registration::Column::Id)
+            .limit(limit)
+            .all(&self.conn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let checkins = checkin::Entity::find()
+            .filter(checkin::Column::RegistrationId.is_in(ids))
+            .order_by_asc(checkin::Column::Day)
+            .all(&self.conn)
+            .await?;
+        let staff_emails: HashMap<i32, String> = staff::Entity::find()
+            .all(&self.conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.email))
+            .collect();
+        let mut by_registration: HashMap<i32, Vec<DayCheckin>> = HashMap::new();
+        for c in checkins {
+            by_registration
+                .entry(c.registration_id)
+                .or_default()
+                .push(DayCheckin {
+                    day: c.day,
+                    at: c.at,
+                    by: staff_emails.get(&c.staff_id).cloned().unwrap_or_default(),
+                });
+        }
+        rows.into_iter()
+            .map(|row| {
+                let checkins = by_registration.remove(&row.id).unwrap_or_default();
+                Ok(ReportRow {
+                    registration: crate::registrations::to_domain(row)?,
+                    checkins,
+                })
+            })
+            .collect()
+    }
+}

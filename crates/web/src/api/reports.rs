@@ -1,0 +1,463 @@
+//! Attendance reports for organisers: CSV (streamed page by page) and XLSX (a participants sheet
+//! with real date-time cells, and a summary sheet). A cell that a spreadsheet would read as a
+//! formula is neutralised.
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::Error;
+use crate::i18n::{RequestLang, t};
+use crate::views::long_date;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::{Lang, Status};
+use persistence::{ReportFilter, ReportRow, StoredEvent};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use utoipa::IntoParams;
+
+/// Rows fetched per database round trip while streaming.
+const PAGE: u64 = 1000;
+
+/// Filters, as in the registrations list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// confirmed, waitlisted or cancelled.
+    status: Option<String>,
+    /// A category key of the event.
+    category: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    country: Option<String>,
+    /// Only those checked in on this day (YYYY-MM-DD).
+    present_on: Option<NaiveDate>,
+    /// Only those not checked in on this day.
+    absent_on: Option<NaiveDate>,
+}
+
+impl ReportQuery {
+    fn filter(&self, lang: Lang) -> Result<ReportFilter, Error> {
+        let bad = |detail: &str| {
+            Error::Invalid(BTreeMap::from([(
+                "filter".to_owned(),
+                t(
+                    lang,
+                    "report-bad-filter",
+                    &[("detail", detail.to_owned().into())],
+                ),
+            )]))
+        };
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Status::parse(s).ok_or_else(|| bad(s))?),
+        };
+        Ok(ReportFilter {
+            status,
+            category: self.category.clone().filter(|c| !c.is_empty()),
+            country: self.country.clone().filter(|c| !c.is_empty()),
+            present_on: self.present_on,
+            absent_on: self.absent_on,
+        })
+    }
+}
+
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, carriage return)
+/// gets a leading apostrophe, so it shows as the text it is.
+pub fn neutralise(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+fn header(stored: &StoredEvent, lang: Lang) -> Vec<String> {
+    let mut columns: Vec<String> = [
+        "report-given-name",
+        "report-family-name",
+        "report-email",
+        "report-organisation",
+        "report-function",
+        "report-category",
+        "report-country",
+        "report-status",
+        "report-registered-at",
+    ]
+    .iter()
+    .map(|key| t(lang, key, &[]))
+    .collect();
+    for day in stored.event.agenda.days() {
+        let date = long_date(day.date(), lang);
+        columns.push(t(
+            lang,
+            "report-day-checkin",
+            &[("date", date.clone().into())],
+        ));
+        columns.push(t(lang, "report-day-desk", &[("date", date.into())]));
+    }
+    columns
+}
+
+/// A row's text cells (times as local time with offset).
+fn text_cells(row: &ReportRow, stored: &StoredEvent, lang: Lang) -> Vec<String> {
+    let event = &stored.event;
+    let tz = event.time_zone;
+    let p = &row.registration.participant;
+    let mut cells = vec![
+        p.given_name.to_string(),
+        p.family_name.to_string(),
+        p.email.as_str().to_owned(),
+        p.organisation.to_string(),
+        p.function
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        event
+            .category(&p.category)
+            .map(|c| c.label(lang).to_owned())
+            .unwrap_or_else(|| p.category.clone()),
+        mailer::i18n::country_name(lang, p.country),
+        t(
+            lang,
+            &format!("status-{}", row.registration.status.as_str()),
+            &[],
+        ),
+        row.registration
+            .registered_at
+            .with_timezone(&tz)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    ];
+    for day in event.agenda.days() {
+        match row.checkins.iter().find(|c| c.day == day.date()) {
+            Some(c) => {
+                cells.push(
+                    c.at.with_timezone(&tz)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                );
+                cells.push(c.by.clone());
+            }
+            None => {
+                cells.push(String::new());
+                cells.push(String::new());
+            }
+        }
+    }
+    cells
+}
+
+fn csv_bytes(rows: &[Vec<String>]) -> Result<Bytes, Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| neutralise(cell).into_owned()))
+            .map_err(|e| Error::Internal(Box::new(e)))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Internal(e.to_string().into()))?;
+    Ok(Bytes::from(bytes))
+}
+
+async fn organiser_event(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+) -> Result<StoredEvent, Error> {
+    staff.require_organiser()?;
+    super::desk::desk_event(state, slug).await
+}
+
+/// The attendance report as CSV (UTF-8 with a byte-order mark, so spreadsheets read accents).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/reports/attendance.csv",
+    tag = "organisers",
+    params(("slug" = String, Path, description = "The event's short name"), ReportQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "One row per registration", content_type = "text/csv"),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+        (status = FORBIDDEN, description = "Not an organiser"),
+    )
+)]
+pub async fn attendance_csv(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, Error> {
+    let stored = organiser_event(&state, &staff, &slug).await?;
+    let filter = query.filter(lang)?;
+    let mut first = b"\xEF\xBB\xBF".to_vec();
+    first.extend_from_slice(&csv_bytes(&[header(&stored, lang)])?);
+    let filename = format!(
+        "attachment; filename=\"{}-attendance.csv\"",
+        stored.event.slug
+    );
+    // Page after page: memory stays flat however many rows there are.
+    let stream = futures_util::stream::unfold(Some((0, Some(Bytes::from(first)))), move |cursor| {
+        let state = state.clone();
+        let stored = stored.clone();
+        let filter = filter.clone();
+        async move {
+            let (after_id, pending_header) = cursor?;
+            if let Some(header) = pending_header {
+                return Some((Ok(header), Some((after_id, None))));
+            }
+            let page = match state
+                .db()
+                .report_page(stored.id, &filter, after_id, PAGE)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::error!(error = %e, "the CSV export stopped");
+                    return Some((Err(std::io::Error::other("the export stopped")), None));
+                }
+            };
+            let last_id = page.last()?.registration.id;
+            let rows: Vec<Vec<String>> = page
+                .iter()
+                .map(|row| text_cells(row, &stored, lang))
+                .collect();
+            match csv_bytes(&rows) {
+                Ok(bytes) => Some((Ok(bytes), Some((last_id, None)))),
+                Err(_) => Some((Err(std::io::Error::other("the export stopped")), None)),
+            }
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// The attendance report as an XLSX workbook: participants, and a summary.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{slug}/reports/attendance.xlsx",
+    tag = "organisers",
+    params(("slug" = String, Path, description = "The event's short name"), ReportQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses(
+        (status = OK, description = "Participants and summary sheets",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
+        (status = FORBIDDEN, description = "Not an organiser"),
+    )
+)]
+pub async fn attendance_xlsx(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, Error> {
+    let stored = organiser_event(&state, &staff, &slug).await?;
+    let filter = query.filter(lang)?;
+    let mut rows = Vec::new();
+    let mut after_id = 0;
+    loop {
+        let page = state
+            .db()
+            .report_page(stored.id, &filter, after_id, PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after_id = last.registration.id;
+        rows.extend(page);
+    }
+    let filename = format!(
+        "attachment; filename=\"{}-attendance.xlsx\"",
+        stored.event.slug
+    );
+    let bytes = tokio::task::spawn_blocking(move || workbook(&stored, &rows, lang))
+        .await
+        .map_err(|e| Error::Internal(Box::new(e)))??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn workbook(stored: &StoredEvent, rows: &[ReportRow], lang: Lang) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(Box::new(e));
+    let event = &stored.event;
+    let tz = event.time_zone;
+    let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let mut book = Workbook::new();
+
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(t(lang, "report-sheet-participants", &[]))
+        .map_err(fail)?;
+    let columns = header(stored, lang);
+    for (c, title) in columns.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col(c), title, &bold)
+            .map_err(fail)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let line = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        let cells = text_cells(row, stored, lang);
+        // Text columns (the first eight), then real date-times in the event's local time.
+        for (c, cell) in cells.iter().enumerate().take(8) {
+            sheet
+                .write_string(line, col(c), neutralise(cell))
+                .map_err(fail)?;
+        }
+        let registered = row
+            .registration
+            .registered_at
+            .with_timezone(&tz)
+            .naive_local();
+        sheet
+            .write_datetime_with_format(line, 8, registered, &when)
+            .map_err(fail)?;
+        for (d, day) in event.agenda.days().iter().enumerate() {
+            let at_col = col(9 + 2 * d);
+            if let Some(c) = row.checkins.iter().find(|c| c.day == day.date()) {
+                let local = c.at.with_timezone(&tz).naive_local();
+                sheet
+                    .write_datetime_with_format(line, at_col, local, &when)
+                    .map_err(fail)?;
+                sheet
+                    .write_string(line, at_col + 1, neutralise(&c.by))
+                    .map_err(fail)?;
+            }
+        }
+    }
+    sheet.autofit();
+
+    // Summary: per day, present and no-shows; per category, by status and presence.
+    let summary = book.add_worksheet();
+    summary
+        .set_name(t(lang, "report-sheet-summary", &[]))
+        .map_err(fail)?;
+    let days = event.agenda.days();
+    let mut titles = vec![
+        t(lang, "report-summary-day", &[]),
+        t(lang, "report-summary-present", &[]),
+        t(lang, "report-summary-no-shows", &[]),
+    ];
+    for (c, title) in titles.drain(..).enumerate() {
+        summary
+            .write_string_with_format(0, col(c), title, &bold)
+            .map_err(fail)?;
+    }
+    for (d, day) in days.iter().enumerate() {
+        let line = u32::try_from(d + 1).unwrap_or(u32::MAX);
+        let present = rows
+            .iter()
+            .filter(|r| r.checkins.iter().any(|c| c.day == day.date()))
+            .count();
+        let no_shows = rows
+            .iter()
+            .filter(|r| r.registration.status == Status::Confirmed)
+            .filter(|r| !r.checkins.iter().any(|c| c.day == day.date()))
+            .count();
+        summary
+            .write_string(line, 0, long_date(day.date(), lang))
+            .map_err(fail)?;
+        summary
+            .write_number(line, 1, present as f64)
+            .map_err(fail)?;
+        summary
+            .write_number(line, 2, no_shows as f64)
+            .map_err(fail)?;
+    }
+    let start = u32::try_from(days.len() + 2).unwrap_or(u32::MAX);
+    let mut titles = vec![
+        t(lang, "report-category", &[]),
+        t(lang, "report-summary-registered", &[]),
+        t(lang, "report-summary-confirmed", &[]),
+        t(lang, "report-summary-waitlisted", &[]),
+        t(lang, "report-summary-cancelled", &[]),
+    ];
+    titles.extend(days.iter().map(|day| {
+        format!(
+            "{} — {}",
+            t(lang, "report-summary-present", &[]),
+            long_date(day.date(), lang)
+        )
+    }));
+    for (c, title) in titles.iter().enumerate() {
+        summary
+            .write_string_with_format(start, col(c), title, &bold)
+            .map_err(fail)?;
+    }
+    let mut categories: Vec<(String, String)> = event
+        .categories
+        .iter()
+        .map(|c| (c.key.clone(), c.label(lang).to_owned()))
+        .collect();
+    categories.push((String::new(), t(lang, "report-summary-total", &[])));
+    for (line, (key, label)) in (start + 1..).zip(categories) {
+        let of: Vec<&ReportRow> = rows
+            .iter()
+            .filter(|r| key.is_empty() || r.registration.participant.category == key)
+            .collect();
+        let count = |status: Status| {
+            of.iter()
+                .filter(|r| r.registration.status == status)
+                .count() as f64
+        };
+        summary.write_string(line, 0, &label).map_err(fail)?;
+        summary
+            .write_number(line, 1, of.len() as f64)
+            .map_err(fail)?;
+        summary
+            .write_number(line, 2, count(Status::Confirmed))
+            .map_err(fail)?;
+        summary
+            .write_number(line, 3, count(Status::Waitlisted))
+            .map_err(fail)?;
+        summary
+            .write_number(line, 4, count(Status::Cancelled))
+            .map_err(fail)?;
+        for (d, day) in days.iter().enumerate() {
+            let present = of
+                .iter()
+                .filter(|r| r.checkins.iter().any(|c| c.day == day.date()))
+                .count();
+            summary
+                .write_number(line, col(5 + d), present as f64)
+                .map_err(fail)?;
+        }
+    }
+    summary.autofit();
+    book.save_to_buffer().map_err(fail)
+}
+
+fn col(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_starts_are_neutralised() {
+        for dangerous in ["=1+1", "+33 1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(dangerous), format!("'{dangerous}"));
+        }
+        assert_eq!(neutralise("Owusu"), "Owusu");
+        assert_eq!(neutralise(""), "");
+    }
+}

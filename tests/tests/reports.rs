@@ -1,0 +1,230 @@
+//! Attendance reports after registrations and scans on both days: exactly the expected rows, times
+//! and totals, in CSV and XLSX; formula-looking names neutralised; only organisers may download.
+
+use calamine::{Data, Reader, Xlsx};
+use domain::Role;
+use guichet_tests::{DEMO_SLUG, TestApp, instant};
+use serde_json::json;
+
+struct Scene {
+    app: TestApp,
+    organiser: String,
+    desk: String,
+}
+
+async fn scene() -> Scene {
+    let app = TestApp::spawn_at(instant("2008-06-15T10:00:00+02:00")).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let event = app.demo_event().await;
+    let (_, a) = app
+        .ticket(
+            &event,
+            "=HYPERLINK(\"http://x\")",
+            "Alisov",
+            "nikolai@example.org",
+        )
+        .await;
+    let (_, b) = app
+        .ticket(
+            &event,
+            "Álvaro",
+            "Apolo da Luz Pereira",
+            "alvaro@example.org",
+        )
+        .await;
+    let (c, _) = app
+        .ticket(&event, "Ghenadie", "Crețu", "ghenadie@example.org")
+        .await;
+    app.ticket(&event, "Dinh", "Phạm Văn", "dinh@example.org")
+        .await;
+    app.db
+        .cancel_registration(c.id, app.now())
+        .await
+        .expect("cancel");
+
+    app.set_clock(instant("2008-07-07T09:05:00+02:00"));
+    let organiser = app.login("org@example.org").await;
+    let desk = app.login("desk@example.org").await;
+    for ticket in [&a, &b] {
+        let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+        assert_eq!(answer["outcome"], "ok");
+    }
+    app.set_clock(instant("2008-07-08T09:10:00+02:00"));
+    let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": a })).await;
+    assert_eq!(answer["outcome"], "ok");
+    Scene {
+        app,
+        organiser,
+        desk,
+    }
+}
+
+async fn download(app: &TestApp, bearer: Option<&str>, path: &str) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(app.url(path))
+        .header("accept-language", "en");
+    if let Some(bearer) = bearer {
+        request = request.bearer_auth(bearer);
+    }
+    request.send().await.expect("request")
+}
+
+fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for spreadsheets");
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_csv_report_has_one_row_per_registration_with_each_days_first_check_in() {
+    let Scene { app, organiser, .. } = scene().await;
+    let path = format!("/api/v1/events/{DEMO_SLUG}/reports/attendance.csv");
+    let response = download(&app, Some(&organiser), &path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let bytes = response.bytes().await.expect("body");
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    let header = text.lines().next().expect("a header");
+    assert_eq!(
+        header.trim_start_matches('\u{feff}'),
+        "Given name,Family name,Email,Organisation,Function,Category,Country,Status,Registered at,\
+         Monday 7 July 2008: first check-in,Monday 7 July 2008: desk,\
+         Tuesday 8 July 2008: first check-in,Tuesday 8 July 2008: desk"
+    );
+    let rows = parse_csv(&bytes);
+    assert_eq!(rows.len(), 4);
+    // The name that looks like a formula is neutralised.
+    assert_eq!(rows[0][0], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[0][1], "Alisov");
+    assert_eq!(rows[0][5], "Member State");
+    assert_eq!(rows[0][6], "Switzerland");
+    assert_eq!(rows[0][7], "Confirmed");
+    assert_eq!(
+        &rows[0][9..],
+        [
+            "2008-07-07T09:05:00+02:00",
+            "desk@example.org",
+            "2008-07-08T09:10:00+02:00",
+            "desk@example.org"
+        ]
+    );
+    // Accents and non-Latin letters intact.
+    assert_eq!(rows[1][0], "Álvaro");
+    assert_eq!(
+        &rows[1][9..],
+        ["2008-07-07T09:05:00+02:00", "desk@example.org", "", ""]
+    );
+    assert_eq!(rows[2][1], "Crețu");
+    assert_eq!(rows[2][7], "Cancelled");
+    assert_eq!(rows[3][1], "Phạm Văn");
+    assert_eq!(&rows[3][9..], ["", "", "", ""]);
+    assert!(rows[3][8].starts_with("2008-06-15T10:00"), "{}", rows[3][8]);
+
+    // Filters, as in the list.
+    let present = parse_csv(
+        &download(
+            &app,
+            Some(&organiser),
+            &format!("{path}?present_on=2008-07-08"),
+        )
+        .await
+        .bytes()
+        .await
+        .expect("body"),
+    );
+    assert_eq!(present.len(), 1);
+    assert_eq!(present[0][1], "Alisov");
+    let absent = parse_csv(
+        &download(
+            &app,
+            Some(&organiser),
+            &format!("{path}?absent_on=2008-07-07&status=confirmed"),
+        )
+        .await
+        .bytes()
+        .await
+        .expect("body"),
+    );
+    assert_eq!(
+        absent.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(),
+        ["Phạm Văn"]
+    );
+    assert_eq!(
+        download(&app, Some(&organiser), &format!("{path}?status=lost"))
+            .await
+            .status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn the_xlsx_report_has_real_date_times_and_a_summary() {
+    let Scene { app, organiser, .. } = scene().await;
+    let response = download(
+        &app,
+        Some(&organiser),
+        &format!("/api/v1/events/{DEMO_SLUG}/reports/attendance.xlsx"),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("body").to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
+    assert_eq!(book.sheet_names(), ["Participants", "Summary"]);
+
+    let participants = book.worksheet_range("Participants").expect("the sheet");
+    let rows: Vec<&[Data]> = participants.rows().collect();
+    assert_eq!(rows.len(), 5, "a header and four registrations");
+    assert_eq!(rows[1][0], Data::String("'=HYPERLINK(\"http://x\")".into()));
+    let when = |cell: &Data| match cell {
+        Data::DateTime(dt) => dt.as_datetime().map(|d| d.to_string()),
+        other => panic!("a date-time cell expected, got {other:?}"),
+    };
+    assert_eq!(when(&rows[1][9]).as_deref(), Some("2008-07-07 09:05:00"));
+    assert_eq!(rows[1][10], Data::String("desk@example.org".into()));
+    assert_eq!(when(&rows[1][11]).as_deref(), Some("2008-07-08 09:10:00"));
+    assert_eq!(rows[2][11], Data::Empty);
+
+    let summary = book.worksheet_range("Summary").expect("the sheet");
+    let cells: Vec<Vec<String>> = summary
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    // Per day: present and no-shows (confirmed but absent).
+    assert_eq!(cells[1][1..3], ["2", "1"]);
+    assert_eq!(cells[2][1..3], ["1", "2"]);
+    // The totals row: registered, confirmed, waitlisted, cancelled, present each day.
+    let total = cells
+        .iter()
+        .find(|r| r[0] == "Total")
+        .expect("a totals row");
+    assert_eq!(total[1..7], ["4", "3", "0", "1", "2", "1"]);
+    let member_states = cells
+        .iter()
+        .find(|r| r[0] == "Member State")
+        .expect("a category row");
+    assert_eq!(member_states[1], "4");
+}
+
+#[tokio::test]
+async fn desk_staff_and_anonymous_clients_are_refused() {
+    let Scene { app, desk, .. } = scene().await;
+    for ext in ["csv", "xlsx"] {
+        let path = format!("/api/v1/events/{DEMO_SLUG}/reports/attendance.{ext}");
+        assert_eq!(
+            download(&app, Some(&desk), &path).await.status(),
+            403,
+            "{ext}"
+        );
+        assert_eq!(download(&app, None, &path).await.status(), 401, "{ext}");
+    }
+}
