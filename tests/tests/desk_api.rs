@@ -560,3 +560,39 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
         "the old cookie no longer opens the desk"
     );
 }
+
+#[tokio::test]
+async fn a_camera_frame_is_read_by_guichet_for_browsers_without_barcode_detector() {
+    let (app, desk) = desk_app().await;
+    let event = app.demo_event().await;
+    let (_, ticket) = app
+        .ticket(&event, "Sergiu", "Sainciuc", "sergiu@example.org")
+        .await;
+    let frame = mailer::qr::png(&ticket).expect("a QR image");
+    let post = |body: Vec<u8>, content_type: &'static str| {
+        app.client
+            .post(app.url("/api/v1/decode-qr"))
+            .bearer_auth(&desk)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let read = post(frame, "image/png").await.expect("request");
+    assert_eq!(read.status(), 200);
+    assert_eq!(
+        read.json::<Value>().await.expect("JSON")["text"],
+        ticket.as_str()
+    );
+    let nothing = post(b"not an image".to_vec(), "image/jpeg")
+        .await
+        .expect("request");
+    assert_eq!(nothing.status(), 422);
+    let anonymous = app
+        .client
+        .post(app.url("/api/v1/decode-qr"))
+        .body(b"x".to_vec())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(anonymous.status(), 401);
+}

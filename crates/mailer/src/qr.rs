@@ -32,6 +32,16 @@ pub struct QrError(String);
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_ticket_token_uses_alphanumeric_mode_and_fits_in_version_2() {
+        let code = qrcode::QrCode::with_error_correction_level(
+            b"MFRGGZDFMZTWQ2LKNNWG23TPOA",
+            qrcode::EcLevel::M,
+        )
+        .expect("encodes");
+        assert_eq!(code.version(), qrcode::Version::Normal(2));
+    }
+
+    #[test]
     fn a_ticket_token_makes_a_small_png() {
         let png = super::png("MFRGGZDFMZTWQ2LKNNWG23TPOA").expect("encodes");
         assert_eq!(&png[1..4], b"PNG");
