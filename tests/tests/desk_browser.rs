@@ -63,6 +63,130 @@ async fn wait_for_text(client: &fantoccini::Client, css: &str, expected: &str) -
     }
 }
 
+/// A WebDriver session on headless Chromium.
+async fn browser(port: u16) -> fantoccini::Client {
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--lang=en", "--window-size=1200,900"
+            ]
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("an object")
+    };
+    // chromedriver takes a moment to listen.
+    for _ in 0..50 {
+        if let Ok(client) =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+        {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no WebDriver session");
+}
+
+/// Signs in through the page, starting from `path` (which sends to the login form).
+async fn sign_in(
+    client: &fantoccini::Client,
+    app: &TestApp,
+    path: &str,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client.goto(&app.url(path)).await?;
+    assert!(client.current_url().await?.path().starts_with("/login"));
+    client
+        .find(Locator::Css("#email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    client
+        .find(Locator::Css("#password"))
+        .await?
+        .send_keys(STAFF_PASSWORD)
+        .await?;
+    client
+        .find(Locator::Css("form.login button"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_a_scan_made_through_the_api_without_a_reload() {
+    let Some((_driver, port)) = chromedriver() else {
+        return;
+    };
+    let app = TestApp::spawn_at(instant("2008-07-07T09:20:00+02:00")).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let desk = app.login("desk@example.org").await;
+    let event = app.demo_event().await;
+    let (_, ticket) = app
+        .ticket(&event, "Jacqueline", "Owens", "jo@example.org")
+        .await;
+    let client = browser(port).await;
+    let result = async {
+        sign_in(
+            &client,
+            &app,
+            &format!("/organiser/{DEMO_SLUG}"),
+            "org@example.org",
+        )
+        .await?;
+        wait_for_text(&client, "#checked-in-1", "0").await;
+        assert_eq!(
+            client.current_url().await?.path(),
+            format!("/organiser/{DEMO_SLUG}")
+        );
+        let bars_before = client
+            .execute(
+                "return document.querySelectorAll('#chart-1 rect[fill=\"#2B8A3E\"]').length",
+                vec![],
+            )
+            .await?;
+        assert_eq!(bars_before, serde_json::json!(0));
+        // A marker that a reload would wipe out.
+        client
+            .execute("window.stillTheSamePage = true", vec![])
+            .await?;
+
+        let (_, answer) = app
+            .scan(&desk, DEMO_SLUG, serde_json::json!({ "token": ticket }))
+            .await;
+        assert_eq!(answer["outcome"], "ok");
+
+        wait_for_text(&client, "#checked-in-1", "1").await;
+        let bars_after = client
+            .execute(
+                "return document.querySelectorAll('#chart-1 rect[fill=\"#2B8A3E\"]').length",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            bars_after,
+            serde_json::json!(1),
+            "the curve has its first bar"
+        );
+        let same = client
+            .execute("return window.stillTheSamePage === true", vec![])
+            .await?;
+        assert_eq!(same, serde_json::json!(true), "no reload");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("the dashboard updates live");
+}
+
 #[tokio::test]
 async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and_checks_in_from_a_search()
  {

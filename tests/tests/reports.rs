@@ -228,3 +228,43 @@ async fn desk_staff_and_anonymous_clients_are_refused() {
         assert_eq!(download(&app, None, &path).await.status(), 401, "{ext}");
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_is_for_organisers_only() {
+    let Scene {
+        app,
+        desk,
+        organiser,
+    } = scene().await;
+    let path = format!("/organiser/{DEMO_SLUG}");
+    let anonymous = app.get(&path).await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(
+        anonymous.headers()["location"],
+        format!("/login?next={path}").as_str()
+    );
+    assert_eq!(
+        download(&app, Some(&desk), &format!("{path}/live"))
+            .await
+            .status(),
+        403
+    );
+    // The organiser's live stream starts with the figures.
+    let mut live = download(&app, Some(&organiser), &format!("{path}/live")).await;
+    assert_eq!(live.status(), 200);
+    assert_eq!(live.headers()["content-type"], "text/event-stream");
+    let mut received = String::new();
+    while !received.contains("checked-in-2") {
+        let chunk = live.chunk().await.expect("the stream").expect("a chunk");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(received.starts_with("event: stats"), "{received}");
+    assert!(
+        received.contains("id=\"checked-in-1\">2<"),
+        "two arrivals on day one"
+    );
+    assert!(
+        received.contains("id=\"checked-in-2\">1<"),
+        "one on day two"
+    );
+}

@@ -5,6 +5,7 @@
 //! several instances (capacity, one check-in per day) are enforced here by the database itself.
 
 mod checkins;
+mod dashboard;
 mod database;
 mod entities;
 pub mod event_file;
@@ -15,6 +16,7 @@ mod reports;
 mod staff;
 
 pub use checkins::{Found, Recorded, ScanLine};
+pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};

@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod charts;
 mod error;
 mod health;
 mod i18n;

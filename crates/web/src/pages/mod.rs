@@ -20,11 +20,13 @@ use persistence::StoredEvent;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+mod organiser;
 mod staff;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(staff::router())
+        .merge(organiser::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))
         .route("/events/{slug}/register", post(register))
