@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_events_and_agenda;
 mod m20261129_000002_registrations_and_outbox;
 mod m20261129_000003_staff_and_checkins;
+mod m20261129_000004_audit_log;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_events_and_agenda::Migration),
             Box::new(m20261129_000002_registrations_and_outbox::Migration),
             Box::new(m20261129_000003_staff_and_checkins::Migration),
+            Box::new(m20261129_000004_audit_log::Migration),
         ]
     }
 }

@@ -502,6 +502,71 @@ impl TestApp {
         body["token"].as_str().expect("a token").to_owned()
     }
 
+    /// Signs in through the login form; returns the session cookie (`name=value`) and the CSRF
+    /// token that the page at `page` embeds.
+    pub async fn browser_session(&self, email: &str, page: &str) -> (String, String) {
+        let response = self
+            .client
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", STAFF_PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 303, "signed in");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .split(';')
+            .next()
+            .expect("name=value")
+            .to_owned();
+        let html = self
+            .get_with_cookie(page, &cookie)
+            .await
+            .text()
+            .await
+            .expect("body");
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a CSRF token in the page")
+            .to_owned();
+        (cookie, csrf)
+    }
+
+    /// GET with a session cookie.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs a form with a session cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("accept-language", "en")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Registers someone directly and returns their registration and ticket token.
     pub async fn ticket(
         &self,

@@ -205,26 +205,9 @@ impl Database {
         day: Option<NaiveDate>,
         limit: u64,
     ) -> Result<Vec<Found>> {
-        use sea_orm::sea_query::{Expr, ExprTrait, Func};
-        // Every word typed must appear in one of the columns: "abdou sene" finds Abdou Mbengue Sene.
-        let mut all_words = Condition::all();
-        for word in query.split_whitespace().take(5) {
-            let pattern = format!("%{}%", word.to_lowercase().replace(['\\', '%', '_'], ""));
-            let mut any_column = Condition::any();
-            for column in [
-                registration::Column::GivenName,
-                registration::Column::FamilyName,
-                registration::Column::EmailNormalized,
-                registration::Column::Organisation,
-            ] {
-                any_column = any_column
-                    .add(Expr::expr(Func::lower(Expr::col(column))).like(pattern.clone()));
-            }
-            all_words = all_words.add(any_column);
-        }
         let rows = registration::Entity::find()
             .filter(registration::Column::EventId.eq(event_id))
-            .filter(all_words)
+            .filter(words_condition(query))
             .order_by_asc(registration::Column::FamilyName)
             .order_by_asc(registration::Column::GivenName)
             .limit(limit)
@@ -243,4 +226,26 @@ impl Database {
         }
         Ok(found)
     }
+}
+
+/// Every word of `query` must appear in a registration's given name, family name, email or
+/// organisation (any case): "abdou sene" finds Abdou Mbengue Sene.
+pub(crate) fn words_condition(query: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let mut all_words = Condition::all();
+    for word in query.split_whitespace().take(5) {
+        let pattern = format!("%{}%", word.to_lowercase().replace(['\\', '%', '_'], ""));
+        let mut any_column = Condition::any();
+        for column in [
+            registration::Column::GivenName,
+            registration::Column::FamilyName,
+            registration::Column::EmailNormalized,
+            registration::Column::Organisation,
+        ] {
+            any_column =
+                any_column.add(Expr::expr(Func::lower(Expr::col(column))).like(pattern.clone()));
+        }
+        all_words = all_words.add(any_column);
+    }
+    all_words
 }

@@ -4,6 +4,7 @@
 //! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
 //! several instances (capacity, one check-in per day) are enforced here by the database itself.
 
+mod audit;
 mod checkins;
 mod dashboard;
 mod database;
@@ -15,6 +16,7 @@ mod registrations;
 mod reports;
 mod staff;
 
+pub use audit::HistoryLine;
 pub use checkins::{Found, Recorded, ScanLine};
 pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};

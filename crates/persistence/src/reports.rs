@@ -19,6 +19,8 @@ pub struct ReportFilter {
     pub present_on: Option<NaiveDate>,
     /// Not checked in on this day.
     pub absent_on: Option<NaiveDate>,
+    /// Words of a name, email or organisation.
+    pub text: Option<String>,
 }
 
 /// A day's first check-in.
@@ -69,6 +71,9 @@ impl Database {
         };
         if let Some(day) = filter.present_on {
             query = query.filter(registration::Column::Id.in_subquery(checked_in_on(day)));
+        }
+        if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            query = query.filter(crate::checkins::words_condition(text));
         }
         if let Some(day) = filter.absent_on {
             query = query.filter(registration::Column::Id.not_in_subquery(checked_in_on(day)));

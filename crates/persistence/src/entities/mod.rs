@@ -3,6 +3,7 @@
 
 pub mod agenda_item;
 pub mod agenda_person;
+pub mod audit_log;
 pub mod checkin;
 pub mod event;
 pub mod event_category;

@@ -4,10 +4,10 @@
 mod agenda;
 mod auth;
 mod desk;
-pub(crate) use desk::desk_event;
+pub(crate) use desk::{desk_event, participant_view};
 mod organiser;
 mod registrations;
-mod reports;
+pub(crate) mod reports;
 
 use crate::AppState;
 use axum::Json;

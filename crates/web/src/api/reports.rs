@@ -25,20 +25,44 @@ const PAGE: u64 = 1000;
 /// Filters, as in the registrations list.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReportQuery {
+    /// Words of a name, email or organisation.
+    pub q: Option<String>,
     /// confirmed, waitlisted or cancelled.
-    status: Option<String>,
+    pub status: Option<String>,
     /// A category key of the event.
-    category: Option<String>,
+    pub category: Option<String>,
     /// ISO 3166-1 alpha-2.
-    country: Option<String>,
+    pub country: Option<String>,
     /// Only those checked in on this day (YYYY-MM-DD).
-    present_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    pub present_on: Option<NaiveDate>,
     /// Only those not checked in on this day.
-    absent_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    pub absent_on: Option<NaiveDate>,
+}
+
+/// An empty form field (`present_on=`) means "no filter", not a bad date.
+fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
 }
 
 impl ReportQuery {
-    fn filter(&self, lang: Lang) -> Result<ReportFilter, Error> {
+    pub fn filter(&self, lang: Lang) -> Result<ReportFilter, Error> {
         let bad = |detail: &str| {
             Error::Invalid(BTreeMap::from([(
                 "filter".to_owned(),
@@ -59,6 +83,7 @@ impl ReportQuery {
             country: self.country.clone().filter(|c| !c.is_empty()),
             present_on: self.present_on,
             absent_on: self.absent_on,
+            text: self.q.clone().filter(|q| !q.trim().is_empty()),
         })
     }
 }

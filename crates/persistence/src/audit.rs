@@ -1,0 +1,118 @@
+//! The audit log of organiser actions, and a registration's history.
+
+use crate::entities::{audit_log, outbox, scan_log, staff};
+use crate::{Database, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+/// One line of a history: when, who (if staff), what, and details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryLine {
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    /// `audit:<action>`, `email:<kind>:<status>`, or `scan:<outcome>`.
+    pub what: String,
+    pub details: Option<String>,
+}
+
+impl Database {
+    /// Records an organiser action.
+    pub async fn audit(
+        &self,
+        event_id: i32,
+        staff_id: i32,
+        action: &str,
+        registration_id: Option<i32>,
+        details: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        audit_log::ActiveModel {
+            event_id: Set(event_id),
+            staff_id: Set(staff_id),
+            at: Set(now),
+            action: Set(action.to_owned()),
+            registration_id: Set(registration_id),
+            details: Set(details.map(|d| d.chars().take(2000).collect())),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The event's audit log, newest first.
+    pub async fn audit_log(&self, event_id: i32, limit: u64) -> Result<Vec<HistoryLine>> {
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::EventId.eq(event_id))
+            .order_by_desc(audit_log::Column::Id)
+            .limit(limit)
+            .all(&self.conn)
+            .await?;
+        let staff = self.staff_emails().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| HistoryLine {
+                at: r.at,
+                by: staff.get(&r.staff_id).cloned(),
+                what: format!("audit:{}", r.action),
+                details: r.details,
+            })
+            .collect())
+    }
+
+    async fn staff_emails(&self) -> Result<HashMap<i32, String>> {
+        Ok(staff::Entity::find()
+            .all(&self.conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.email))
+            .collect())
+    }
+
+    /// Everything that happened to a registration, oldest first: emails, scans, organiser actions.
+    pub async fn history(&self, registration_id: i32) -> Result<Vec<HistoryLine>> {
+        let staff = self.staff_emails().await?;
+        let mut lines = Vec::new();
+        for e in outbox::Entity::find()
+            .filter(outbox::Column::RegistrationId.eq(registration_id))
+            .all(&self.conn)
+            .await?
+        {
+            lines.push(HistoryLine {
+                at: e.sent_at.unwrap_or(e.created_at),
+                by: None,
+                what: format!("email:{}:{}", e.kind, e.status),
+                details: e.last_error,
+            });
+        }
+        for s in scan_log::Entity::find()
+            .filter(scan_log::Column::RegistrationId.eq(registration_id))
+            .all(&self.conn)
+            .await?
+        {
+            lines.push(HistoryLine {
+                at: s.at,
+                by: staff.get(&s.staff_id).cloned(),
+                what: format!("scan:{}", s.outcome),
+                details: None,
+            });
+        }
+        for a in audit_log::Entity::find()
+            .filter(audit_log::Column::RegistrationId.eq(registration_id))
+            .all(&self.conn)
+            .await?
+        {
+            lines.push(HistoryLine {
+                at: a.at,
+                by: staff.get(&a.staff_id).cloned(),
+                what: format!("audit:{}", a.action),
+                details: a.details,
+            });
+        }
+        lines.sort_by_key(|l| l.at);
+        Ok(lines)
+    }
+}
