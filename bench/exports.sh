@@ -12,8 +12,8 @@ PORT=${PORT:-18080}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo build --release -p guichet --quiet
 GUICHET="$CARGO_TARGET_DIR/release/guichet"
-WORK=$(mktemp -d)
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=${WORK:-$(mktemp -d)}
+trap 'kill "${SERVER:-0}" 2>/dev/null || true; [ -s "$WORK/server.log" ] && tail -5 "$WORK/server.log" >&2; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 export GUICHET_DATA_DIR="$WORK/data" GUICHET_DATABASE_URL="sqlite://$WORK/data/guichet.db" GUICHET_LOG=warn
 
 "$GUICHET" event import demo/idm-2008-migration-de-retour.toml >/dev/null
@@ -36,7 +36,7 @@ SELECT 1, id, '2008-07-07', 1, '2008-07-07T07:' || printf('%02d', id % 60) || ':
 FROM registrations WHERE id % 2 = 0;
 SQL
 
-"$GUICHET" serve --bind "127.0.0.1:$PORT" --clock 2008-07-07T12:00:00+02:00 >/dev/null &
+"$GUICHET" serve --bind "127.0.0.1:$PORT" --clock 2008-07-07T12:00:00+02:00 >/dev/null 2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 TOKEN=$(curl -fs -H 'content-type: application/json' \
@@ -45,7 +45,7 @@ TOKEN=$(curl -fs -H 'content-type: application/json' \
 rss() { awk '/^VmRSS/ {print int($2/1024)}' "/proc/$SERVER/status"; }
 hwm() { awk '/^VmHWM/ {print int($2/1024)}' "/proc/$SERVER/status"; }
 get() { # path -> "seconds bytes"
-  curl -fs -o /dev/null -w '%{time_total} %{size_download}' -H "authorization: Bearer $TOKEN" \
+  curl -fs -o /dev/null -w '%{time_total} %{size_download}\n' -H "authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT$1"
 }
 RSS_START=$(rss)
