@@ -199,11 +199,7 @@ async fn switch_language(
     let Ok(lang) = code.parse::<Lang>() else {
         return Error::NotFound.into_response();
     };
-    // Only a path on this site: never an open redirect to another one.
-    let target = next
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let target = local_path(next.next);
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .same_site(SameSite::Lax)
@@ -211,6 +207,27 @@ async fn switch_language(
         .max_age(cookie::time::Duration::days(365))
         .build();
     (jar.add(cookie), Redirect::to(&target)).into_response()
+}
+
+/// `next` if it is a path on this site, else `/`: never an open redirect to another site.
+pub(crate) fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// A signed-in staff member for a page, or the redirection to the sign-in form (and back).
+#[expect(clippy::result_large_err, reason = "the error is the page's response, made once")]
+pub(crate) fn page_staff(
+    staff: Result<crate::auth::Staff, Error>,
+    path: &str,
+) -> Result<crate::auth::Staff, Response> {
+    match staff {
+        Ok(staff) => Ok(staff),
+        Err(Error::Unauthorized) => {
+            Err(Redirect::to(&format!("/login?next={path}")).into_response())
+        }
+        Err(other) => Err(other.into_response()),
+    }
 }
 
 /// Any address that matches no route.

@@ -510,18 +510,13 @@ fn render_stats(
     )?)
 }
 
-/// The organiser signed in, or where to go instead.
+/// The organiser signed in, or where to go instead (sign-in, or 403 for desk staff).
 async fn organiser(staff: Result<Staff, Error>, path: &str) -> Result<Staff, Response> {
-    match staff {
-        Ok(staff) => match staff.require_organiser() {
-            Ok(()) => Ok(staff),
-            Err(e) => Err(e.into_response()),
-        },
-        Err(Error::Unauthorized) => {
-            Err(Redirect::to(&format!("/login?next={path}")).into_response())
-        }
-        Err(other) => Err(other.into_response()),
-    }
+    let staff = super::page_staff(staff, path)?;
+    staff
+        .require_organiser()
+        .map_err(IntoResponse::into_response)?;
+    Ok(staff)
 }
 
 async fn dashboard(

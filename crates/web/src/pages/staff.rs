@@ -1,5 +1,6 @@
 //! Staff pages: sign-in, sign-out, and the desk.
 
+use super::local_path;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
 use crate::error::Error;
@@ -27,12 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/desk/{slug}", get(desk_page))
         .route("/static/desk.js", get(desk_js))
-}
-
-/// Only a path on this site.
-fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned())
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,12 +141,9 @@ async fn desk_page(
     Path(slug): Path<String>,
 ) -> Result<Response, Error> {
     let path = format!("/desk/{slug}");
-    let staff = match staff {
+    let staff = match super::page_staff(staff, &path) {
         Ok(staff) => staff,
-        Err(Error::Unauthorized) => {
-            return Ok(Redirect::to(&format!("/login?next={path}")).into_response());
-        }
-        Err(other) => return Err(other),
+        Err(response) => return Ok(response),
     };
     let stored = crate::api::desk_event(&state, &slug).await?;
     let event = &stored.event;
