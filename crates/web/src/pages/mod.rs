@@ -216,7 +216,10 @@ pub(crate) fn local_path(next: Option<String>) -> String {
 }
 
 /// A signed-in staff member for a page, or the redirection to the sign-in form (and back).
-#[expect(clippy::result_large_err, reason = "the error is the page's response, made once")]
+#[expect(
+    clippy::result_large_err,
+    reason = "the error is the page's response, made once"
+)]
 pub(crate) fn page_staff(
     staff: Result<crate::auth::Staff, Error>,
     path: &str,
