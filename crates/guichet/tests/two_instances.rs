@@ -50,21 +50,20 @@ async fn start(database: &TestDatabase, dir: &std::path::Path, smtp: &str) -> In
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     env(&mut command, database, dir, smtp);
-    let child = command.spawn().expect("start guichet");
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned by an Instance at once: killed and waited for however the test ends.
+    let instance = Instance {
+        child: command.spawn().expect("start guichet"),
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let client = reqwest::Client::new();
     for _ in 0..200 {
-        if client
-            .get(format!("{url}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return Instance { child, url };
+        let ready = client.get(format!("{}/readyz", instance.url)).send().await;
+        if ready.is_ok_and(|r| r.status() == 200) {
+            return instance;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("guichet did not start on {url}");
+    panic!("guichet did not start on {}", instance.url);
 }
 
 fn run(database: &TestDatabase, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) {
@@ -77,15 +76,12 @@ fn run(database: &TestDatabase, dir: &std::path::Path, args: &[&str], stdin: Opt
         .stderr(Stdio::piped());
     env(&mut command, database, dir, "smtp://127.0.0.1:1");
     let mut child = command.spawn().expect("run guichet");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write");
-    }
+    let written = match (stdin, child.stdin.take()) {
+        (Some(text), Some(mut pipe)) => pipe.write_all(text.as_bytes()),
+        _ => Ok(()),
+    };
     let out = child.wait_with_output().expect("finished");
+    written.expect("the password written to guichet");
     assert!(
         out.status.success(),
         "{args:?}: {}",
