@@ -125,8 +125,44 @@ fn header(stored: &StoredEvent, lang: Lang) -> Vec<String> {
     columns
 }
 
+/// Words looked up once per export rather than once per row: an export of 100,000 rows would
+/// otherwise ask the message catalog 200,000 times.
+struct Labels {
+    lang: Lang,
+    statuses: [String; 3],
+    countries: std::collections::HashMap<&'static str, String>,
+}
+
+impl Labels {
+    fn new(lang: Lang) -> Self {
+        Self {
+            lang,
+            statuses: [Status::Confirmed, Status::Waitlisted, Status::Cancelled]
+                .map(|s| t(lang, &format!("status-{}", s.as_str()), &[])),
+            countries: std::collections::HashMap::new(),
+        }
+    }
+
+    fn status(&self, status: Status) -> &str {
+        match status {
+            Status::Confirmed => &self.statuses[0],
+            Status::Waitlisted => &self.statuses[1],
+            Status::Cancelled => &self.statuses[2],
+        }
+    }
+
+    fn country(&mut self, country: domain::Country) -> String {
+        let lang = self.lang;
+        self.countries
+            .entry(country.code())
+            .or_insert_with(|| mailer::i18n::country_name(lang, country))
+            .clone()
+    }
+}
+
 /// A row's text cells (times as local time with offset).
-fn text_cells(row: &ReportRow, stored: &StoredEvent, lang: Lang) -> Vec<String> {
+fn text_cells(row: &ReportRow, stored: &StoredEvent, labels: &mut Labels) -> Vec<String> {
+    let lang = labels.lang;
     let event = &stored.event;
     let tz = event.time_zone;
     let p = &row.registration.participant;
@@ -143,12 +179,8 @@ fn text_cells(row: &ReportRow, stored: &StoredEvent, lang: Lang) -> Vec<String> 
             .category(&p.category)
             .map(|c| c.label(lang).to_owned())
             .unwrap_or_else(|| p.category.clone()),
-        mailer::i18n::country_name(lang, p.country),
-        t(
-            lang,
-            &format!("status-{}", row.registration.status.as_str()),
-            &[],
-        ),
+        labels.country(p.country),
+        labels.status(row.registration.status).to_owned(),
         row.registration
             .registered_at
             .with_timezone(&tz)
@@ -244,9 +276,10 @@ pub async fn attendance_csv(
                 }
             };
             let last_id = page.last()?.registration.id;
+            let mut labels = Labels::new(lang);
             let rows: Vec<Vec<String>> = page
                 .iter()
-                .map(|row| text_cells(row, &stored, lang))
+                .map(|row| text_cells(row, &stored, &mut labels))
                 .collect();
             match csv_bytes(&rows) {
                 Ok(bytes) => Some((Ok(bytes), Some((last_id, None)))),
@@ -326,8 +359,11 @@ fn workbook(stored: &StoredEvent, rows: &[ReportRow], lang: Lang) -> Result<Vec<
     let bold = Format::new().set_bold();
     let when = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     let mut book = Workbook::new();
+    let mut labels = Labels::new(lang);
 
-    let sheet = book.add_worksheet();
+    // Constant-memory mode writes each row to a temporary file as it goes: a 100,000-row sheet
+    // does not sit in memory.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
     sheet
         .set_name(t(lang, "report-sheet-participants", &[]))
         .map_err(fail)?;
@@ -339,7 +375,7 @@ fn workbook(stored: &StoredEvent, rows: &[ReportRow], lang: Lang) -> Result<Vec<
     }
     for (r, row) in rows.iter().enumerate() {
         let line = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        let cells = text_cells(row, stored, lang);
+        let cells = text_cells(row, stored, &mut labels);
         // Text columns (the first eight), then real date-times in the event's local time.
         for (c, cell) in cells.iter().enumerate().take(8) {
             sheet
@@ -367,7 +403,9 @@ fn workbook(stored: &StoredEvent, rows: &[ReportRow], lang: Lang) -> Result<Vec<
             }
         }
     }
-    sheet.autofit();
+    for c in 0..columns.len() {
+        sheet.set_column_width(col(c), 22).map_err(fail)?;
+    }
 
     // Summary: per day, present and no-shows; per category, by status and presence.
     let summary = book.add_worksheet();
