@@ -1,0 +1,31 @@
+-- wrk script: POST check-ins of distinct ticket tokens read from $TOKENS, spread over threads.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  tokens = {}
+  for line in io.lines(os.getenv("TOKENS")) do
+    tokens[#tokens + 1] = line
+  end
+  step = tonumber(os.getenv("THREADS") or "2")
+  counter = id
+  path = "/api/v1/events/" .. os.getenv("SLUG") .. "/checkins"
+  headers = { ["content-type"] = "application/json", ["authorization"] = "Bearer " .. os.getenv("BEARER") }
+end
+
+function request()
+  counter = counter + step
+  local token = tokens[(counter % #tokens) + 1]
+  return wrk.format("POST", path, headers, '{"token":"' .. token .. '"}')
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    errors = (errors or 0) + 1
+  end
+end
