@@ -30,6 +30,8 @@ pub struct Config {
     /// `sqlite://data/guichet.db` (the default) or `postgres://user:password@host/db`. May hold a
     /// password, hence secret.
     pub database_url: Secret,
+    /// Connections to the database per instance (default: 8 for SQLite, 10 for PostgreSQL).
+    pub database_pool: Option<u32>,
     /// The address `serve` listens on.
     pub bind: SocketAddr,
     /// The public address of the service, used in the links of emails.
@@ -55,6 +57,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database_url: Secret("sqlite://data/guichet.db".to_owned()),
+            database_pool: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: "http://localhost:8080".to_owned(),
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),

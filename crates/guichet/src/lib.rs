@@ -222,7 +222,7 @@ pub fn read_event_file(path: &Path) -> anyhow::Result<Event> {
 
 /// Connects to the configured database and applies pending migrations.
 pub async fn connect(config: &Config) -> anyhow::Result<Database> {
-    let db = Database::connect(config.database_url.expose())
+    let db = Database::connect_with_pool(config.database_url.expose(), config.database_pool)
         .await
         .context("cannot connect to the database")?;
     db.migrate()
