@@ -12,6 +12,7 @@ mod error;
 mod health;
 mod i18n;
 mod login;
+mod lookup;
 mod pages;
 mod registration;
 mod templates;

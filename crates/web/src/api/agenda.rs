@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
-use domain::{Event, ItemKind, Person, Slug, agenda::local_instant};
+use domain::{Event, ItemKind, Person, agenda::local_instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -160,14 +160,6 @@ pub async fn agenda(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<AgendaResponse>, Error> {
-    let slug = Slug::parse(&slug).map_err(|_| Error::NotFound)?;
-    let stored = state
-        .db()
-        .event_by_slug(&slug)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if !stored.event.published {
-        return Err(Error::NotFound);
-    }
+    let stored = crate::lookup::published_event(&state, &slug).await?;
     Ok(Json(AgendaResponse::new(&stored.event)))
 }

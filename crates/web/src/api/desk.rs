@@ -58,15 +58,6 @@ pub struct CheckinResponse {
     opens_at: Option<DateTime<FixedOffset>>,
 }
 
-pub(crate) async fn desk_event(state: &AppState, slug: &str) -> Result<StoredEvent, Error> {
-    let slug = domain::Slug::parse(slug).map_err(|_| Error::NotFound)?;
-    state
-        .db()
-        .event_by_slug(&slug)
-        .await?
-        .ok_or(Error::NotFound)
-}
-
 pub(crate) fn participant_view(
     registration: &Registration,
     stored: &StoredEvent,
@@ -94,11 +85,11 @@ async fn resolve(
     request: &CheckinRequest,
 ) -> Result<Option<Registration>, Error> {
     if let Some(id) = request.registration_id {
-        return Ok(state
-            .db()
-            .registration(id)
-            .await?
-            .filter(|r| r.event_id == stored.id));
+        return match crate::lookup::registration_of(state, stored, id).await {
+            Ok(registration) => Ok(Some(registration)),
+            Err(Error::NotFound) => Ok(None),
+            Err(other) => Err(other),
+        };
     }
     let Some(claim) = request.token.as_deref().and_then(TicketClaim::parse) else {
         return Ok(None);
@@ -256,7 +247,7 @@ pub async fn checkin(
     Path(slug): Path<String>,
     body: Result<Json<CheckinRequest>, JsonRejection>,
 ) -> Result<Json<CheckinResponse>, Error> {
-    let stored = desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let Json(request) = body.map_err(|r| super::registrations::body_error(r, lang))?;
     if request.token.is_none() && request.registration_id.is_none() {
         return Err(Error::Body {
@@ -298,7 +289,7 @@ pub async fn undo(
     staff: Staff,
     Path((slug, registration_id)): Path<(String, i32)>,
 ) -> Result<Json<Undone>, Error> {
-    let stored = desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let day = state
         .db()
         .undo_latest_checkin(stored.id, registration_id)
@@ -356,7 +347,7 @@ pub async fn search(
     Path(slug): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<SearchResult>>, Error> {
-    let stored = desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     if query.q.trim().chars().count() < 2 {
         return Ok(Json(Vec::new()));
     }
@@ -407,7 +398,7 @@ pub async fn scans(
     _staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<ScanLineView>>, Error> {
-    let stored = desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let lines = state.db().recent_scans(stored.id, 15).await?;
     Ok(Json(
         lines
@@ -449,7 +440,7 @@ pub async fn walk_in(
     Path(slug): Path<String>,
     body: Result<Json<domain::RegistrationForm>, JsonRejection>,
 ) -> Result<Json<WalkInResponse>, Error> {
-    let stored = desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let Json(form) = body.map_err(|r| super::registrations::body_error(r, lang))?;
     let participant = crate::registration::parse(&stored, &form, lang)?;
     let registered = state

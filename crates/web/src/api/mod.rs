@@ -4,7 +4,7 @@
 mod agenda;
 mod auth;
 mod desk;
-pub(crate) use desk::{desk_event, participant_view};
+pub(crate) use desk::participant_view;
 mod organiser;
 mod registrations;
 pub(crate) mod reports;

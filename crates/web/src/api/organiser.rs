@@ -38,13 +38,8 @@ pub async fn reissue(
     Path((slug, registration_id)): Path<(String, i32)>,
 ) -> Result<Json<Reissued>, Error> {
     staff.require_organiser()?;
-    let stored = super::desk::desk_event(&state, &slug).await?;
-    let registration = state
-        .db()
-        .registration(registration_id)
-        .await?
-        .filter(|r| r.event_id == stored.id)
-        .ok_or(Error::NotFound)?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let registration = crate::lookup::registration_of(&state, &stored, registration_id).await?;
     let ticket_version = state
         .db()
         .reissue_ticket(registration.id, state.clock().now())

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::{Lang, RegistrationForm, Slug};
+use domain::{Lang, RegistrationForm};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -103,15 +103,7 @@ pub async fn register(
     Path(slug): Path<String>,
     body: Result<Json<RegistrationForm>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Accepted>), Error> {
-    let slug = Slug::parse(&slug).map_err(|_| Error::NotFound)?;
-    let stored = state
-        .db()
-        .event_by_slug(&slug)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if !stored.event.published {
-        return Err(Error::NotFound);
-    }
+    let stored = crate::lookup::published_event(&state, &slug).await?;
     let Json(form) = body.map_err(|rejection| body_error(rejection, lang))?;
     crate::registration::submit(&state, &stored, &form, lang).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))

@@ -223,7 +223,7 @@ async fn organiser_event(
     slug: &str,
 ) -> Result<StoredEvent, Error> {
     staff.require_organiser()?;
-    super::desk::desk_event(state, slug).await
+    crate::lookup::any_event(state, slug).await
 }
 
 /// The attendance report as CSV (UTF-8 with a byte-order mark, so spreadsheets read accents).

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use domain::{Lang, RegistrationForm, Slug};
+use domain::{Lang, RegistrationForm};
 use minijinja::context;
 use persistence::StoredEvent;
 use serde::Deserialize;
@@ -47,20 +47,6 @@ async fn index(
     Ok(Html(html))
 }
 
-/// A published event, or the 404 page.
-pub(crate) async fn published_event(state: &AppState, slug: &str) -> Result<StoredEvent, Error> {
-    let slug = Slug::parse(slug).map_err(|_| Error::NotFound)?;
-    let stored = state
-        .db()
-        .event_by_slug(&slug)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if !stored.event.published {
-        return Err(Error::NotFound);
-    }
-    Ok(stored)
-}
-
 /// The event page, with its registration form (and, after a failed submission, what was typed
 /// and what is wrong).
 fn render_event_page(
@@ -91,7 +77,7 @@ async fn event_page(
     RequestLang(lang): RequestLang,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, Error> {
-    let stored = published_event(&state, &slug).await?;
+    let stored = crate::lookup::published_event(&state, &slug).await?;
     Ok(Html(render_event_page(
         &state,
         &stored,
@@ -148,7 +134,7 @@ async fn register(
     Path(slug): Path<String>,
     form: Result<Form<PostedForm>, FormRejection>,
 ) -> Result<Response, Error> {
-    let stored = published_event(&state, &slug).await?;
+    let stored = crate::lookup::published_event(&state, &slug).await?;
     let form: RegistrationForm = match form {
         Ok(Form(posted)) => posted.into(),
         Err(rejection) => return Err(Error::BadRequest(rejection.body_text())),
@@ -171,7 +157,7 @@ async fn registered(
     RequestLang(lang): RequestLang,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, Error> {
-    let stored = published_event(&state, &slug).await?;
+    let stored = crate::lookup::published_event(&state, &slug).await?;
     let path = format!("/events/{}/registered", stored.event.slug);
     Ok(Html(state.templates().render(
         "registered.html",

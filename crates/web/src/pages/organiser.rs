@@ -69,7 +69,7 @@ async fn registrations(
         Ok(staff) => staff,
         Err(response) => return Ok(response),
     };
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let filter = query.filter.filter(lang)?;
     let page = state
         .db()
@@ -155,13 +155,8 @@ async fn participant(
         Ok(staff) => staff,
         Err(response) => return Ok(response),
     };
-    let stored = crate::api::desk_event(&state, &slug).await?;
-    let registration = state
-        .db()
-        .registration(id)
-        .await?
-        .filter(|r| r.event_id == stored.id)
-        .ok_or(Error::NotFound)?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let registration = crate::lookup::registration_of(&state, &stored, id).await?;
     let tz = stored.event.time_zone;
     let mut history = vec![HistoryView {
         at: crate::views::long_datetime(registration.registered_at, tz, lang),
@@ -209,13 +204,8 @@ async fn participant_action(
 ) -> Result<Response, Error> {
     staff.require_organiser()?;
     staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::api::desk_event(&state, &slug).await?;
-    let registration = state
-        .db()
-        .registration(id)
-        .await?
-        .filter(|r| r.event_id == stored.id)
-        .ok_or(Error::NotFound)?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let registration = crate::lookup::registration_of(&state, &stored, id).await?;
     let now = state.clock().now();
     let db = state.db();
     let (audited, details) = match action.as_str() {
@@ -269,7 +259,7 @@ async fn publish(
 ) -> Result<Response, Error> {
     staff.require_organiser()?;
     staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let published = form.published == "true";
     let now = state.clock().now();
     state
@@ -305,7 +295,7 @@ async fn import(
 ) -> Result<Response, Error> {
     staff.require_organiser()?;
     staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let parsed = persistence::parse_event_file(&form.file)
         .map_err(|e| e.to_string())
         .and_then(|event| {
@@ -530,7 +520,7 @@ async fn dashboard(
         Ok(staff) => staff,
         Err(response) => return Ok(response),
     };
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let stats = stats(&state, &stored, lang).await?;
     let tz = stored.event.time_zone;
     let audit: Vec<HistoryView> = state
@@ -571,7 +561,7 @@ async fn live(
     Path(slug): Path<String>,
 ) -> Result<Response, Error> {
     staff.require_organiser()?;
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let stream = futures_util::stream::unfold(String::new(), move |last| {
         let state = state.clone();
         let stored = stored.clone();

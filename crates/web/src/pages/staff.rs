@@ -145,7 +145,7 @@ async fn desk_page(
         Ok(staff) => staff,
         Err(response) => return Ok(response),
     };
-    let stored = crate::api::desk_event(&state, &slug).await?;
+    let stored = crate::lookup::any_event(&state, &slug).await?;
     let event = &stored.event;
     let tz = event.time_zone;
     let now = state.clock().now();
