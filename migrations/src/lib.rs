@@ -10,6 +10,7 @@ mod m20261129_000001_events_and_agenda;
 mod m20261129_000002_registrations_and_outbox;
 mod m20261129_000003_staff_and_checkins;
 mod m20261129_000004_audit_log;
+mod m20261129_000005_event_revision;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_registrations_and_outbox::Migration),
             Box::new(m20261129_000003_staff_and_checkins::Migration),
             Box::new(m20261129_000004_audit_log::Migration),
+            Box::new(m20261129_000005_event_revision::Migration),
         ]
     }
 }

@@ -242,7 +242,8 @@ impl MailServer {
         let mut server = mailin_embedded::Server::new(handler);
         server
             .with_name("smtp.test")
-            .with_num_threads(4)
+            // A thread per connection: enough for several instances' pools of connections.
+            .with_num_threads(128)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
@@ -332,6 +333,7 @@ pub fn test_worker_settings() -> mailer::WorkerSettings {
         max_backoff: std::time::Duration::from_millis(400),
         max_attempts: 50,
         batch: 20,
+        concurrency: 4,
         lease: std::time::Duration::from_secs(10),
     }
 }
@@ -409,9 +411,11 @@ impl TestApp {
     }
 
     fn worker(&self, clock: Arc<dyn Clock>) -> mailer::Worker<guichet::outbox::DbOutbox> {
-        let transport =
-            mailer::Transport::smtp(&format!("smtp://127.0.0.1:{}", self.options.smtp_port))
-                .expect("SMTP URL");
+        let transport = mailer::Transport::smtp(
+            &format!("smtp://127.0.0.1:{}", self.options.smtp_port),
+            test_worker_settings().concurrency,
+        )
+        .expect("SMTP URL");
         guichet::outbox_worker(
             self.db.clone(),
             self.key.clone(),
@@ -427,9 +431,11 @@ impl TestApp {
         &self,
         settings: mailer::WorkerSettings,
     ) -> mailer::worker::Pass {
-        let transport =
-            mailer::Transport::smtp(&format!("smtp://127.0.0.1:{}", self.options.smtp_port))
-                .expect("SMTP URL");
+        let transport = mailer::Transport::smtp(
+            &format!("smtp://127.0.0.1:{}", self.options.smtp_port),
+            test_worker_settings().concurrency,
+        )
+        .expect("SMTP URL");
         guichet::outbox_worker(
             self.db.clone(),
             self.key.clone(),
@@ -655,7 +661,7 @@ impl TestApp {
 
     /// A copy of the demo event under another slug, with `seats` seats.
     pub async fn add_event(&self, slug: &str, seats: u32) -> persistence::StoredEvent {
-        let mut event = self.demo_event().await.event;
+        let mut event = domain::Event::clone(&self.demo_event().await.event);
         event.slug = domain::Slug::parse(slug).expect("slug");
         event.capacity = domain::Capacity::new(seats).expect("seats");
         self.db

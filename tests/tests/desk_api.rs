@@ -285,6 +285,38 @@ async fn a_retry_with_the_same_nonce_gets_the_first_answer() {
 }
 
 #[tokio::test]
+async fn a_retry_keeps_its_first_answer_even_when_the_desk_has_opened_since() {
+    // The check-in and the scan's log line are saved together: a retry of a "too early" scan,
+    // arriving once the desk is open, must not check anybody in behind its first answer.
+    let (app, desk) = desk_app().await;
+    app.set_clock(instant("2008-07-07T08:00:00+02:00"));
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
+        .await;
+    let body = json!({ "token": ticket, "nonce": "early-1" });
+    let (_, first) = app.scan(&desk, DEMO_SLUG, body.clone()).await;
+    assert_eq!(first["outcome"], "too_early");
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    let (_, retry) = app.scan(&desk, DEMO_SLUG, body).await;
+    assert_eq!(retry, first);
+    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    assert_eq!(
+        app.db.checkin_on(registration.id, day).await.expect("read"),
+        None,
+        "the retry checked nobody in"
+    );
+    let (_, fresh) = app
+        .scan(
+            &desk,
+            DEMO_SLUG,
+            json!({ "token": ticket, "nonce": "early-2" }),
+        )
+        .await;
+    assert_eq!(fresh["outcome"], "ok");
+}
+
+#[tokio::test]
 async fn fifty_tickets_each_scanned_by_two_desks_at_once_give_fifty_ok_and_fifty_already() {
     let (app, desk1) = desk_app().await;
     app.add_staff("desk2@example.org", Role::Desk).await;

@@ -247,3 +247,58 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_event_changed_through_another_instance_is_seen_at_once() {
+    // Each instance keeps the events it has read; a change made through another instance (here
+    // a second pool on the same database) must show on the next read, not after some delay.
+    let (app, _, _) = organiser_app().await;
+    let other = persistence::Database::connect(&app.database.url)
+        .await
+        .expect("a second instance's pool");
+    let slug = domain::Slug::parse(guichet_tests::DEMO_SLUG).expect("slug");
+    let seen = app
+        .db
+        .event_by_slug(&slug)
+        .await
+        .expect("read")
+        .expect("event");
+    assert!(seen.event.published);
+
+    other
+        .set_published(&slug, false, guichet_tests::demo_morning())
+        .await
+        .expect("unpublish");
+    let seen = app
+        .db
+        .event_by_slug(&slug)
+        .await
+        .expect("read")
+        .expect("event");
+    assert!(!seen.event.published, "unpublishing shows at once");
+
+    let mut changed = domain::Event::clone(&seen.event);
+    changed.title = "Un autre titre".to_owned();
+    other
+        .save_event(&changed, guichet_tests::demo_morning())
+        .await
+        .expect("replace");
+    let seen = app
+        .db
+        .event_by_id(seen.id)
+        .await
+        .expect("read")
+        .expect("event");
+    assert_eq!(
+        seen.event.title, "Un autre titre",
+        "a replaced event shows at once"
+    );
+    let seen = app
+        .db
+        .event_by_slug(&slug)
+        .await
+        .expect("read")
+        .expect("event");
+    assert_eq!(seen.event.title, "Un autre titre");
+    other.close().await.expect("close");
+}

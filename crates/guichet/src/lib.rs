@@ -300,7 +300,8 @@ pub fn mailing(config: &Config) -> anyhow::Result<(Arc<Composer>, Transport)> {
         .context("email_reply_to is not a valid address")?;
     let composer = Arc::new(Composer::new(Sender { from, reply_to }, &config.base_url));
     let transport = match &config.smtp_url {
-        Some(url) => Transport::smtp(url.expose()).context("smtp_url (GUICHET_SMTP_URL)")?,
+        Some(url) => Transport::smtp(url.expose(), WorkerSettings::default().concurrency)
+            .context("smtp_url (GUICHET_SMTP_URL)")?,
         None => {
             let dir = config.data_dir.join("outbox");
             tracing::info!(dir = %dir.display(), "no SMTP server configured: emails are written as .eml files");

@@ -2,7 +2,7 @@
 //! for TLS, credentials in the URL), or — with no SMTP server configured — as `.eml` files in a
 //! directory, which is what a fresh checkout does.
 
-use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::transport::smtp::{AsyncSmtpTransport, PoolConfig};
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,11 +39,15 @@ pub enum SendError {
 pub struct BadSmtpUrl(String);
 
 impl Transport {
-    /// SMTP at `url` (see the module's comment).
-    pub fn smtp(url: &str) -> Result<Self, BadSmtpUrl> {
+    /// SMTP at `url` (see the module's comment), with at most `connections` open at once.
+    pub fn smtp(url: &str, connections: usize) -> Result<Self, BadSmtpUrl> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| BadSmtpUrl(e.to_string()))?
             .timeout(Some(Duration::from_secs(30)))
+            // As many connections as the worker sends messages at once (WorkerSettings).
+            .pool_config(
+                PoolConfig::new().max_size(u32::try_from(connections.max(1)).unwrap_or(u32::MAX)),
+            )
             .build();
         Ok(Transport::Smtp(transport))
     }

@@ -38,7 +38,7 @@ impl Database {
             details: Set(details.map(|d| d.chars().take(2000).collect())),
             ..Default::default()
         }
-        .insert(&self.conn)
+        .insert(&self.writer)
         .await?;
         Ok(())
     }

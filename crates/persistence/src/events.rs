@@ -12,12 +12,40 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-/// An event as stored, with its database id.
+/// An event as stored, with its database id. Cheap to clone: the event is shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {
     pub id: i32,
-    pub event: Event,
+    pub event: Arc<Event>,
+}
+
+/// The events an instance has read, by id, with the revision they were read at. An event with its
+/// agenda is four queries to read; asking for its revision is one, and every request of the desk
+/// needs the event. Another instance's change raises the revision, so no copy outlives a change.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EventCache(Arc<Mutex<HashMap<i32, (i32, StoredEvent)>>>);
+
+impl EventCache {
+    fn get(&self, id: i32, revision: i32) -> Option<StoredEvent> {
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached
+            .get(&id)
+            .filter(|(at, _)| *at == revision)
+            .map(|(_, stored)| stored.clone())
+    }
+
+    fn put(&self, revision: i32, stored: StoredEvent) {
+        let mut cached = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.insert(stored.id, (revision, stored));
+    }
 }
 
 /// What the list of events shows of each.
@@ -45,7 +73,7 @@ impl Database {
     /// transaction, so a reader sees the old event or the new one, never half of each.
     #[tracing::instrument(skip(self, event), fields(slug = %event.slug))]
     pub async fn save_event(&self, event: &Event, now: DateTime<Utc>) -> Result<SaveOutcome> {
-        let txn = self.conn.begin().await?;
+        let txn = self.writer.begin().await?;
         let existing = event::Entity::find()
             .filter(event::Column::Slug.eq(event.slug.as_str()))
             .one(&txn)
@@ -75,6 +103,7 @@ impl Database {
                 row.id = Set(old.id);
                 row.created_at = Set(old.created_at);
                 row.update(&txn).await?;
+                bump_revision(&txn, old.id).await?;
                 // The agenda and categories are replaced whole.
                 let item_ids: Vec<i32> = agenda_item::Entity::find()
                     .select_only()
@@ -100,6 +129,7 @@ impl Database {
             None => {
                 row.created_at = Set(now);
                 row.confirmed_count = Set(0);
+                row.revision = Set(0);
                 let inserted = row.insert(&txn).await?;
                 (inserted.id, SaveOutcome::Created)
             }
@@ -165,23 +195,63 @@ impl Database {
     /// The event with this slug, whole, published or not.
     #[tracing::instrument(skip(self))]
     pub async fn event_by_slug(&self, slug: &Slug) -> Result<Option<StoredEvent>> {
-        let row = event::Entity::find()
+        let found: Option<(i32, i32)> = event::Entity::find()
+            .select_only()
+            .columns([event::Column::Id, event::Column::Revision])
             .filter(event::Column::Slug.eq(slug.as_str()))
+            .into_tuple()
             .one(&self.conn)
             .await?;
-        self.load_event(row).await
+        match found {
+            Some((id, revision)) => self.event_at(id, revision).await,
+            None => Ok(None),
+        }
     }
 
     /// The event with this id, whole.
     pub async fn event_by_id(&self, id: i32) -> Result<Option<StoredEvent>> {
-        let row = event::Entity::find_by_id(id).one(&self.conn).await?;
-        self.load_event(row).await
+        let found: Option<i32> = event::Entity::find_by_id(id)
+            .select_only()
+            .column(event::Column::Revision)
+            .into_tuple()
+            .one(&self.conn)
+            .await?;
+        match found {
+            Some(revision) => self.event_at(id, revision).await,
+            None => Ok(None),
+        }
     }
 
-    async fn load_event(&self, row: Option<event::Model>) -> Result<Option<StoredEvent>> {
-        let Some(row) = row else {
-            return Ok(None);
-        };
+    /// The event `id`, from this instance's copy if it is still at `revision`.
+    async fn event_at(&self, id: i32, revision: i32) -> Result<Option<StoredEvent>> {
+        if let Some(stored) = self.events.get(id, revision) {
+            return Ok(Some(stored));
+        }
+        // The event row and its agenda are separate reads: a change saved between them would
+        // mix two versions. A change raises the revision, so read again until it stands still.
+        for _ in 0..3 {
+            let Some(row) = event::Entity::find_by_id(id).one(&self.conn).await? else {
+                return Ok(None);
+            };
+            let read_at = row.revision;
+            let stored = self.load_event(row).await?;
+            let now_at: Option<i32> = event::Entity::find_by_id(id)
+                .select_only()
+                .column(event::Column::Revision)
+                .into_tuple()
+                .one(&self.conn)
+                .await?;
+            if now_at == Some(read_at) {
+                self.events.put(read_at, stored.clone());
+                return Ok(Some(stored));
+            }
+        }
+        Err(Error::Corrupt(format!(
+            "event {id} kept changing while it was read"
+        )))
+    }
+
+    async fn load_event(&self, row: event::Model) -> Result<StoredEvent> {
         let categories = event_category::Entity::find()
             .filter(event_category::Column::EventId.eq(row.id))
             .order_by_asc(event_category::Column::Position)
@@ -200,10 +270,10 @@ impl Database {
             .all(&self.conn)
             .await?;
         let id = row.id;
-        Ok(Some(StoredEvent {
+        Ok(StoredEvent {
             id,
-            event: to_domain(row, categories, items, people)?,
-        }))
+            event: Arc::new(to_domain(row, categories, items, people)?),
+        })
     }
 
     /// The published events, soonest first.
@@ -259,12 +329,31 @@ impl Database {
         else {
             return Ok(false);
         };
+        let txn = self.writer.begin().await?;
+        let id = row.id;
         let mut row = row.into_active_model();
         row.published = Set(published);
         row.updated_at = Set(now);
-        row.update(&self.conn).await?;
+        row.update(&txn).await?;
+        bump_revision(&txn, id).await?;
+        txn.commit().await?;
         Ok(true)
     }
+}
+
+/// Raises the event's revision in the database itself, so that two changes at once cannot both
+/// claim the same revision.
+async fn bump_revision(conn: &impl sea_orm::ConnectionTrait, id: i32) -> Result<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::Revision,
+            Expr::col(event::Column::Revision).add(1),
+        )
+        .filter(event::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 fn seats(capacity: Capacity) -> i32 {

@@ -17,7 +17,7 @@ mod reports;
 mod staff;
 
 pub use audit::HistoryLine;
-pub use checkins::{Found, Recorded, ScanLine};
+pub use checkins::{Found, Logged, Recorded, ScanLine, ScanLogLine, ScanRecorder};
 pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};

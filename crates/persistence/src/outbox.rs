@@ -85,7 +85,7 @@ impl Database {
                 sea_orm::sea_query::Expr::col(outbox::Column::Attempts).add(1),
             )
             .filter(outbox::Column::Id.in_subquery(due))
-            .exec_with_returning(&self.conn)
+            .exec_with_returning(&self.writer)
             .await?;
         let mut jobs = claimed
             .into_iter()
@@ -115,7 +115,7 @@ impl Database {
             )
             .col_expr(outbox::Column::LastError, Option::<String>::None.into())
             .filter(outbox::Column::Id.eq(id))
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }
@@ -144,7 +144,7 @@ impl Database {
         };
         update
             .filter(outbox::Column::Id.eq(id))
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }
@@ -157,7 +157,7 @@ impl Database {
             .col_expr(outbox::Column::Attempts, 0.into())
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::Status.eq(FAILED))
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await?;
         Ok(result.rows_affected == 1)
     }

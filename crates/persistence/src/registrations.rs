@@ -148,7 +148,7 @@ impl Database {
         participant: &Participant,
         clock: &dyn Clock,
     ) -> Result<Registered> {
-        let txn = self.conn.begin().await?;
+        let txn = self.writer.begin().await?;
         let event = lock_event(&txn, event_id).await?;
         let now = clock.now();
         let existing = registration::Entity::find()
@@ -241,14 +241,14 @@ impl Database {
             Status::Waitlisted => EmailKind::Waitlisted,
             Status::Cancelled => EmailKind::Cancelled,
         };
-        enqueue(&self.conn, registration.id, kind, now).await
+        enqueue(&self.writer, registration.id, kind, now).await
     }
 
     /// Cancels a registration. A seat it held goes to the first waitlisted registration, which is
     /// emailed its ticket, in the same transaction.
     #[tracing::instrument(skip(self))]
     pub async fn cancel_registration(&self, id: i32, now: DateTime<Utc>) -> Result<Cancelled> {
-        let txn = self.conn.begin().await?;
+        let txn = self.writer.begin().await?;
         // The lock first (see the module's comment); the event is found from the registration.
         let event_of = registration::Entity::find()
             .select_only()
@@ -295,7 +295,7 @@ impl Database {
     /// Revokes a registration's ticket and issues a new one: earlier tokens stop working, and the
     /// new ticket is emailed. Returns the new version.
     pub async fn reissue_ticket(&self, id: i32, now: DateTime<Utc>) -> Result<i32> {
-        let txn = self.conn.begin().await?;
+        let txn = self.writer.begin().await?;
         registration::Entity::update_many()
             .col_expr(
                 registration::Column::TicketVersion,

@@ -91,7 +91,7 @@ impl Database {
                 let mut active = row.into_active_model();
                 active.role = Set(role.as_str().to_owned());
                 active.password_hash = Set(password_hash.to_owned());
-                active.update(&self.conn).await?;
+                active.update(&self.writer).await?;
                 Ok(StaffSaved::Updated)
             }
             None => {
@@ -102,7 +102,7 @@ impl Database {
                     created_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&self.conn)
+                .insert(&self.writer)
                 .await?;
                 Ok(StaffSaved::Created)
             }
@@ -145,23 +145,19 @@ impl Database {
             revoked_at: Set(None),
             ..Default::default()
         }
-        .insert(&self.conn)
+        .insert(&self.writer)
         .await?;
         Ok(())
     }
 
     /// The live session whose token hashes to `token_hash`: not expired, not revoked.
     pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
-        let Some(row) = staff_session::Entity::find()
+        // One query for both: every request of the desk asks.
+        let Some((row, Some(staff_row))) = staff_session::Entity::find()
+            .find_also_related(staff::Entity)
             .filter(staff_session::Column::TokenHash.eq(token_hash))
             .filter(staff_session::Column::RevokedAt.is_null())
             .filter(staff_session::Column::ExpiresAt.gt(now))
-            .one(&self.conn)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let Some(staff_row) = staff::Entity::find_by_id(row.staff_id)
             .one(&self.conn)
             .await?
         else {
@@ -186,7 +182,7 @@ impl Database {
             .col_expr(staff_session::Column::RevokedAt, Some(now).into())
             .filter(staff_session::Column::TokenHash.eq(token_hash))
             .filter(staff_session::Column::RevokedAt.is_null())
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await?;
         Ok(result.rows_affected > 0)
     }
@@ -204,7 +200,7 @@ impl Database {
             at: Set(now),
             ..Default::default()
         }
-        .insert(&self.conn)
+        .insert(&self.writer)
         .await?;
         Ok(())
     }

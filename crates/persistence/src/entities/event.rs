@@ -25,6 +25,8 @@ pub struct Model {
     pub registration_closes_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Raised by every change to the event itself; see `events::EventCache`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

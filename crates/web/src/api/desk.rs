@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
     Decision, DeskState, Lang, Registration, Scanned, Status, TicketClaim, decide, desk_state,
 };
-use persistence::{Recorded, StoredEvent};
+use persistence::{Logged, Recorded, ScanLogLine, StoredEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -118,11 +118,6 @@ pub(crate) async fn check_in(
     request: &CheckinRequest,
     lang: Lang,
 ) -> Result<CheckinResponse, Error> {
-    if let Some(nonce) = request.nonce.as_deref()
-        && let Some(first) = state.db().answer_for_nonce(stored.id, nonce).await?
-    {
-        return serde_json::from_str(&first).map_err(|e| Error::Internal(Box::new(e)));
-    }
     let registration = resolve(state, stored, request).await?;
     let scanned = match &registration {
         Some(r) => Scanned::Ticket(r.status),
@@ -132,23 +127,22 @@ pub(crate) async fn check_in(
     let tz = event.time_zone;
     // Whole seconds: what a clerk reads, and what reports show.
     let now = state.clock().now().trunc_subsecs(0);
-    let earlier = match (desk_state(&event.agenda, tz, now), &registration) {
-        (DeskState::Open { day }, Some(r)) => state.db().checkin_on(r.id, day).await?,
-        _ => None,
-    };
-    let mut decision = decide(scanned, &event.agenda, tz, now, earlier);
-    if let (Decision::Ok { day }, Some(r)) = (&decision, &registration) {
-        // The unique index decides between two desks scanning at the same instant.
-        if let Recorded::Already(first) = state
-            .db()
+    // The check-in and the scan's log line are saved together or not at all: a retry with the
+    // same nonce (the desk's script retries once when the network drops) finds both or neither,
+    // and gets the first answer back.
+    let recorder = state.db().begin_scan().await?;
+    // Whether they were checked in already is the insert's to tell: the unique index on
+    // (registration, day) decides between two desks scanning at the same instant.
+    let mut decision = decide(scanned, &event.agenda, tz, now, None);
+    if let (Decision::Ok { day }, Some(r)) = (&decision, &registration)
+        && let Recorded::Already(first) = recorder
             .record_checkin(stored.id, r.id, *day, staff.member.id, now)
             .await?
-        {
-            decision = Decision::AlreadyCheckedIn {
-                at: first.at,
-                by: first.by,
-            };
-        }
+    {
+        decision = Decision::AlreadyCheckedIn {
+            at: first.at,
+            by: first.by,
+        };
     }
     let (message, checked_in_at, by, opens_at) = match &decision {
         Decision::Ok { .. } => (
@@ -204,22 +198,22 @@ pub(crate) async fn check_in(
         (None, Some(id)) => format!("registration {id}"),
         (None, None) => String::new(),
     };
-    // Every attempt is logged, refused ones too. A concurrent retry with the same nonce that got
-    // here first wins: its answer is the one both get.
-    if let Some(first) = state
-        .db()
-        .log_scan(
-            stored.id,
-            registration.as_ref().map(|r| r.id),
-            staff.member.id,
-            now,
-            &scanned_text,
-            decision.outcome(),
-            request.nonce.as_deref(),
-            &json,
-        )
-        .await?
-    {
+    // Every attempt is logged, refused ones too. A retry with the same nonce, or a concurrent
+    // request with it that got here first, wins: its answer is the one both get.
+    let logged = recorder
+        .log(ScanLogLine {
+            event_id: stored.id,
+            registration_id: registration.as_ref().map(|r| r.id),
+            staff_id: staff.member.id,
+            at: now,
+            scanned: &scanned_text,
+            outcome: decision.outcome(),
+            nonce: request.nonce.as_deref(),
+            response: &json,
+        })
+        .await?;
+    if let Logged::Retry(first) = logged {
+        let first = first.ok_or_else(|| Error::Internal("a logged scan has no answer".into()))?;
         return serde_json::from_str(&first).map_err(|e| Error::Internal(Box::new(e)));
     }
     tracing::info!(outcome = decision.outcome(), "scan");
