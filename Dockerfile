@@ -14,6 +14,10 @@ COPY --from=build /guichet /usr/local/bin/guichet
 USER guichet
 WORKDIR /var/lib/guichet
 ENV GUICHET_BIND=0.0.0.0:8080
+# glibc's malloc gives each thread that allocates (tokio's, SQLite's) an arena of its own, and
+# memory freed there is slow to go back to the system: two arenas keep the RSS of large exports
+# down (bench/run.sh: +14 MiB instead of +56 MiB for 100,000 rows of CSV on SQLite).
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 ENTRYPOINT ["guichet"]

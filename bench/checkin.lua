@@ -16,7 +16,7 @@ function init(args)
   limit = tonumber(os.getenv("LIMIT") or "") or #tokens
   step = tonumber(os.getenv("THREADS") or "2")
   run = os.getenv("RUN") or tostring(os.time())
-  counter = id
+  counter = id - step -- the first request of thread k scans token k + 1
   path = "/api/v1/events/" .. os.getenv("SLUG") .. "/checkins"
   headers = { ["content-type"] = "application/json", ["authorization"] = "Bearer " .. os.getenv("BEARER") }
 end

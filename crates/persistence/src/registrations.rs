@@ -15,7 +15,8 @@ use domain::{Clock, Country, Email, EmailKind, Lang, Line, Participant, Registra
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, SqlErr,
+    TransactionTrait,
 };
 
 /// What registering did.
@@ -54,17 +55,18 @@ pub struct StatusCounts {
 
 /// Takes the event's write lock for the rest of the transaction (see the module's comment).
 async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<event::Model> {
+    // The row comes back with the lock: one round trip fewer while every other registration of
+    // the event waits.
     event::Entity::update_many()
         .col_expr(
             event::Column::ConfirmedCount,
             Expr::col(event::Column::ConfirmedCount),
         )
         .filter(event::Column::Id.eq(event_id))
-        .exec(txn)
-        .await?;
-    event::Entity::find_by_id(event_id)
-        .one(txn)
+        .exec_with_returning(txn)
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))
 }
 
@@ -148,14 +150,51 @@ impl Database {
         participant: &Participant,
         clock: &dyn Clock,
     ) -> Result<Registered> {
+        // Every registration of an event waits for the one before it to commit, so what happens
+        // under the lock is kept short. Most addresses are new: look for the address before
+        // taking the lock, and if another request inserts it meanwhile, the unique index refuses
+        // ours and the careful way below starts over.
+        let known = registration::Entity::find()
+            .filter(registration::Column::EventId.eq(event_id))
+            .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
+            .one(&self.conn)
+            .await?
+            .is_some();
+        if !known {
+            match self
+                .register_locked(event_id, participant, clock, true)
+                .await
+            {
+                Err(Error::Db(e))
+                    if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
+                other => return other,
+            }
+        }
+        self.register_locked(event_id, participant, clock, false)
+            .await
+    }
+
+    /// [`Database::register`] under the event's lock; with `new_address`, the caller has seen no
+    /// registration of this address.
+    async fn register_locked(
+        &self,
+        event_id: i32,
+        participant: &Participant,
+        clock: &dyn Clock,
+        new_address: bool,
+    ) -> Result<Registered> {
         let txn = self.writer.begin().await?;
         let event = lock_event(&txn, event_id).await?;
         let now = clock.now();
-        let existing = registration::Entity::find()
-            .filter(registration::Column::EventId.eq(event_id))
-            .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
-            .one(&txn)
-            .await?;
+        let existing = if new_address {
+            None
+        } else {
+            registration::Entity::find()
+                .filter(registration::Column::EventId.eq(event_id))
+                .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
+                .one(&txn)
+                .await?
+        };
         let seat_free = event.confirmed_count < event.capacity;
         let status = if seat_free {
             Status::Confirmed
