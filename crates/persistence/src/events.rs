@@ -461,3 +461,60 @@ fn to_domain(
         agenda: Agenda::new(days).map_err(|e| corrupt("agenda", e))?,
     })
 }
+
+impl Database {
+    /// The event with this slug and, if it belongs to it, registration `registration_id`: what
+    /// every scan at the desk needs, in one query instead of two.
+    pub async fn event_with_registration(
+        &self,
+        slug: &Slug,
+        registration_id: i32,
+    ) -> Result<Option<(StoredEvent, Option<domain::Registration>)>> {
+        use crate::entities::registration;
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+        use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable};
+        const PREFIX: &str = "r_";
+        let mut select = Query::select();
+        select
+            .expr_as(Expr::col((event::Entity, event::Column::Id)), "e_id")
+            .expr_as(
+                Expr::col((event::Entity, event::Column::Revision)),
+                "e_revision",
+            )
+            .from(event::Entity)
+            .join(
+                JoinType::LeftJoin,
+                registration::Entity,
+                Expr::col((registration::Entity, registration::Column::Id))
+                    .eq(registration_id)
+                    .and(
+                        Expr::col((registration::Entity, registration::Column::EventId))
+                            .equals((event::Entity, event::Column::Id)),
+                    ),
+            )
+            .and_where(Expr::col((event::Entity, event::Column::Slug)).eq(slug.as_str()));
+        for column in registration::Column::iter() {
+            select.expr_as(
+                Expr::col((registration::Entity, column)),
+                Alias::new(format!("{PREFIX}{}", column.as_str())),
+            );
+        }
+        let statement = self.conn.get_database_backend().build(&select);
+        let Some(row) = self.conn.query_one_raw(statement).await? else {
+            return Ok(None);
+        };
+        let id: i32 = row.try_get("", "e_id")?;
+        let revision: i32 = row.try_get("", "e_revision")?;
+        let Some(stored) = self.event_at(id, revision).await? else {
+            return Ok(None);
+        };
+        let found: Option<i32> = row.try_get(PREFIX, registration::Column::Id.as_str())?;
+        let registration = match found {
+            Some(_) => Some(crate::registrations::to_domain(
+                registration::Model::from_query_result(&row, PREFIX)?,
+            )?),
+            None => None,
+        };
+        Ok(Some((stored, registration)))
+    }
+}

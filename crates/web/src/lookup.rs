@@ -24,6 +24,24 @@ pub(crate) async fn published_event(state: &AppState, slug: &str) -> Result<Stor
     Ok(stored)
 }
 
+/// The event with this slug and, when `registration_id` is given, that registration if it belongs
+/// to the event: one query for what every scan at the desk needs.
+pub(crate) async fn event_with_registration(
+    state: &AppState,
+    slug: &str,
+    registration_id: Option<i32>,
+) -> Result<(StoredEvent, Option<Registration>), Error> {
+    let Some(id) = registration_id else {
+        return Ok((any_event(state, slug).await?, None));
+    };
+    let slug = Slug::parse(slug).map_err(|_| Error::NotFound)?;
+    state
+        .db()
+        .event_with_registration(&slug, id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
 /// The registration with this id, if it belongs to `stored`.
 pub(crate) async fn registration_of(
     state: &AppState,

@@ -78,29 +78,36 @@ pub(crate) fn participant_view(
     }
 }
 
-/// Resolves what was scanned: a current ticket of this event, or unknown.
-async fn resolve(
+impl CheckinRequest {
+    /// The registration the request names: the one picked from a search, or the one the token
+    /// claims to be (which [`resolve`] then checks).
+    fn wanted(&self) -> Option<i32> {
+        self.registration_id.or_else(|| {
+            self.token
+                .as_deref()
+                .and_then(TicketClaim::parse)
+                .map(|claim| claim.registration_id)
+        })
+    }
+}
+
+/// Resolves what was scanned: a current ticket of this event, or unknown. `found` is the
+/// registration of this event that the request names ([`CheckinRequest::wanted`]), if any.
+fn resolve(
     state: &AppState,
     stored: &StoredEvent,
     request: &CheckinRequest,
-) -> Result<Option<Registration>, Error> {
-    if let Some(id) = request.registration_id {
-        return match crate::lookup::registration_of(state, stored, id).await {
-            Ok(registration) => Ok(Some(registration)),
-            Err(Error::NotFound) => Ok(None),
-            Err(other) => Err(other),
-        };
+    found: Option<Registration>,
+) -> Option<Registration> {
+    let registration = found.filter(|r| r.event_id == stored.id)?;
+    if request.registration_id.is_some() {
+        return Some(registration);
     }
-    let Some(claim) = request.token.as_deref().and_then(TicketClaim::parse) else {
-        return Ok(None);
-    };
-    let Some(registration) = state.db().registration(claim.registration_id).await? else {
-        return Ok(None);
-    };
-    let current = registration.event_id == stored.id
+    let claim = request.token.as_deref().and_then(TicketClaim::parse)?;
+    let current = claim.registration_id == registration.id
         && i32::from(claim.version) == registration.ticket_version
         && state.ticket_key().verify(&claim, stored.id);
-    Ok(current.then_some(registration))
+    current.then_some(registration)
 }
 
 fn local(instant: DateTime<Utc>, stored: &StoredEvent) -> DateTime<FixedOffset> {
@@ -116,9 +123,10 @@ pub(crate) async fn check_in(
     stored: &StoredEvent,
     staff: &Staff,
     request: &CheckinRequest,
+    found: Option<Registration>,
     lang: Lang,
 ) -> Result<CheckinResponse, Error> {
-    let registration = resolve(state, stored, request).await?;
+    let registration = resolve(state, stored, request, found);
     let scanned = match &registration {
         Some(r) => Scanned::Ticket(r.status),
         None => Scanned::Unknown,
@@ -241,8 +249,16 @@ pub async fn checkin(
     Path(slug): Path<String>,
     body: Result<Json<CheckinRequest>, JsonRejection>,
 ) -> Result<Json<CheckinResponse>, Error> {
-    let stored = crate::lookup::any_event(&state, &slug).await?;
-    let Json(request) = body.map_err(|r| super::registrations::body_error(r, lang))?;
+    let request = match body {
+        Ok(Json(request)) => request,
+        Err(rejection) => {
+            // An unknown event is a 404 whatever the body.
+            crate::lookup::any_event(&state, &slug).await?;
+            return Err(super::registrations::body_error(rejection, lang));
+        }
+    };
+    let (stored, found) =
+        crate::lookup::event_with_registration(&state, &slug, request.wanted()).await?;
     if request.token.is_none() && request.registration_id.is_none() {
         return Err(Error::Body {
             status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -250,7 +266,7 @@ pub async fn checkin(
         });
     }
     Ok(Json(
-        check_in(&state, &stored, &staff, &request, lang).await?,
+        check_in(&state, &stored, &staff, &request, found, lang).await?,
     ))
 }
 
@@ -447,7 +463,15 @@ pub async fn walk_in(
         registration_id: Some(registration.id),
         nonce: None,
     };
-    let checkin = check_in(&state, &stored, &staff, &request, lang).await?;
+    let checkin = check_in(
+        &state,
+        &stored,
+        &staff,
+        &request,
+        Some(registration.clone()),
+        lang,
+    )
+    .await?;
     if registration.status != Status::Confirmed {
         tracing::info!(
             registration = registration.id,
