@@ -628,3 +628,96 @@ async fn a_camera_frame_is_read_by_guichet_for_browsers_without_barcode_detector
         .expect("request");
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn a_scan_whose_client_gave_up_is_still_finished_and_leaves_no_transaction_open() {
+    // A phone that loses the network, or gives up waiting, must not cut a scan off half-way:
+    // the handler runs to completion on its own task. Cut off inside its transaction, it would
+    // roll back, and on PostgreSQL a BEGIN cut off would stay open on a pooled connection, whose
+    // next user would then write inside it and hold its locks.
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let (app, desk) = desk_app().await;
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
+        .await;
+    let postgres = app.database.url.starts_with("postgres");
+    let backend = if postgres {
+        DbBackend::Postgres
+    } else {
+        DbBackend::Sqlite
+    };
+
+    // Another connection holds the check-ins up, so the scan waits inside its transaction.
+    let other = sea_orm::Database::connect(app.database.url.as_str())
+        .await
+        .expect("connect");
+    let hold = other.begin().await.expect("begin");
+    let holding = if postgres {
+        "LOCK TABLE checkins IN EXCLUSIVE MODE"
+    } else {
+        // SQLite: taking the write lock holds every writer up.
+        "UPDATE events SET capacity = capacity WHERE id = 0"
+    };
+    hold.execute_raw(Statement::from_string(backend, holding))
+        .await
+        .expect("hold the check-ins");
+
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let gave_up = client
+        .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/checkins")))
+        .bearer_auth(&desk)
+        .json(&json!({ "token": ticket, "nonce": "lost-network" }))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the client gave up before the answer");
+    hold.rollback().await.expect("let go");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+
+    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    assert!(
+        app.db
+            .checkin_on(registration.id, day)
+            .await
+            .expect("read")
+            .is_some(),
+        "the scan was finished though its client had gone"
+    );
+    let first = app
+        .db
+        .answer_for_nonce(event.id, "lost-network")
+        .await
+        .expect("read");
+    assert!(
+        first.is_some_and(|answer| answer.contains("\"ok\"")),
+        "and logged"
+    );
+    // The desk's retry gets that answer.
+    let (_, retry) = app
+        .scan(
+            &desk,
+            DEMO_SLUG,
+            json!({ "token": ticket, "nonce": "lost-network" }),
+        )
+        .await;
+    assert_eq!(retry["outcome"], "ok");
+
+    if postgres {
+        let open = other
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+                 AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        let open: i64 = open.try_get("", "n").expect("count");
+        assert_eq!(open, 0, "no connection is left inside a transaction");
+    }
+    other.close().await.expect("close");
+}

@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(api)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(run_to_completion))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -119,6 +120,27 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Runs each request's handler on a task of its own, to completion, even when the client goes
+/// away or the timeout answers first. A handler dropped half-way could abandon a database
+/// transaction: on PostgreSQL, sqlx returns a connection whose BEGIN was cancelled to the pool
+/// still inside that transaction, and every later statement on it runs there and keeps its locks
+/// (transact-rs/sqlx#4393; seen here as an outbox worker stuck after a benchmark's clients
+/// disconnected mid-check-in). Finishing costs one task spawn per request.
+async fn run_to_completion(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        // A panic goes on to the panic layer outside, which answers with the 500 page.
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Cancelled: the runtime is shutting down.
+        Err(error) => {
+            axum::response::IntoResponse::into_response(error::Error::Internal(Box::new(error)))
+        }
+    }
 }
 
 /// The OpenAPI description of the JSON API, as served at `/api/v1/openapi.json`.
