@@ -144,7 +144,7 @@ bench_database() {
     export GUICHET_DATABASE_URL="sqlite://$WORK/$DB/guichet.db"
     TS="'2008-06-01T08:00:00+00:00'"
   else
-    psql -qX "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS guichet_bench" -c "CREATE DATABASE guichet_bench"
+    psql -qX "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS guichet_bench WITH (FORCE)" -c "CREATE DATABASE guichet_bench"
     export GUICHET_DATABASE_URL="$PG_URL/guichet_bench"
     TS="TIMESTAMPTZ '2008-06-01 08:00:00+00:00'"
   fi
@@ -199,7 +199,7 @@ SQL
     read -r ceiling c50 c99 < <(python3 bench/sqlite_ceiling.py "$WORK/$DB/ceiling.db" "$DURATION")
     row "ceiling: UPDATE+SELECT+INSERT per transaction, one loop" 1 "$ceiling/s" "${c50}ms" "${c99}ms" 0 "—"
   else
-    psql -qX "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS guichet_pgbench" -c "CREATE DATABASE guichet_pgbench"
+    psql -qX "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS guichet_pgbench WITH (FORCE)" -c "CREATE DATABASE guichet_pgbench"
     pgbench -i -q -s 10 "$PG_URL/guichet_pgbench" >/dev/null 2>&1
     local out
     out=$(pgbench -N -n -c $CLIENTS_CHECKIN -j 2 -T "$DURATION" "$PG_URL/guichet_pgbench" 2>&1)
@@ -208,7 +208,7 @@ SQL
     lat=$(awk '/latency average/ {print $4 "ms"}' <<<"$out")
     fails=$(awk '/number of failed transactions/ {print $5}' <<<"$out")
     row "ceiling: pgbench -N (simple-update)" $CLIENTS_CHECKIN "$ceiling/s" "$lat (mean)" "—" "${fails:-0}" "—"
-    psql -qX "$PG_URL/postgres" -c "DROP DATABASE guichet_pgbench"
+    psql -qX "$PG_URL/postgres" -c "DROP DATABASE guichet_pgbench WITH (FORCE)"
   fi
   NOTES+=("$DB: check-in rate is $(( checkin_rps * 100 / ceiling ))% of the database's ceiling ($checkin_rps/s of $ceiling/s).")
 
@@ -256,7 +256,7 @@ SQL
   kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
   SERVER=0
   if [ "$DB" = postgres ]; then
-    psql -qX "$PG_URL/postgres" -c "DROP DATABASE guichet_bench"
+    psql -qX "$PG_URL/postgres" -c "DROP DATABASE guichet_bench WITH (FORCE)"
   fi
 }
 
