@@ -210,16 +210,20 @@ impl Database {
 
     /// The event with this id, whole.
     pub async fn event_by_id(&self, id: i32) -> Result<Option<StoredEvent>> {
-        let found: Option<i32> = event::Entity::find_by_id(id)
+        match self.revision(id).await? {
+            Some(revision) => self.event_at(id, revision).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The revision event `id` is at, if it exists.
+    async fn revision(&self, id: i32) -> Result<Option<i32>> {
+        Ok(event::Entity::find_by_id(id)
             .select_only()
             .column(event::Column::Revision)
             .into_tuple()
             .one(&self.conn)
-            .await?;
-        match found {
-            Some(revision) => self.event_at(id, revision).await,
-            None => Ok(None),
-        }
+            .await?)
     }
 
     /// The event `id`, from this instance's copy if it is still at `revision`.
@@ -235,13 +239,7 @@ impl Database {
             };
             let read_at = row.revision;
             let stored = self.load_event(row).await?;
-            let now_at: Option<i32> = event::Entity::find_by_id(id)
-                .select_only()
-                .column(event::Column::Revision)
-                .into_tuple()
-                .one(&self.conn)
-                .await?;
-            if now_at == Some(read_at) {
+            if self.revision(id).await? == Some(read_at) {
                 self.events.put(read_at, stored.clone());
                 return Ok(Some(stored));
             }
