@@ -317,6 +317,49 @@ async fn a_retry_keeps_its_first_answer_even_when_the_desk_has_opened_since() {
 }
 
 #[tokio::test]
+async fn ten_copies_of_one_scan_at_once_are_one_scan() {
+    // A desk retrying the same scan while the first is still on its way: the copies may land in
+    // one group of writes or in several; either way one check-in, one log line, one answer.
+    let (app, desk) = desk_app().await;
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
+        .await;
+    let app = Arc::new(app);
+    let mut copies = Vec::new();
+    for _ in 0..10 {
+        let (app, desk, ticket) = (app.clone(), desk.clone(), ticket.clone());
+        copies.push(tokio::spawn(async move {
+            app.scan(
+                &desk,
+                DEMO_SLUG,
+                json!({ "token": ticket, "nonce": "same-scan" }),
+            )
+            .await
+        }));
+    }
+    let mut answers = Vec::new();
+    for copy in copies {
+        let (status, answer) = copy.await.expect("task");
+        assert_eq!(status, 200);
+        answers.push(answer);
+    }
+    assert_eq!(answers[0]["outcome"], "ok");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    assert!(
+        app.db
+            .checkin_on(registration.id, day)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    let lines = app.db.recent_scans(event.id, 50).await.expect("scans");
+    assert_eq!(lines.len(), 1, "one line in the scan log");
+}
+
+#[tokio::test]
 async fn fifty_tickets_each_scanned_by_two_desks_at_once_give_fifty_ok_and_fifty_already() {
     let (app, desk1) = desk_app().await;
     app.add_staff("desk2@example.org", Role::Desk).await;

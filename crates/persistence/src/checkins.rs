@@ -2,14 +2,12 @@
 //! desks scan one ticket at the same instant, one insert wins and the other learns who did.
 
 use crate::entities::{checkin, registration, scan_log, staff};
-use crate::{Database, Error, Result};
+use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{EarlierCheckin, Registration};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 
 /// The result of recording a check-in.
@@ -18,119 +16,6 @@ pub enum Recorded {
     Inserted,
     /// Someone checked them in first that day.
     Already(EarlierCheckin),
-}
-
-/// One scan at the desk, being recorded: its check-in, if it makes one, and its line in the scan
-/// log are written in one transaction, so that a retry with the same nonce either finds both or
-/// neither. Dropped without [`ScanRecorder::log`], it writes nothing.
-#[derive(Debug)]
-pub struct ScanRecorder {
-    txn: DatabaseTransaction,
-    conn: DatabaseConnection,
-}
-
-/// What a scan log line says.
-#[derive(Debug, Clone, Copy)]
-pub struct ScanLogLine<'a> {
-    pub event_id: i32,
-    pub registration_id: Option<i32>,
-    pub staff_id: i32,
-    pub at: DateTime<Utc>,
-    /// What was scanned or typed (kept to 128 characters).
-    pub scanned: &'a str,
-    pub outcome: &'a str,
-    pub nonce: Option<&'a str>,
-    /// The answer given, as JSON.
-    pub response: &'a str,
-}
-
-/// Whether a scan was logged, or was a retry of one logged before.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Logged {
-    /// Logged, with its check-in if any: both are saved.
-    Saved,
-    /// The nonce was logged before: nothing of this scan was saved; here is the first answer.
-    Retry(Option<String>),
-}
-
-impl ScanRecorder {
-    /// Records a check-in, unless the registration already has one that day: then who made it.
-    /// The unique index on (registration, day) decides between two desks scanning at once.
-    pub async fn record_checkin(
-        &self,
-        event_id: i32,
-        registration_id: i32,
-        day: NaiveDate,
-        staff_id: i32,
-        at: DateTime<Utc>,
-    ) -> Result<Recorded> {
-        let row = checkin::ActiveModel {
-            event_id: Set(event_id),
-            registration_id: Set(registration_id),
-            day: Set(day),
-            staff_id: Set(staff_id),
-            at: Set(at),
-            ..Default::default()
-        };
-        let inserted = checkin::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([checkin::Column::RegistrationId, checkin::Column::Day])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.txn)
-            .await;
-        match inserted {
-            Ok(rows) if rows > 0 => Ok(Recorded::Inserted),
-            Ok(_) | Err(DbErr::RecordNotInserted) => {
-                let earlier = checkin_on(&self.txn, registration_id, day)
-                    .await?
-                    .ok_or_else(|| Error::Corrupt("a check-in conflicted, then vanished".into()))?;
-                Ok(Recorded::Already(earlier))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Logs the scan and saves it, unless its nonce was logged before for this event: then
-    /// nothing of it is saved and the first answer is returned.
-    pub async fn log(self, line: ScanLogLine<'_>) -> Result<Logged> {
-        let row = scan_log::ActiveModel {
-            event_id: Set(line.event_id),
-            registration_id: Set(line.registration_id),
-            staff_id: Set(line.staff_id),
-            at: Set(line.at),
-            scanned: Set(line.scanned.chars().take(128).collect()),
-            outcome: Set(line.outcome.to_owned()),
-            nonce: Set(line.nonce.map(str::to_owned)),
-            response: Set(Some(line.response.to_owned())),
-            ..Default::default()
-        };
-        let inserted = scan_log::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([scan_log::Column::EventId, scan_log::Column::Nonce])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.txn)
-            .await;
-        match (inserted, line.nonce) {
-            (Ok(rows), _) if rows > 0 => {
-                self.txn.commit().await?;
-                Ok(Logged::Saved)
-            }
-            (Ok(_) | Err(DbErr::RecordNotInserted), Some(nonce)) => {
-                self.txn.rollback().await?;
-                Ok(Logged::Retry(
-                    answer_for_nonce(&self.conn, line.event_id, nonce).await?,
-                ))
-            }
-            (Ok(_) | Err(DbErr::RecordNotInserted), None) => Err(Error::Corrupt(
-                "a scan without a nonce was not logged".into(),
-            )),
-            (Err(e), _) => Err(e.into()),
-        }
-    }
 }
 
 /// The registration's check-in on `day`, with who made it.
@@ -156,7 +41,7 @@ async fn checkin_on(
 }
 
 /// The answer first given to a request with this nonce.
-async fn answer_for_nonce(
+pub(crate) async fn answer_for_nonce(
     conn: &impl ConnectionTrait,
     event_id: i32,
     nonce: &str,
@@ -195,14 +80,6 @@ impl Database {
         day: NaiveDate,
     ) -> Result<Option<EarlierCheckin>> {
         checkin_on(&self.conn, registration_id, day).await
-    }
-
-    /// Starts recording a scan (see [`ScanRecorder`]).
-    pub async fn begin_scan(&self) -> Result<ScanRecorder> {
-        Ok(ScanRecorder {
-            txn: self.writer.begin().await?,
-            conn: self.conn.clone(),
-        })
     }
 
     /// Removes the registration's latest check-in at this event; returns its day.

@@ -25,6 +25,8 @@ pub struct Database {
     pub(crate) writer: DatabaseConnection,
     /// The events this instance has read, with their revision (see `events.rs`).
     pub(crate) events: crate::events::EventCache,
+    /// The task that writes the desk's scans in groups (see `scan_writer.rs`).
+    pub(crate) scans: crate::scan_writer::ScanWriter,
 }
 
 impl Database {
@@ -65,10 +67,12 @@ impl Database {
         } else {
             conn.clone()
         };
+        let scans = crate::scan_writer::ScanWriter::start(writer.clone(), conn.clone());
         Ok(Self {
             conn,
             writer,
             events: Default::default(),
+            scans,
         })
     }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
     Decision, DeskState, Lang, Registration, Scanned, Status, TicketClaim, decide, desk_state,
 };
-use persistence::{Logged, Recorded, ScanLogLine, StoredEvent};
+use persistence::{Recorded, Respond, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -135,24 +135,71 @@ pub(crate) async fn check_in(
     let tz = event.time_zone;
     // Whole seconds: what a clerk reads, and what reports show.
     let now = state.clock().now().trunc_subsecs(0);
-    // The check-in and the scan's log line are saved together or not at all: a retry with the
-    // same nonce (the desk's script retries once when the network drops) finds both or neither,
-    // and gets the first answer back.
-    let recorder = state.db().begin_scan().await?;
-    // Whether they were checked in already is the insert's to tell: the unique index on
-    // (registration, day) decides between two desks scanning at the same instant.
-    let mut decision = decide(scanned, &event.agenda, tz, now, None);
-    if let (Decision::Ok { day }, Some(r)) = (&decision, &registration)
-        && let Recorded::Already(first) = recorder
-            .record_checkin(stored.id, r.id, *day, staff.member.id, now)
-            .await?
-    {
-        decision = Decision::AlreadyCheckedIn {
-            at: first.at,
-            by: first.by,
-        };
-    }
-    let (message, checked_in_at, by, opens_at) = match &decision {
+    let decision = decide(scanned, &event.agenda, tz, now, None);
+    let checkin_day = match (&decision, &registration) {
+        (Decision::Ok { day }, Some(_)) => Some(*day),
+        _ => None,
+    };
+    let scanned_text = match (&request.token, request.registration_id) {
+        (Some(token), _) => token.trim().to_owned(),
+        (None, Some(id)) => format!("registration {id}"),
+        (None, None) => String::new(),
+    };
+    // The check-in and the scan's log line are written together, with the scans of other desks
+    // waiting at the same moment (persistence's scan writer). Whether they were checked in
+    // already is the insert's to tell: the unique index on (registration, day) decides between
+    // two desks scanning at once. Every attempt is logged, refused ones too; a retry with the
+    // same nonce (the desk's script retries once when the network drops) gets the first answer.
+    let respond: Respond = {
+        let (stored, registration) = (stored.clone(), registration.clone());
+        Box::new(move |recorded| {
+            let decision = match (recorded, decision) {
+                (Some(Recorded::Already(first)), _) => Decision::AlreadyCheckedIn {
+                    at: first.at,
+                    by: first.by.clone(),
+                },
+                (_, decision) => decision,
+            };
+            let response = answer(&decision, registration.as_ref(), &stored, now, lang);
+            let json = serde_json::to_string(&response).unwrap_or_default();
+            (decision.outcome().to_owned(), json)
+        })
+    };
+    let written = state
+        .db()
+        .write_scan(Scan {
+            event_id: stored.id,
+            registration_id: registration.as_ref().map(|r| r.id),
+            staff_id: staff.member.id,
+            at: now,
+            scanned: scanned_text,
+            nonce: request.nonce.clone(),
+            checkin_day,
+            respond,
+        })
+        .await?;
+    let json = match written {
+        Written::Saved(json) => json,
+        Written::Retry(first) => {
+            first.ok_or_else(|| Error::Internal("a logged scan has no answer".into()))?
+        }
+    };
+    let response: CheckinResponse =
+        serde_json::from_str(&json).map_err(|e| Error::Internal(Box::new(e)))?;
+    tracing::info!(outcome = response.outcome, "scan");
+    Ok(response)
+}
+
+/// The desk's answer to a decision, in the request's language.
+fn answer(
+    decision: &Decision,
+    registration: Option<&Registration>,
+    stored: &StoredEvent,
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> CheckinResponse {
+    let tz = stored.event.time_zone;
+    let (message, checked_in_at, by, opens_at) = match decision {
         Decision::Ok { .. } => (
             t(lang, "outcome-ok", &[]),
             Some(local(now, stored)),
@@ -190,42 +237,14 @@ pub(crate) async fn check_in(
         Decision::NotConfirmed => (t(lang, "outcome-not-confirmed", &[]), None, None, None),
         Decision::Unknown => (t(lang, "outcome-unknown", &[]), None, None, None),
     };
-    let response = CheckinResponse {
+    CheckinResponse {
         outcome: decision.outcome().to_owned(),
         message,
-        participant: registration
-            .as_ref()
-            .map(|r| participant_view(r, stored, lang)),
+        participant: registration.map(|r| participant_view(r, stored, lang)),
         checked_in_at,
         by,
         opens_at,
-    };
-    let json = serde_json::to_string(&response).map_err(|e| Error::Internal(Box::new(e)))?;
-    let scanned_text = match (&request.token, request.registration_id) {
-        (Some(token), _) => token.trim().to_owned(),
-        (None, Some(id)) => format!("registration {id}"),
-        (None, None) => String::new(),
-    };
-    // Every attempt is logged, refused ones too. A retry with the same nonce, or a concurrent
-    // request with it that got here first, wins: its answer is the one both get.
-    let logged = recorder
-        .log(ScanLogLine {
-            event_id: stored.id,
-            registration_id: registration.as_ref().map(|r| r.id),
-            staff_id: staff.member.id,
-            at: now,
-            scanned: &scanned_text,
-            outcome: decision.outcome(),
-            nonce: request.nonce.as_deref(),
-            response: &json,
-        })
-        .await?;
-    if let Logged::Retry(first) = logged {
-        let first = first.ok_or_else(|| Error::Internal("a logged scan has no answer".into()))?;
-        return serde_json::from_str(&first).map_err(|e| Error::Internal(Box::new(e)));
     }
-    tracing::info!(outcome = decision.outcome(), "scan");
-    Ok(response)
 }
 
 /// Check a participant in: scan a ticket (or pick a search result).
