@@ -107,9 +107,14 @@ async fn write_group(writer: &DatabaseConnection, reader: &DatabaseConnection, j
         }
         Err(error) => {
             tracing::warn!(%error, "a group of scans could not be written");
-            let message = error.to_string();
+            // Each scan gets the group's error, so that a database out of reach is still told
+            // apart (503, try again) from a failure (500).
             for sender in senders {
-                let _ = sender.send(Err(Error::Corrupt(message.clone())));
+                let copy = match &error {
+                    Error::Db(db) => Error::Db(db.clone()),
+                    other => Error::Corrupt(other.to_string()),
+                };
+                let _ = sender.send(Err(copy));
             }
         }
     }
