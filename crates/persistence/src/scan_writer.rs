@@ -129,17 +129,23 @@ async fn write(
 
     // Check-ins: the first scan of a (registration, day) in the group that the index lets in
     // is the one recorded; every other learns who was first.
-    let wanted: Vec<checkin::ActiveModel> = scans
+    // In key order: two instances inserting overlapping groups then wait for each other in the
+    // same order, never in a circle (PostgreSQL would call it a deadlock and refuse one group).
+    let mut keys_wanted: Vec<(i32, NaiveDate, usize)> = scans
         .iter()
-        .filter_map(|scan| {
-            Some(checkin::ActiveModel {
-                event_id: Set(scan.event_id),
-                registration_id: Set(scan.registration_id?),
-                day: Set(scan.checkin_day?),
-                staff_id: Set(scan.staff_id),
-                at: Set(scan.at),
-                ..Default::default()
-            })
+        .enumerate()
+        .filter_map(|(index, scan)| Some((scan.registration_id?, scan.checkin_day?, index)))
+        .collect();
+    keys_wanted.sort_unstable();
+    let wanted: Vec<checkin::ActiveModel> = keys_wanted
+        .iter()
+        .map(|&(registration_id, day, index)| checkin::ActiveModel {
+            event_id: Set(scans[index].event_id),
+            registration_id: Set(registration_id),
+            day: Set(day),
+            staff_id: Set(scans[index].staff_id),
+            at: Set(scans[index].at),
+            ..Default::default()
         })
         .collect();
     let mut inserted: HashMap<(i32, NaiveDate), i32> = HashMap::new();
@@ -200,21 +206,27 @@ async fn write(
             .is_none_or(|nonce| nonces_in_group.insert((scan.event_id, nonce.clone())));
         keys.push((scan.event_id, scan.nonce.clone(), first_in_group));
         if first_in_group {
-            lines.push(scan_log::ActiveModel {
-                event_id: Set(scan.event_id),
-                registration_id: Set(scan.registration_id),
-                staff_id: Set(scan.staff_id),
-                at: Set(scan.at),
-                scanned: Set(scan.scanned.chars().take(128).collect()),
-                outcome: Set(outcome),
-                nonce: Set(scan.nonce.clone()),
-                response: Set(Some(response.clone())),
-                ..Default::default()
-            });
+            let key = (scan.event_id, scan.nonce.clone());
+            lines.push((
+                key,
+                scan_log::ActiveModel {
+                    event_id: Set(scan.event_id),
+                    registration_id: Set(scan.registration_id),
+                    staff_id: Set(scan.staff_id),
+                    at: Set(scan.at),
+                    scanned: Set(scan.scanned.chars().take(128).collect()),
+                    outcome: Set(outcome),
+                    nonce: Set(scan.nonce.clone()),
+                    response: Set(Some(response.clone())),
+                    ..Default::default()
+                },
+            ));
         }
         answers.push(response);
     }
-    let logged = scan_log::Entity::insert_many(lines)
+    // In key order too, for the same reason.
+    lines.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let logged = scan_log::Entity::insert_many(lines.into_iter().map(|(_, line)| line))
         .on_conflict(
             OnConflict::columns([scan_log::Column::EventId, scan_log::Column::Nonce])
                 .do_nothing()
