@@ -264,9 +264,11 @@ for db in $DATABASES; do
   bench_database "$db"
 done
 
+# Read before the results are appended, which would count as a change.
+VERSION="$(git rev-parse --short HEAD)$(git diff --quiet || echo ', with uncommitted changes')"
 {
   echo
-  echo "## $(date -u +%Y-%m-%d) — bench/run.sh ($(git rev-parse --short HEAD)$(git diff --quiet || echo ', with uncommitted changes'))"
+  echo "## $(date -u +%Y-%m-%d) — bench/run.sh ($VERSION)"
   echo
   echo "Release build; server, database and load generator sharing $(nproc) cores over loopback; wrk -t2, ${DURATION} s per run; $TICKETS registrations preloaded. Peak RSS is the server's VmHWM, reset before each run."
   echo
