@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{EarlierCheckin, Registration};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 /// The result of recording a check-in.
@@ -82,65 +82,43 @@ impl Database {
         checkin_on(&self.conn, registration_id, day).await
     }
 
-    /// Removes the registration's latest check-in at this event; returns its day.
+    /// Removes the registration's latest check-in at this event, and says so in the scan log
+    /// (outcome `undone`, by `staff_id`), both or neither; returns the day it was for.
     pub async fn undo_latest_checkin(
         &self,
         event_id: i32,
         registration_id: i32,
+        staff_id: i32,
+        at: DateTime<Utc>,
     ) -> Result<Option<NaiveDate>> {
+        let txn = self.writer.begin().await?;
         let Some(row) = checkin::Entity::find()
             .filter(checkin::Column::EventId.eq(event_id))
             .filter(checkin::Column::RegistrationId.eq(registration_id))
             .order_by_desc(checkin::Column::At)
             .order_by_desc(checkin::Column::Id)
-            .one(&self.conn)
+            .one(&txn)
             .await?
         else {
+            txn.rollback().await?;
             return Ok(None);
         };
-        let day = row.day;
-        checkin::Entity::delete_by_id(row.id)
-            .exec(&self.writer)
-            .await?;
-        Ok(Some(day))
-    }
-
-    /// Logs a scan attempt with its answer. With a nonce already logged for this event, nothing is
-    /// written and the first answer is returned instead.
-    #[expect(clippy::too_many_arguments, reason = "one column each")]
-    pub async fn log_scan(
-        &self,
-        event_id: i32,
-        registration_id: Option<i32>,
-        staff_id: i32,
-        at: DateTime<Utc>,
-        scanned: &str,
-        outcome: &str,
-        nonce: Option<&str>,
-        response: &str,
-    ) -> Result<Option<String>> {
-        let inserted = scan_log::ActiveModel {
+        checkin::Entity::delete_by_id(row.id).exec(&txn).await?;
+        scan_log::ActiveModel {
             event_id: Set(event_id),
-            registration_id: Set(registration_id),
+            registration_id: Set(Some(registration_id)),
             staff_id: Set(staff_id),
             at: Set(at),
-            scanned: Set(scanned.chars().take(128).collect()),
-            outcome: Set(outcome.to_owned()),
-            nonce: Set(nonce.map(str::to_owned)),
-            response: Set(Some(response.to_owned())),
+            scanned: Set(format!("undo {}", row.day)),
+            outcome: Set("undone".to_owned()),
+            nonce: Set(None),
+            response: Set(Some("{}".to_owned())),
             ..Default::default()
         }
-        .insert(&self.writer)
-        .await;
-        match (inserted, nonce) {
-            (Ok(_), _) => Ok(None),
-            (Err(e), Some(nonce))
-                if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-            {
-                self.answer_for_nonce(event_id, nonce).await
-            }
-            (Err(e), _) => Err(e.into()),
-        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Some(row.day))
     }
 
     /// The answer first given to a request with this nonce.

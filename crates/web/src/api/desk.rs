@@ -321,22 +321,14 @@ pub async fn undo(
     let stored = crate::lookup::any_event(&state, &slug).await?;
     let day = state
         .db()
-        .undo_latest_checkin(stored.id, registration_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    state
-        .db()
-        .log_scan(
+        .undo_latest_checkin(
             stored.id,
-            Some(registration_id),
+            registration_id,
             staff.member.id,
             state.clock().now(),
-            &format!("undo {day}"),
-            "undone",
-            None,
-            "{}",
         )
-        .await?;
+        .await?
+        .ok_or(Error::NotFound)?;
     Ok(Json(Undone {
         day: day.to_string(),
     }))

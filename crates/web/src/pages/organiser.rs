@@ -226,7 +226,7 @@ async fn participant_action(
         }
         "undo-checkin" => {
             let day = db
-                .undo_latest_checkin(stored.id, id)
+                .undo_latest_checkin(stored.id, id, staff.member.id, now)
                 .await?
                 .ok_or(Error::NotFound)?;
             ("checkin_undone", Some(day.to_string()))
