@@ -6,6 +6,20 @@ use guichet_tests::{DEMO_SLUG, STAFF_PASSWORD, TestApp, instant};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// The demo event, and a ticket of it for Michel Sho-Sawyer.
+async fn michels_ticket(app: &TestApp) -> (persistence::StoredEvent, domain::Registration, String) {
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
+        .await;
+    (event, registration, ticket)
+}
+
+/// The demo's first day.
+fn first_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date")
+}
+
 async fn desk_app() -> (TestApp, String) {
     let app = TestApp::spawn_at(instant("2008-07-07T08:30:00+02:00")).await;
     app.add_staff("desk1@example.org", Role::Desk).await;
@@ -290,17 +304,14 @@ async fn a_retry_keeps_its_first_answer_even_when_the_desk_has_opened_since() {
     // arriving once the desk is open, must not check anybody in behind its first answer.
     let (app, desk) = desk_app().await;
     app.set_clock(instant("2008-07-07T08:00:00+02:00"));
-    let event = app.demo_event().await;
-    let (registration, ticket) = app
-        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
-        .await;
+    let (_, registration, ticket) = michels_ticket(&app).await;
     let body = json!({ "token": ticket, "nonce": "early-1" });
     let (_, first) = app.scan(&desk, DEMO_SLUG, body.clone()).await;
     assert_eq!(first["outcome"], "too_early");
     app.set_clock(instant("2008-07-07T09:30:00+02:00"));
     let (_, retry) = app.scan(&desk, DEMO_SLUG, body).await;
     assert_eq!(retry, first);
-    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    let day = first_day();
     assert_eq!(
         app.db.checkin_on(registration.id, day).await.expect("read"),
         None,
@@ -322,10 +333,7 @@ async fn ten_copies_of_one_scan_at_once_are_one_scan() {
     // one group of writes or in several; either way one check-in, one log line, one answer.
     let (app, desk) = desk_app().await;
     app.set_clock(instant("2008-07-07T09:30:00+02:00"));
-    let event = app.demo_event().await;
-    let (registration, ticket) = app
-        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
-        .await;
+    let (event, registration, ticket) = michels_ticket(&app).await;
     let app = Arc::new(app);
     let mut copies = Vec::new();
     for _ in 0..10 {
@@ -347,7 +355,7 @@ async fn ten_copies_of_one_scan_at_once_are_one_scan() {
     }
     assert_eq!(answers[0]["outcome"], "ok");
     assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
-    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    let day = first_day();
     assert!(
         app.db
             .checkin_on(registration.id, day)
@@ -681,10 +689,7 @@ async fn a_scan_whose_client_gave_up_is_still_finished_and_leaves_no_transaction
     use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
     let (app, desk) = desk_app().await;
     app.set_clock(instant("2008-07-07T09:30:00+02:00"));
-    let event = app.demo_event().await;
-    let (registration, ticket) = app
-        .ticket(&event, "Michel", "Sho-Sawyer", "michel@example.org")
-        .await;
+    let (event, registration, ticket) = michels_ticket(&app).await;
     let postgres = app.database.url.starts_with("postgres");
     let backend = if postgres {
         DbBackend::Postgres
@@ -721,7 +726,7 @@ async fn a_scan_whose_client_gave_up_is_still_finished_and_leaves_no_transaction
     hold.rollback().await.expect("let go");
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
 
-    let day = chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date");
+    let day = first_day();
     assert!(
         app.db
             .checkin_on(registration.id, day)
