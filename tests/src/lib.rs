@@ -586,7 +586,7 @@ impl TestApp {
         let participant = form.parse(&event.event).expect("valid");
         let registered = self
             .db
-            .register(event.id, &participant, self.clock.as_ref())
+            .register(event.id, participant, self.clock.clone())
             .await
             .expect("registered");
         let registration = registered.registration().clone();

@@ -325,6 +325,86 @@ async fn registering_again_answers_the_same_and_resends_the_existing_ticket() {
     assert_eq!(counts.confirmed, 1);
 }
 
+/// Registrations arriving together are written together: one address sent many times at once,
+/// two events filling at once and a registration for an event that is not there must each come
+/// out as if they had arrived one by one.
+#[tokio::test]
+async fn registrations_arriving_together_keep_each_events_seats_and_each_address_once() {
+    let (app, mail) = app_with_mail().await;
+    let three = app.add_event("atelier-trois-places", 3).await;
+    let five = app.add_event("atelier-cinq-places", 5).await;
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    let mut send = |slug: &'static str, body: Value| {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            app.register_json(slug, &body).await.status()
+        }));
+    };
+    for i in 0..10 {
+        // The same address, written differently.
+        let same = if i % 2 == 0 {
+            "same@example.org"
+        } else {
+            "Same@Example.ORG"
+        };
+        send(
+            "atelier-trois-places",
+            participant("Même", "Personne", same),
+        );
+        send(
+            "atelier-trois-places",
+            participant("Trois", &format!("N{i}"), &format!("t{i}@example.org")),
+        );
+        send(
+            "atelier-cinq-places",
+            participant("Cinq", &format!("N{i}"), &format!("c{i}@example.org")),
+        );
+    }
+    let form: domain::RegistrationForm =
+        serde_json::from_value(participant("Nulle", "Part", "nowhere@example.org")).expect("form");
+    let nowhere = form.parse(&three.event).expect("valid");
+    let lost = {
+        let app = app.clone();
+        tokio::spawn(async move { app.db.register(999_999, nowhere, app.clock.clone()).await })
+    };
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), 202);
+    }
+    assert!(
+        lost.await.expect("task").is_err(),
+        "no registration for an event that is not there"
+    );
+
+    let counts = app.db.status_counts(three.id).await.expect("counts");
+    assert_eq!((counts.confirmed, counts.waitlisted), (3, 8));
+    let counts = app.db.status_counts(five.id).await.expect("counts");
+    assert_eq!((counts.confirmed, counts.waitlisted), (5, 5));
+    // Every request got its email: a ticket, a waitlist notice, or the same one again.
+    assert_eq!(mail.wait_for(30).await.len(), 30);
+    assert_eq!(mail.messages_to("same@example.org").len(), 10);
+
+    // The seat counters agree with the registrations: whoever comes next waits.
+    for slug in ["atelier-trois-places", "atelier-cinq-places"] {
+        let late = app
+            .register_json(slug, &participant("En", "Retard", "late@example.org"))
+            .await;
+        assert_eq!(late.status(), 202);
+    }
+    let mut late = Vec::new();
+    for id in 1..=100 {
+        if let Some(r) = app.db.registration(id).await.expect("query")
+            && r.participant.email.as_str() == "late@example.org"
+        {
+            late.push(r.status);
+        }
+    }
+    assert_eq!(
+        late,
+        [domain::Status::Waitlisted, domain::Status::Waitlisted]
+    );
+}
+
 #[tokio::test]
 async fn fifty_concurrent_registrations_for_ten_seats_confirm_exactly_ten_and_a_cancellation_promotes_the_first_waitlisted()
  {

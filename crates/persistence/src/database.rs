@@ -27,6 +27,8 @@ pub struct Database {
     pub(crate) events: crate::events::EventCache,
     /// The task that writes the desk's scans in groups (see `scan_writer.rs`).
     pub(crate) scans: crate::scan_writer::ScanWriter,
+    /// The task that writes registrations in groups (see `registrations.rs`).
+    pub(crate) registrations: crate::registrations::RegistrationWriter,
 }
 
 impl Database {
@@ -67,12 +69,14 @@ impl Database {
         } else {
             conn.clone()
         };
-        let scans = crate::scan_writer::ScanWriter::start(writer.clone(), conn.clone());
+        let scans = crate::scan_writer::start(writer.clone(), conn.clone());
+        let registrations = crate::registrations::start_writer(writer.clone());
         Ok(Self {
             conn,
             writer,
             events: Default::default(),
             scans,
+            registrations,
         })
     }
 

@@ -11,6 +11,7 @@ mod database;
 mod entities;
 pub mod event_file;
 mod events;
+mod group;
 mod outbox;
 mod registrations;
 mod reports;

@@ -7,17 +7,24 @@
 //! (which SQLite refuses under contention). Under that lock the seat counter is read, compared
 //! with the capacity and raised in the same transaction that inserts the registration and its
 //! email: never more confirmed than seats, however many arrive at once.
+//!
+//! Registrations are written in groups (`group.rs`): while one group holds the lock, the next
+//! gathers, and it then takes the lock once and commits once for all of its registrations. One
+//! at a time, a crowd registered only as fast as one commit followed another under the lock.
 
 use crate::entities::{event, outbox, registration};
+use crate::group::GroupWriter;
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
 use domain::{Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
     TransactionTrait,
 };
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What registering did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,11 +60,12 @@ pub struct StatusCounts {
     pub cancelled: u64,
 }
 
-/// Takes the event's write lock for the rest of the transaction (see the module's comment).
-async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<event::Model> {
+/// Takes the event's write lock for the rest of the transaction (see the module's comment); `None`
+/// when there is no such event.
+async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<Option<event::Model>> {
     // The row comes back with the lock: one round trip fewer while every other registration of
     // the event waits.
-    event::Entity::update_many()
+    Ok(event::Entity::update_many()
         .col_expr(
             event::Column::ConfirmedCount,
             Expr::col(event::Column::ConfirmedCount),
@@ -66,8 +74,7 @@ async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<event::M
         .exec_with_returning(txn)
         .await?
         .into_iter()
-        .next()
-        .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))
+        .next())
 }
 
 async fn add_to_confirmed(txn: &DatabaseTransaction, event_id: i32, delta: i32) -> Result<()> {
@@ -89,6 +96,12 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     kind: EmailKind,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    email_row(registration_id, kind, now).insert(conn).await?;
+    Ok(())
+}
+
+/// An email to queue, due now.
+fn email_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
         registration_id: Set(registration_id),
         kind: Set(kind.as_str().to_owned()),
@@ -101,9 +114,15 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
         sent_at: Set(None),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(())
+}
+
+/// The email a registration gets when it is made (or made again): its ticket, or the notice that
+/// it is on the waitlist.
+fn email_kind(status: Status) -> EmailKind {
+    match status {
+        Status::Confirmed => EmailKind::Confirmation,
+        _ => EmailKind::Waitlisted,
+    }
 }
 
 fn corrupt(what: &str, value: &str) -> Error {
@@ -137,127 +156,196 @@ pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
     })
 }
 
-impl Database {
-    /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
-    /// address already registered is not registered twice: its email is sent again instead.
-    #[tracing::instrument(skip(self, participant), fields(event_id))]
-    ///
-    /// The time of registration is read from `clock` once the event's lock is held, so that the
-    /// order of registration times is the order in which seats were given: the waitlist follows it.
-    pub async fn register(
-        &self,
-        event_id: i32,
-        participant: &Participant,
-        clock: &dyn Clock,
-    ) -> Result<Registered> {
-        // Every registration of an event waits for the one before it to commit, so what happens
-        // under the lock is kept short. Most addresses are new: look for the address before
-        // taking the lock, and if another request inserts it meanwhile, the unique index refuses
-        // ours and the careful way below starts over.
-        let known = registration::Entity::find()
-            .filter(registration::Column::EventId.eq(event_id))
-            .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
-            .one(&self.conn)
-            .await?
-            .is_some();
-        if !known {
-            match self
-                .register_locked(event_id, participant, clock, true)
-                .await
-            {
-                Err(Error::Db(e))
-                    if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
-                other => return other,
-            }
-        }
-        self.register_locked(event_id, participant, clock, false)
-            .await
-    }
+/// Registrations written in one transaction at most.
+const GROUP: usize = 64;
 
-    /// [`Database::register`] under the event's lock; with `new_address`, the caller has seen no
-    /// registration of this address.
-    async fn register_locked(
-        &self,
-        event_id: i32,
-        participant: &Participant,
-        clock: &dyn Clock,
-        new_address: bool,
-    ) -> Result<Registered> {
-        let txn = self.writer.begin().await?;
-        let event = lock_event(&txn, event_id).await?;
-        let now = clock.now();
-        let existing = if new_address {
-            None
-        } else {
-            registration::Entity::find()
-                .filter(registration::Column::EventId.eq(event_id))
-                .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
-                .one(&txn)
-                .await?
-        };
-        let seat_free = event.confirmed_count < event.capacity;
-        let status = if seat_free {
+/// A registration to write.
+pub(crate) struct Request {
+    event_id: i32,
+    participant: Participant,
+    clock: Arc<dyn Clock>,
+}
+
+/// The handle to an instance's registration-writing task.
+pub(crate) type RegistrationWriter = GroupWriter<Request, Registered>;
+
+/// Starts the task that writes registrations in groups through `writer`.
+pub(crate) fn start_writer(writer: DatabaseConnection) -> RegistrationWriter {
+    RegistrationWriter::start(GROUP, move |requests| {
+        let writer = writer.clone();
+        async move { register_group(&writer, requests).await }
+    })
+}
+
+/// An event's seats as a group of registrations fills them.
+struct Seats {
+    confirmed: i32,
+    capacity: i32,
+    /// Seats this group has given so far.
+    given: i32,
+}
+
+impl Seats {
+    /// The status of the next registration: confirmed while a seat is free.
+    fn next_status(&self) -> Status {
+        if self.confirmed < self.capacity {
             Status::Confirmed
         } else {
             Status::Waitlisted
-        };
+        }
+    }
 
-        let outcome = match existing {
-            Some(row) if row.status != Status::Cancelled.as_str() => {
-                let registration = to_domain(row)?;
-                let kind = match registration.status {
-                    Status::Confirmed => EmailKind::Confirmation,
-                    _ => EmailKind::Waitlisted,
-                };
-                enqueue(&txn, registration.id, kind, now).await?;
-                Registered::AlreadyRegistered(registration)
-            }
-            existing => {
-                let mut row = registration::ActiveModel {
-                    event_id: Set(event_id),
-                    given_name: Set(participant.given_name.to_string()),
-                    family_name: Set(participant.family_name.to_string()),
-                    email: Set(participant.email.as_str().to_owned()),
-                    email_normalized: Set(participant.email.normalized()),
-                    organisation: Set(participant.organisation.to_string()),
-                    function: Set(participant.function.as_ref().map(ToString::to_string)),
-                    category: Set(participant.category.clone()),
-                    country: Set(participant.country.code().to_owned()),
-                    language: Set(participant.language.code().to_owned()),
-                    needs: Set(participant.needs.clone()),
-                    status: Set(status.as_str().to_owned()),
-                    updated_at: Set(now),
-                    ..Default::default()
-                };
-                let stored = match existing {
-                    // A cancelled registration comes back to life with the new details; it
-                    // queues again from now.
-                    Some(old) => {
-                        row.id = Set(old.id);
-                        row.ticket_version = Set(old.ticket_version);
-                        row.created_at = Set(now);
-                        row.update(&txn).await?
-                    }
-                    None => {
-                        row.ticket_version = Set(1);
-                        row.created_at = Set(now);
-                        row.insert(&txn).await?
-                    }
-                };
-                if seat_free {
-                    add_to_confirmed(&txn, event_id, 1).await?;
-                }
-                let kind = if seat_free {
-                    EmailKind::Confirmation
-                } else {
-                    EmailKind::Waitlisted
-                };
-                enqueue(&txn, stored.id, kind, now).await?;
-                Registered::New(to_domain(stored)?)
-            }
+    /// Counts a registration just written with `status`.
+    fn record(&mut self, status: Status) {
+        if status == Status::Confirmed {
+            self.confirmed += 1;
+            self.given += 1;
+        }
+    }
+}
+
+/// Registers a group in one transaction: each event's lock once, each registration in arrival
+/// order, their emails in one insert, each event's seat counter raised once, one commit.
+async fn register_group(
+    writer: &DatabaseConnection,
+    requests: Vec<Request>,
+) -> Result<Vec<Result<Registered>>> {
+    let txn = writer.begin().await?;
+    // In event order: two instances' groups then wait for each other in the same order, never in
+    // a circle (PostgreSQL would call it a deadlock and refuse one of them).
+    let mut seats: BTreeMap<i32, Option<Seats>> =
+        requests.iter().map(|r| (r.event_id, None)).collect();
+    for (&event_id, event_seats) in &mut seats {
+        *event_seats = lock_event(&txn, event_id).await?.map(|event| Seats {
+            confirmed: event.confirmed_count,
+            capacity: event.capacity,
+            given: 0,
+        });
+    }
+    let mut results = Vec::with_capacity(requests.len());
+    let mut emails = Vec::with_capacity(requests.len());
+    for request in &requests {
+        let Some(event_seats) = seats.get_mut(&request.event_id).and_then(Option::as_mut) else {
+            results.push(Err(Error::Corrupt(format!(
+                "event {} vanished",
+                request.event_id
+            ))));
+            continue;
         };
-        txn.commit().await?;
-        Ok(outcome)
+        // Read under the lock, so that the order of registration times is the order in which
+        // seats were given: the waitlist follows it.
+        let now = request.clock.now();
+        let registered = register_one(&txn, request, event_seats, now).await?;
+        let registration = registered.registration();
+        emails.push(email_row(
+            registration.id,
+            email_kind(registration.status),
+            now,
+        ));
+        results.push(Ok(registered));
+    }
+    if !emails.is_empty() {
+        outbox::Entity::insert_many(emails).exec(&txn).await?;
+    }
+    for (event_id, event_seats) in seats {
+        if let Some(event_seats) = event_seats.filter(|s| s.given > 0) {
+            add_to_confirmed(&txn, event_id, event_seats.given).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(results)
+}
+
+/// One registration of a group, under its event's lock.
+async fn register_one(
+    txn: &DatabaseTransaction,
+    request: &Request,
+    seats: &mut Seats,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    let participant = &request.participant;
+    let status = seats.next_status();
+    // Most addresses are new: the insert is tried first, and the unique index on the address
+    // says when it is not (registered before, or earlier in this group).
+    let mut row = new_row(request.event_id, participant, status, now);
+    let inserted = registration::Entity::insert(row.clone())
+        .on_conflict(
+            OnConflict::columns([
+                registration::Column::EventId,
+                registration::Column::EmailNormalized,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        // Of "many", so that a conflict is no row rather than an error.
+        .exec_with_returning_many(txn)
+        .await?;
+    if let Some(stored) = inserted.into_iter().next() {
+        seats.record(status);
+        return Ok(Registered::New(to_domain(stored)?));
+    }
+    let existing = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(request.event_id))
+        .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Corrupt("a registration conflicted, then vanished".into()))?;
+    if existing.status != Status::Cancelled.as_str() {
+        return Ok(Registered::AlreadyRegistered(to_domain(existing)?));
+    }
+    // A cancelled registration comes back to life with the new details; it queues again from
+    // now, with its ticket.
+    row.id = Set(existing.id);
+    row.ticket_version = Set(existing.ticket_version);
+    let revived = row.update(txn).await?;
+    seats.record(status);
+    Ok(Registered::New(to_domain(revived)?))
+}
+
+/// A registration's row as `participant` gives it.
+fn new_row(
+    event_id: i32,
+    participant: &Participant,
+    status: Status,
+    now: DateTime<Utc>,
+) -> registration::ActiveModel {
+    registration::ActiveModel {
+        event_id: Set(event_id),
+        given_name: Set(participant.given_name.to_string()),
+        family_name: Set(participant.family_name.to_string()),
+        email: Set(participant.email.as_str().to_owned()),
+        email_normalized: Set(participant.email.normalized()),
+        organisation: Set(participant.organisation.to_string()),
+        function: Set(participant.function.as_ref().map(ToString::to_string)),
+        category: Set(participant.category.clone()),
+        country: Set(participant.country.code().to_owned()),
+        language: Set(participant.language.code().to_owned()),
+        needs: Set(participant.needs.clone()),
+        status: Set(status.as_str().to_owned()),
+        ticket_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+impl Database {
+    /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
+    /// address already registered is not registered twice: its email is sent again instead.
+    /// Registrations arriving together are written together (see `group.rs`).
+    pub async fn register(
+        &self,
+        event_id: i32,
+        participant: Participant,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Registered> {
+        self.registrations
+            .write(Request {
+                event_id,
+                participant,
+                clock,
+            })
+            .await
     }
 
     /// A registration by id.

@@ -1,9 +1,8 @@
 //! Writing the desk's scans in groups. Each scan is a check-in (when the ticket is good) and a
 //! line in the scan log; written one by one, that is four statements and a commit per scan, and
 //! at 09:00 the database spends its time on round trips. One task per instance takes the scans
-//! waiting at that moment, however many, and writes them all in one transaction: a multi-row
-//! insert of check-ins, one of log lines, one commit. A scan that arrives while a group is being
-//! written waits for the next group, never for a timer.
+//! waiting at that moment, however many, and writes them all in one transaction (`group.rs`): a
+//! multi-row insert of check-ins, one of log lines, one commit.
 //!
 //! The rules stay those of one scan at a time: the unique index on (registration, day) decides
 //! between two desks (here or on another instance), and a scan whose nonce is already logged is a
@@ -18,7 +17,6 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
-use tokio::sync::{mpsc, oneshot};
 
 /// Scans written in one transaction at most.
 const GROUP: usize = 64;
@@ -61,62 +59,24 @@ pub enum Written {
     Retry(Option<String>),
 }
 
-type Job = (Scan, oneshot::Sender<Result<Written>>);
-
 /// The handle to an instance's scan-writing task.
-#[derive(Debug, Clone)]
-pub(crate) struct ScanWriter(mpsc::UnboundedSender<Job>);
+pub(crate) type ScanWriter = crate::group::GroupWriter<Scan, Written>;
 
-impl ScanWriter {
-    /// Starts the task, writing through `writer` and reading first answers through `reader`.
-    /// It ends when the last handle is dropped.
-    pub(crate) fn start(writer: DatabaseConnection, reader: DatabaseConnection) -> Self {
-        let (sender, mut queue) = mpsc::unbounded_channel::<Job>();
-        tokio::spawn(async move {
-            let mut group = Vec::with_capacity(GROUP);
-            while queue.recv_many(&mut group, GROUP).await > 0 {
-                let jobs = std::mem::take(&mut group);
-                write_group(&writer, &reader, jobs).await;
-            }
-        });
-        Self(sender)
-    }
+/// Starts the task, writing through `writer` and reading first answers through `reader`.
+pub(crate) fn start(writer: DatabaseConnection, reader: DatabaseConnection) -> ScanWriter {
+    ScanWriter::start(GROUP, move |scans| {
+        let (writer, reader) = (writer.clone(), reader.clone());
+        async move {
+            let written = write(&writer, &reader, scans).await?;
+            Ok(written.into_iter().map(Ok).collect())
+        }
+    })
 }
 
 impl Database {
     /// Writes a scan: its check-in if it asks for one, and its log line (see the module).
     pub async fn write_scan(&self, scan: Scan) -> Result<Written> {
-        let (done, answer) = oneshot::channel();
-        self.scans
-            .0
-            .send((scan, done))
-            .map_err(|_| Error::Corrupt("the scan writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Corrupt("the scan writer dropped a scan".into()))?
-    }
-}
-
-async fn write_group(writer: &DatabaseConnection, reader: &DatabaseConnection, jobs: Vec<Job>) {
-    let (scans, senders): (Vec<Scan>, Vec<_>) = jobs.into_iter().unzip();
-    match write(writer, reader, scans).await {
-        Ok(results) => {
-            for (sender, result) in senders.into_iter().zip(results) {
-                let _ = sender.send(Ok(result));
-            }
-        }
-        Err(error) => {
-            tracing::warn!(%error, "a group of scans could not be written");
-            // Each scan gets the group's error, so that a database out of reach is still told
-            // apart (503, try again) from a failure (500).
-            for sender in senders {
-                let copy = match &error {
-                    Error::Db(db) => Error::Db(db.clone()),
-                    other => Error::Corrupt(other.to_string()),
-                };
-                let _ = sender.send(Err(copy));
-            }
-        }
+        self.scans.write(scan).await
     }
 }
 

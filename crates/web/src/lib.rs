@@ -88,6 +88,11 @@ impl AppState {
         self.0.clock.as_ref()
     }
 
+    /// The clock, for work that outlives the request's borrow of the state.
+    pub fn shared_clock(&self) -> Arc<dyn Clock> {
+        self.0.clock.clone()
+    }
+
     pub(crate) fn templates(&self) -> &Templates {
         &self.0.templates
     }

@@ -67,7 +67,7 @@ pub async fn submit(
     let participant = parse(stored, form, lang)?;
     state
         .db()
-        .register(stored.id, &participant, state.clock())
+        .register(stored.id, participant, state.shared_clock())
         .await?;
     Ok(())
 }
