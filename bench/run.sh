@@ -8,7 +8,8 @@
 #   (e) the attendance exports of 100,000 registrations, CSV and XLSX (curl);
 # and the database's own ceiling for a transaction the size of a check-in: pgbench -N at the same
 # concurrency on the same PostgreSQL; for SQLite, the same statements in a loop on one file
-# (bench/sqlite_ceiling.py). Each run gets the server's peak RSS (VmHWM, reset before each run).
+# (bench/sqlite_ceiling.py); and for scale, what guichet's HTTP stack serves with no database at
+# all (GET /healthz). Each run gets the server's peak RSS (VmHWM, reset before each run).
 # Prints one dated section and appends it to bench/RESULTS.md.
 #
 #   bench/run.sh                      # both databases
@@ -211,6 +212,10 @@ SQL
     psql -qX "$PG_URL/postgres" -c "DROP DATABASE guichet_pgbench WITH (FORCE)"
   fi
   NOTES+=("$DB: check-in rate is $(( checkin_rps * 100 / ceiling ))% of the database's ceiling ($checkin_rps/s of $ceiling/s).")
+  # What the HTTP stack alone serves here, at the same concurrency: no request that does more can
+  # beat it, whatever the database.
+  wrk_run "http ceiling: GET /healthz (no database)" $CLIENTS_CHECKIN bench/healthz.lua ""
+  NOTES+=("$DB: check-in rate is $(( checkin_rps * 100 / RPS ))% of the HTTP stack's own rate ($checkin_rps/s of $RPS/s for GET /healthz).")
 
   # (c): the registration rush, its emails sent along the way.
   wrk_run "registration rush, $SEATS seats" $CLIENTS_REGISTER bench/register.lua rush
