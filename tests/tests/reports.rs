@@ -268,3 +268,66 @@ async fn the_dashboard_is_for_organisers_only() {
         "one on day two"
     );
 }
+
+/// The reports are read a page of 1,000 registrations at a time, the next page while this one is
+/// written out: an event of several pages comes out with every registration once, in order.
+#[tokio::test]
+async fn reports_longer_than_a_page_have_every_registration_once_in_order() {
+    const COUNT: usize = 2_345;
+    let app = TestApp::spawn_at(instant("2008-06-15T10:00:00+02:00")).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let event = app.add_event("grande-salle", 5_000).await;
+    let app = std::sync::Arc::new(app);
+    // At once, so that they are written in groups and the test stays quick.
+    let registering: Vec<_> = (0..COUNT)
+        .map(|i| {
+            let app = app.clone();
+            let event = event.clone();
+            tokio::spawn(async move {
+                let email = format!("p{i:04}@example.org");
+                let (registration, _) = app
+                    .ticket(&event, "Personne", &format!("N{i:04}"), &email)
+                    .await;
+                (registration.id, email)
+            })
+        })
+        .collect();
+    let mut registered = Vec::with_capacity(COUNT);
+    for task in registering {
+        registered.push(task.await.expect("registered"));
+    }
+    registered.sort_unstable();
+    let in_id_order: Vec<&str> = registered.iter().map(|(_, e)| e.as_str()).collect();
+
+    let organiser = app.login("org@example.org").await;
+    let csv = download(
+        &app,
+        Some(&organiser),
+        "/api/v1/events/grande-salle/reports/attendance.csv",
+    )
+    .await;
+    assert_eq!(csv.status(), 200);
+    let rows = parse_csv(&csv.bytes().await.expect("body"));
+    let emails: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(emails, in_id_order, "CSV: each registration once, in order");
+
+    let xlsx = download(
+        &app,
+        Some(&organiser),
+        "/api/v1/events/grande-salle/reports/attendance.xlsx",
+    )
+    .await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.expect("body").to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
+    let participants = book.worksheet_range("Participants").expect("the sheet");
+    let emails: Vec<String> = participants
+        .rows()
+        .skip(1)
+        .map(|r| r[2].to_string())
+        .collect();
+    assert_eq!(
+        emails, in_id_order,
+        "XLSX: each registration once, in order"
+    );
+}
