@@ -11,6 +11,7 @@ mod m20261129_000002_registrations_and_outbox;
 mod m20261129_000003_staff_and_checkins;
 mod m20261129_000004_audit_log;
 mod m20261129_000005_event_revision;
+mod m20261129_000006_registrations_by_event_and_id;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_staff_and_checkins::Migration),
             Box::new(m20261129_000004_audit_log::Migration),
             Box::new(m20261129_000005_event_revision::Migration),
+            Box::new(m20261129_000006_registrations_by_event_and_id::Migration),
         ]
     }
 }

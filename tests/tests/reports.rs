@@ -331,3 +331,34 @@ async fn reports_longer_than_a_page_have_every_registration_once_in_order() {
         "XLSX: each registration once, in order"
     );
 }
+
+/// SQLite has no statistics to choose an index by: without an index on (event, id) it read every
+/// registration of the event and sorted them, for each page of a report. PostgreSQL chooses by
+/// its statistics, so the plan is checked on SQLite only.
+#[tokio::test]
+async fn on_sqlite_a_report_page_is_read_in_id_order_through_an_index() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = TestApp::spawn().await;
+    if app.database.url.starts_with("postgres") {
+        return;
+    }
+    let db = sea_orm::Database::connect(app.database.url.as_str())
+        .await
+        .expect("connect");
+    let plan = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "EXPLAIN QUERY PLAN SELECT * FROM registrations WHERE event_id = 1 AND id > 5 \
+             ORDER BY id LIMIT 1000",
+        ))
+        .await
+        .expect("a plan");
+    let steps: Vec<String> = plan
+        .iter()
+        .map(|row| row.try_get::<String>("", "detail").expect("detail"))
+        .collect();
+    assert_eq!(
+        steps,
+        ["SEARCH registrations USING INDEX ix_registrations_event_id (event_id=? AND id>?)"]
+    );
+}
