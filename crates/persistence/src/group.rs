@@ -5,6 +5,8 @@
 //! being written waits for the next group.
 
 use crate::{Error, Result};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 use std::future::Future;
 use tokio::sync::{mpsc, oneshot};
 
@@ -76,4 +78,26 @@ fn share(error: &Error) -> Error {
         Error::Db(db) => Error::Db(db.clone()),
         other => Error::Corrupt(other.to_string()),
     }
+}
+
+/// Inserts `rows` in one statement, skipping each one the unique index on `columns` refuses (here
+/// a conflict is an answer, not an error: a second scan, an address already registered), and
+/// returns the rows inserted.
+pub(crate) async fn insert_new<A, C>(
+    conn: &C,
+    rows: Vec<A>,
+    columns: impl IntoIterator<Item = <A::Entity as EntityTrait>::Column>,
+) -> Result<Vec<<A::Entity as EntityTrait>::Model>>
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    C: ConnectionTrait,
+{
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(<A::Entity as EntityTrait>::insert_many(rows)
+        .on_conflict(OnConflict::columns(columns).do_nothing().to_owned())
+        .exec_with_returning(conn)
+        .await?)
 }

@@ -13,11 +13,11 @@
 //! at a time, a crowd registered only as fast as one commit followed another under the lock.
 
 use crate::entities::{event, outbox, registration};
-use crate::group::GroupWriter;
+use crate::group::{GroupWriter, insert_new};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
 use domain::{Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
@@ -268,18 +268,15 @@ async fn register_one(
     // Most addresses are new: the insert is tried first, and the unique index on the address
     // says when it is not (registered before, or earlier in this group).
     let mut row = new_row(request.event_id, participant, status, now);
-    let inserted = registration::Entity::insert(row.clone())
-        .on_conflict(
-            OnConflict::columns([
-                registration::Column::EventId,
-                registration::Column::EmailNormalized,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        // Of "many", so that a conflict is no row rather than an error.
-        .exec_with_returning_many(txn)
-        .await?;
+    let inserted = insert_new(
+        txn,
+        vec![row.clone()],
+        [
+            registration::Column::EventId,
+            registration::Column::EmailNormalized,
+        ],
+    )
+    .await?;
     if let Some(stored) = inserted.into_iter().next() {
         seats.record(status);
         return Ok(Registered::New(to_domain(stored)?));

@@ -9,13 +9,11 @@
 //! retry: nothing of it is kept, and it gets the first answer.
 
 use crate::entities::{checkin, scan_log, staff};
+use crate::group::insert_new;
 use crate::{Database, Error, Recorded, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::EarlierCheckin;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 /// Scans written in one transaction at most.
@@ -110,19 +108,12 @@ async fn write(
         .collect();
     let mut inserted: HashMap<(i32, NaiveDate), i32> = HashMap::new();
     if !wanted.is_empty() {
-        let rows = checkin::Entity::insert_many(wanted)
-            .on_conflict(
-                OnConflict::columns([checkin::Column::RegistrationId, checkin::Column::Day])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_with_returning(&txn)
-            .await;
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(DbErr::RecordNotInserted) => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
+        let rows = insert_new(
+            &txn,
+            wanted,
+            [checkin::Column::RegistrationId, checkin::Column::Day],
+        )
+        .await?;
         for row in rows {
             inserted.insert((row.registration_id, row.day), row.id);
         }
@@ -186,19 +177,12 @@ async fn write(
     }
     // In key order too, for the same reason.
     lines.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let logged = scan_log::Entity::insert_many(lines.into_iter().map(|(_, line)| line))
-        .on_conflict(
-            OnConflict::columns([scan_log::Column::EventId, scan_log::Column::Nonce])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_with_returning(&txn)
-        .await;
-    let logged = match logged {
-        Ok(rows) => rows,
-        Err(DbErr::RecordNotInserted) => Vec::new(),
-        Err(e) => return Err(e.into()),
-    };
+    let logged = insert_new(
+        &txn,
+        lines.into_iter().map(|(_, line)| line).collect(),
+        [scan_log::Column::EventId, scan_log::Column::Nonce],
+    )
+    .await?;
     let logged_nonces: HashSet<(i32, String)> = logged
         .into_iter()
         .filter_map(|row| Some((row.event_id, row.nonce?)))
