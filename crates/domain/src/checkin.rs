@@ -1,17 +1,19 @@
-//! The check-in decision: given what a scanned ticket is, the agenda, the instant and the day's
-//! earlier check-in, what the desk answers. A pure function: the database then makes the `Ok`
-//! answer race-safe (one check-in per registration per day, enforced by a unique index).
+//! The check-in decision, whole: given what a scanned ticket is, the agenda and the instant, the
+//! desk's [`Verdict`] (admit for a day, or refuse and why); then, once the database has tried to
+//! record the admission, the final [`Decision`]: `ok` when this scan's check-in was inserted,
+//! `already_checked_in` (with when and by whom) when the unique index on (registration, day) found
+//! an earlier one — two desks scanning one ticket at once get exactly one `ok`. Pure functions: the
+//! persistence crate only records, and hands back what it found ([`Recorded`]).
 
 use crate::agenda::Agenda;
 use crate::registration::Status;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
 
-/// What a scanned code turned out to be.
+/// What a scanned code turned out to be (see `TicketKey::standing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scanned {
-    /// Not a ticket of this event: unreadable, forged, revoked, or another event's.
+    /// Not a current ticket of this event: unreadable, forged, replaced, or another event's.
     Unknown,
     /// A current ticket of a registration in this status.
     Ticket(Status),
@@ -25,14 +27,18 @@ pub struct EarlierCheckin {
     pub by: String,
 }
 
-/// The desk's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Decision {
-    /// Let them in; attendance is recorded for `day`.
-    Ok { day: NaiveDate },
-    /// Already in today.
-    AlreadyCheckedIn { at: DateTime<Utc>, by: String },
+/// What recording an admission found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// This scan's check-in is the day's first: it was inserted.
+    Inserted,
+    /// Someone checked them in first that day.
+    Already(EarlierCheckin),
+}
+
+/// Why the desk refuses a scan without recording anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
     /// The desk is not open yet; it opens at `opens_at`.
     TooEarly { opens_at: DateTime<Utc> },
     /// The desk is closed for today, and no later day remains.
@@ -45,17 +51,111 @@ pub enum Decision {
     Unknown,
 }
 
-impl Decision {
+/// What the desk does with a scan before anything is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Let them in: record their attendance for `day` (the recording says whether it is the day's
+    /// first).
+    Admit { day: NaiveDate },
+    /// Refused; nothing to record but the scan itself.
+    Refuse(Refusal),
+}
+
+/// The desk's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Let in: this scan recorded their attendance for `day`, at `at`.
+    Ok { day: NaiveDate, at: DateTime<Utc> },
+    /// Already in today: the day's first check-in was at `at`, by `by`.
+    AlreadyCheckedIn { at: DateTime<Utc>, by: String },
+    /// Refused before anything was recorded.
+    Refused(Refusal),
+}
+
+/// The name of an answer, as the API and the scan log give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Ok,
+    AlreadyCheckedIn,
+    TooEarly,
+    Closed,
+    Cancelled,
+    NotConfirmed,
+    Unknown,
+}
+
+impl Outcome {
+    /// Every outcome, in the API's order.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Ok,
+        Outcome::AlreadyCheckedIn,
+        Outcome::TooEarly,
+        Outcome::Closed,
+        Outcome::Cancelled,
+        Outcome::NotConfirmed,
+        Outcome::Unknown,
+    ];
+
     /// The outcome's name in the API.
-    pub fn outcome(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Decision::Ok { .. } => "ok",
-            Decision::AlreadyCheckedIn { .. } => "already_checked_in",
-            Decision::TooEarly { .. } => "too_early",
-            Decision::Closed => "closed",
-            Decision::Cancelled => "cancelled",
-            Decision::NotConfirmed => "not_confirmed",
-            Decision::Unknown => "unknown",
+            Outcome::Ok => "ok",
+            Outcome::AlreadyCheckedIn => "already_checked_in",
+            Outcome::TooEarly => "too_early",
+            Outcome::Closed => "closed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::NotConfirmed => "not_confirmed",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+impl Refusal {
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Refusal::TooEarly { .. } => Outcome::TooEarly,
+            Refusal::Closed => Outcome::Closed,
+            Refusal::Cancelled => Outcome::Cancelled,
+            Refusal::NotConfirmed => Outcome::NotConfirmed,
+            Refusal::Unknown => Outcome::Unknown,
+        }
+    }
+}
+
+impl Verdict {
+    /// The day to record attendance for, when admitted.
+    pub fn admits(self) -> Option<NaiveDate> {
+        match self {
+            Verdict::Admit { day } => Some(day),
+            Verdict::Refuse(_) => None,
+        }
+    }
+}
+
+impl Decision {
+    /// The answer to a scan made `at` and admitted for `day`, once the database tried to record
+    /// it: `ok` if its check-in was inserted, `already_checked_in` if an earlier one stood in its
+    /// way.
+    pub fn admitted(day: NaiveDate, at: DateTime<Utc>, recorded: Recorded) -> Decision {
+        match recorded {
+            Recorded::Inserted => Decision::Ok { day, at },
+            Recorded::Already(first) => Decision::AlreadyCheckedIn {
+                at: first.at,
+                by: first.by,
+            },
+        }
+    }
+
+    /// The outcome's name.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Decision::Ok { .. } => Outcome::Ok,
+            Decision::AlreadyCheckedIn { .. } => Outcome::AlreadyCheckedIn,
+            Decision::Refused(refusal) => refusal.outcome(),
         }
     }
 }
@@ -94,31 +194,22 @@ pub fn desk_state(agenda: &Agenda, tz: Tz, now: DateTime<Utc>) -> DeskState {
     }
 }
 
-/// What the desk answers to a scan. `earlier` is the registration's check-in on the day the desk
-/// is open, if any.
-pub fn decide(
-    scanned: Scanned,
-    agenda: &Agenda,
-    tz: Tz,
-    now: DateTime<Utc>,
-    earlier: Option<EarlierCheckin>,
-) -> Decision {
+/// What the desk does with a scan at `now`: the registration's status comes before the clock (a
+/// cancelled ticket is `cancelled` at any hour), then the desk's window for the day.
+pub fn verdict(scanned: Scanned, agenda: &Agenda, tz: Tz, now: DateTime<Utc>) -> Verdict {
     let status = match scanned {
-        Scanned::Unknown => return Decision::Unknown,
+        Scanned::Unknown => return Verdict::Refuse(Refusal::Unknown),
         Scanned::Ticket(status) => status,
     };
     match status {
-        Status::Cancelled => return Decision::Cancelled,
-        Status::Waitlisted => return Decision::NotConfirmed,
+        Status::Cancelled => return Verdict::Refuse(Refusal::Cancelled),
+        Status::Waitlisted => return Verdict::Refuse(Refusal::NotConfirmed),
         Status::Confirmed => {}
     }
     match desk_state(agenda, tz, now) {
-        DeskState::NotYet { opens_at } => Decision::TooEarly { opens_at },
-        DeskState::Closed => Decision::Closed,
-        DeskState::Open { day } => match earlier {
-            Some(EarlierCheckin { at, by }) => Decision::AlreadyCheckedIn { at, by },
-            None => Decision::Ok { day },
-        },
+        DeskState::NotYet { opens_at } => Verdict::Refuse(Refusal::TooEarly { opens_at }),
+        DeskState::Closed => Verdict::Refuse(Refusal::Closed),
+        DeskState::Open { day } => Verdict::Admit { day },
     }
 }
 
@@ -146,135 +237,110 @@ mod tests {
 
     const CONFIRMED: Scanned = Scanned::Ticket(Status::Confirmed);
 
+    fn too_early(opens_at: &str) -> Verdict {
+        Verdict::Refuse(Refusal::TooEarly {
+            opens_at: utc(opens_at),
+        })
+    }
+
     #[test]
-    fn day_one_edges_in_utc_0859_59_is_too_early_0900_is_ok() {
+    fn day_one_edges_in_utc_0859_59_is_too_early_0900_is_admitted() {
         let (agenda, tz) = demo();
+        let at = |s| verdict(CONFIRMED, &agenda, tz, utc(s));
         assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-07T06:59:59Z"), None),
-            Decision::TooEarly {
-                opens_at: utc("2008-07-07T07:00:00Z")
-            }
+            at("2008-07-07T06:59:59Z"),
+            too_early("2008-07-07T07:00:00Z")
         );
-        assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-07T07:00:00Z"), None),
-            Decision::Ok { day: d(2008, 7, 7) }
-        );
-        assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-07T15:59:59Z"), None),
-            Decision::Ok { day: d(2008, 7, 7) }
-        );
+        let day_one = Verdict::Admit { day: d(2008, 7, 7) };
+        assert_eq!(at("2008-07-07T07:00:00Z"), day_one);
+        assert_eq!(at("2008-07-07T15:59:59Z"), day_one);
         // 18:00 in Geneva: the last item has ended.
-        assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-07T16:00:00Z"), None),
-            Decision::Closed
-        );
+        assert_eq!(at("2008-07-07T16:00:00Z"), Verdict::Refuse(Refusal::Closed));
     }
 
     #[test]
     fn day_two_opens_at_0900_an_hour_before_its_first_item() {
         let (agenda, tz) = demo();
+        let at = |s| verdict(CONFIRMED, &agenda, tz, utc(s));
         assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-08T06:59:59Z"), None),
-            Decision::TooEarly {
-                opens_at: utc("2008-07-08T07:00:00Z")
-            }
+            at("2008-07-08T06:59:59Z"),
+            too_early("2008-07-08T07:00:00Z")
         );
         assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-08T07:00:00Z"), None),
-            Decision::Ok { day: d(2008, 7, 8) }
+            at("2008-07-08T07:00:00Z"),
+            Verdict::Admit { day: d(2008, 7, 8) }
         );
-        assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-08T16:00:00Z"), None),
-            Decision::Closed
-        );
-        assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-20T10:00:00Z"), None),
-            Decision::Closed
-        );
+        assert_eq!(at("2008-07-08T16:00:00Z"), Verdict::Refuse(Refusal::Closed));
+        assert_eq!(at("2008-07-20T10:00:00Z"), Verdict::Refuse(Refusal::Closed));
     }
 
     #[test]
     fn before_the_event_the_first_opening_is_given() {
         let (agenda, tz) = demo();
+        let at = |s| verdict(CONFIRMED, &agenda, tz, utc(s));
         assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-06-01T10:00:00Z"), None),
-            Decision::TooEarly {
-                opens_at: utc("2008-07-07T07:00:00Z")
-            }
+            at("2008-06-01T10:00:00Z"),
+            too_early("2008-07-07T07:00:00Z")
         );
         // Just after midnight in Geneva on day two (22:30Z the evening before) the day is day two.
         assert_eq!(
-            decide(CONFIRMED, &agenda, tz, utc("2008-07-07T22:30:00Z"), None),
-            Decision::TooEarly {
-                opens_at: utc("2008-07-08T07:00:00Z")
-            }
+            at("2008-07-07T22:30:00Z"),
+            too_early("2008-07-08T07:00:00Z")
         );
     }
 
     #[test]
-    fn a_second_scan_the_same_day_is_already_checked_in_with_when_and_by_whom() {
-        let (agenda, tz) = demo();
+    fn an_admission_is_ok_when_inserted_and_already_checked_in_when_an_earlier_one_stood() {
+        let day = d(2008, 7, 7);
+        let now = utc("2008-07-07T08:00:00Z");
+        assert_eq!(
+            Decision::admitted(day, now, Recorded::Inserted),
+            Decision::Ok { day, at: now }
+        );
         let earlier = EarlierCheckin {
             at: utc("2008-07-07T07:05:00Z"),
             by: "desk1@example.org".into(),
         };
+        let second = Decision::admitted(day, now, Recorded::Already(earlier.clone()));
         assert_eq!(
-            decide(
-                CONFIRMED,
-                &agenda,
-                tz,
-                utc("2008-07-07T08:00:00Z"),
-                Some(earlier.clone())
-            ),
+            second,
             Decision::AlreadyCheckedIn {
                 at: earlier.at,
                 by: earlier.by
             }
         );
+        assert_eq!(second.outcome(), Outcome::AlreadyCheckedIn);
     }
 
     #[test]
     fn status_and_unknown_tickets_come_before_the_clock() {
         let (agenda, tz) = demo();
-        let noon = utc("2008-07-07T10:00:00Z");
-        assert_eq!(
-            decide(Scanned::Unknown, &agenda, tz, noon, None),
-            Decision::Unknown
-        );
-        assert_eq!(
-            decide(Scanned::Ticket(Status::Cancelled), &agenda, tz, noon, None),
-            Decision::Cancelled
-        );
-        assert_eq!(
-            decide(Scanned::Ticket(Status::Waitlisted), &agenda, tz, noon, None),
-            Decision::NotConfirmed
-        );
-        let early = utc("2008-07-07T05:00:00Z");
-        assert_eq!(
-            decide(Scanned::Ticket(Status::Cancelled), &agenda, tz, early, None),
-            Decision::Cancelled
-        );
+        for now in [utc("2008-07-07T10:00:00Z"), utc("2008-07-07T05:00:00Z")] {
+            assert_eq!(
+                verdict(Scanned::Unknown, &agenda, tz, now),
+                Verdict::Refuse(Refusal::Unknown)
+            );
+            assert_eq!(
+                verdict(Scanned::Ticket(Status::Cancelled), &agenda, tz, now),
+                Verdict::Refuse(Refusal::Cancelled)
+            );
+            assert_eq!(
+                verdict(Scanned::Ticket(Status::Waitlisted), &agenda, tz, now),
+                Verdict::Refuse(Refusal::NotConfirmed)
+            );
+        }
     }
 
     #[test]
-    fn outcomes_have_their_api_names() {
-        let names: Vec<&str> = [
-            Decision::Ok { day: d(2008, 7, 7) },
-            Decision::AlreadyCheckedIn {
-                at: utc("2008-07-07T07:00:00Z"),
-                by: String::new(),
-            },
-            Decision::TooEarly {
-                opens_at: utc("2008-07-07T07:00:00Z"),
-            },
-            Decision::Closed,
-            Decision::Cancelled,
-            Decision::NotConfirmed,
-            Decision::Unknown,
-        ]
-        .iter()
-        .map(Decision::outcome)
-        .collect();
+    fn only_an_admission_asks_for_a_check_in() {
+        let day = d(2008, 7, 7);
+        assert_eq!(Verdict::Admit { day }.admits(), Some(day));
+        assert_eq!(Verdict::Refuse(Refusal::Closed).admits(), None);
+    }
+
+    #[test]
+    fn outcomes_have_their_api_names_and_parse_back() {
+        let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -287,5 +353,23 @@ mod tests {
                 "unknown"
             ]
         );
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(Outcome::parse("OK"), None);
+        let refusals = [
+            Refusal::TooEarly {
+                opens_at: utc("2008-07-07T07:00:00Z"),
+            },
+            Refusal::Closed,
+            Refusal::Cancelled,
+            Refusal::NotConfirmed,
+            Refusal::Unknown,
+        ];
+        let outcomes: Vec<Outcome> = refusals
+            .iter()
+            .map(|r| Decision::Refused(*r).outcome())
+            .collect();
+        assert_eq!(outcomes, Outcome::ALL[2..]);
     }
 }

@@ -12,11 +12,15 @@ pub mod event;
 pub mod event_file;
 pub mod lang;
 pub mod registration;
+pub mod seats;
 pub mod staff;
 pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
-pub use checkin::{Decision, DeskState, EarlierCheckin, Scanned, decide, desk_state};
+pub use checkin::{
+    Decision, DeskState, EarlierCheckin, Outcome, Recorded, Refusal, Scanned, Verdict, desk_state,
+    verdict,
+};
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
 pub use event_file::{EventFile, FileError};
@@ -25,5 +29,6 @@ pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
     RegistrationForm, Status, Window,
 };
+pub use seats::Seats;
 pub use staff::{Password, PasswordError, Role, verify_password};
-pub use ticket::{TicketClaim, TicketKey, TicketToken};
+pub use ticket::{TicketClaim, TicketKey, TicketStanding, TicketToken};

@@ -458,6 +458,33 @@ impl Event {
     }
 }
 
+/// A participant for other modules' tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// A valid participant of `event_file::tests_support::minimal()`'s event.
+    pub(crate) fn participant() -> Participant {
+        let event = crate::event_file::tests_support::minimal()
+            .into_event()
+            .expect("valid event");
+        RegistrationForm {
+            given_name: "Abdou".into(),
+            family_name: "Mbengue Sene".into(),
+            email: "abdou.sene@example.org".into(),
+            organisation: "RIBA".into(),
+            function: None,
+            category: "speaker".into(),
+            country: "SN".into(),
+            language: "fr".into(),
+            needs: None,
+            consent: true,
+        }
+        .parse(&event)
+        .expect("valid participant")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

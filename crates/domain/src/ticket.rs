@@ -8,6 +8,7 @@
 //! earlier token of a registration; the same version always gives the same token, so a lost
 //! email can be re-sent.
 
+use crate::registration::Registration;
 use data_encoding::BASE32_NOPAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -74,6 +75,35 @@ impl TicketKey {
         self.mac(event_id, claim.registration_id, claim.version)
             .verify_truncated_left(&claim.tag)
             .is_ok()
+    }
+}
+
+/// What a presented token is, next to the registration it claims to be: the one rule the desk
+/// and the ticket page both follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStanding {
+    /// The registration's current ticket.
+    Current,
+    /// An earlier ticket of the registration, replaced when an organiser re-issued it.
+    Replaced,
+    /// Not a ticket this key issued for this registration: forged, or another's.
+    Unknown,
+}
+
+impl TicketKey {
+    /// The standing of `claim`, given `registration`, the registration it names (found by
+    /// `claim.registration_id`). The MAC is checked against the registration's own event, so a
+    /// token is never valid for another registration or event.
+    pub fn standing(&self, claim: &TicketClaim, registration: &Registration) -> TicketStanding {
+        if claim.registration_id != registration.id || !self.verify(claim, registration.event_id) {
+            return TicketStanding::Unknown;
+        }
+        match i32::from(claim.version).cmp(&registration.ticket_version) {
+            std::cmp::Ordering::Equal => TicketStanding::Current,
+            std::cmp::Ordering::Less => TicketStanding::Replaced,
+            // A version this database never issued (a restored older copy): not a ticket of it.
+            std::cmp::Ordering::Greater => TicketStanding::Unknown,
+        }
     }
 }
 
@@ -179,6 +209,40 @@ mod tests {
         assert!(TicketClaim::parse("").is_none());
         assert!(TicketClaim::parse("HELLO").is_none());
         assert!(TicketClaim::parse(&"1".repeat(TOKEN_CHARS)).is_none());
+    }
+
+    fn registration(id: i32, event_id: i32, ticket_version: i32) -> Registration {
+        let participant = crate::registration::tests_support::participant();
+        Registration {
+            id,
+            event_id,
+            participant,
+            status: crate::Status::Confirmed,
+            ticket_version,
+            registered_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn standing_is_current_replaced_or_unknown() {
+        let claim = |version| TicketClaim::parse(key(7).issue(3, 42, version).as_str());
+        let current = registration(42, 3, 2);
+        let standing =
+            |c: Option<TicketClaim>, r: &Registration| key(7).standing(&c.expect("readable"), r);
+        assert_eq!(standing(claim(2), &current), TicketStanding::Current);
+        assert_eq!(standing(claim(1), &current), TicketStanding::Replaced);
+        assert_eq!(standing(claim(3), &current), TicketStanding::Unknown);
+        // Another event's registration 42, another registration, another key.
+        assert_eq!(
+            standing(claim(2), &registration(42, 4, 2)),
+            TicketStanding::Unknown
+        );
+        assert_eq!(
+            standing(claim(2), &registration(43, 3, 2)),
+            TicketStanding::Unknown
+        );
+        let foreign = TicketClaim::parse(key(8).issue(3, 42, 2).as_str()).expect("readable");
+        assert_eq!(key(7).standing(&foreign, &current), TicketStanding::Unknown);
     }
 
     #[test]

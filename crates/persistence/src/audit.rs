@@ -96,7 +96,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: s.at,
                 by: staff.get(&s.staff_id).cloned(),
-                what: format!("scan:{}", s.outcome),
+                what: format!("scan:{}", crate::ScanOutcome::from(s.outcome).as_str()),
                 details: None,
             });
         }

@@ -9,56 +9,46 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use std::collections::HashMap;
 
-/// The result of recording a check-in.
+/// A check-in, with the staff member who made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded {
-    Inserted,
-    /// Someone checked them in first that day.
-    Already(EarlierCheckin),
+pub(crate) struct First {
+    pub(crate) checkin: EarlierCheckin,
+    pub(crate) staff_id: i32,
 }
 
-/// The registration's check-in on `day`, with who made it.
-async fn checkin_on(
+/// The check-ins of these registrations, by (registration, day), each with who made it: one
+/// query however many.
+pub(crate) async fn earlier_checkins(
     conn: &impl ConnectionTrait,
-    registration_id: i32,
-    day: NaiveDate,
-) -> Result<Option<EarlierCheckin>> {
-    let Some(row) = checkin::Entity::find()
-        .filter(checkin::Column::RegistrationId.eq(registration_id))
-        .filter(checkin::Column::Day.eq(day))
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let by = staff::Entity::find_by_id(row.staff_id)
-        .one(conn)
-        .await?
-        .map(|s| s.email)
-        .unwrap_or_default();
-    Ok(Some(EarlierCheckin { at: row.at, by }))
-}
-
-/// The answer first given to a request with this nonce.
-pub(crate) async fn answer_for_nonce(
-    conn: &impl ConnectionTrait,
-    event_id: i32,
-    nonce: &str,
-) -> Result<Option<String>> {
-    Ok(scan_log::Entity::find()
-        .filter(scan_log::Column::EventId.eq(event_id))
-        .filter(scan_log::Column::Nonce.eq(nonce))
-        .one(conn)
-        .await?
-        .and_then(|row| row.response))
+    registrations: &[i32],
+) -> Result<HashMap<(i32, NaiveDate), First>> {
+    let rows = checkin::Entity::find()
+        .find_also_related(staff::Entity)
+        .filter(checkin::Column::RegistrationId.is_in(registrations.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, by)| {
+            let first = First {
+                checkin: EarlierCheckin {
+                    at: row.at,
+                    by: by.map(|s| s.email).unwrap_or_default(),
+                },
+                staff_id: row.staff_id,
+            };
+            ((row.registration_id, row.day), first)
+        })
+        .collect())
 }
 
 /// One line of the desk's recent scans.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanLine {
     pub at: DateTime<Utc>,
-    pub outcome: String,
+    pub outcome: crate::ScanOutcome,
     pub registration_id: Option<i32>,
     pub name: Option<String>,
     pub by: String,
@@ -79,7 +69,10 @@ impl Database {
         registration_id: i32,
         day: NaiveDate,
     ) -> Result<Option<EarlierCheckin>> {
-        checkin_on(&self.conn, registration_id, day).await
+        Ok(earlier_checkins(&self.conn, &[registration_id])
+            .await?
+            .remove(&(registration_id, day))
+            .map(|first| first.checkin))
     }
 
     /// Removes the registration's latest check-in at this event, and says so in the scan log
@@ -110,20 +103,18 @@ impl Database {
             staff_id: Set(staff_id),
             at: Set(at),
             scanned: Set(format!("undo {}", row.day)),
-            outcome: Set("undone".to_owned()),
+            outcome: Set(scan_log::Outcome::Undone),
             nonce: Set(None),
-            response: Set(Some("{}".to_owned())),
+            day: Set(Some(row.day)),
+            first_at: Set(None),
+            first_staff_id: Set(None),
+            opens_at: Set(None),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         txn.commit().await?;
         Ok(Some(row.day))
-    }
-
-    /// The answer first given to a request with this nonce.
-    pub async fn answer_for_nonce(&self, event_id: i32, nonce: &str) -> Result<Option<String>> {
-        answer_for_nonce(&self.conn, event_id, nonce).await
     }
 
     /// The event's latest scans, newest first.
@@ -150,7 +141,7 @@ impl Database {
                 .unwrap_or_default();
             lines.push(ScanLine {
                 at: row.at,
-                outcome: row.outcome,
+                outcome: row.outcome.into(),
                 registration_id: row.registration_id,
                 name,
                 by,

@@ -19,7 +19,7 @@ mod scan_writer;
 mod staff;
 
 pub use audit::HistoryLine;
-pub use checkins::{Found, Recorded, ScanLine};
+pub use checkins::{Found, ScanLine};
 pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
@@ -27,7 +27,7 @@ pub use events::{EventSummary, SaveOutcome, StoredEvent};
 pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
 pub use reports::{DayCheckin, ReportFilter, ReportRow};
-pub use scan_writer::{Respond, Scan, Written};
+pub use scan_writer::{LoggedScan, Scan, ScanOutcome, Written};
 pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
 
 /// What can go wrong in storage.

@@ -16,7 +16,9 @@ use crate::entities::{event, outbox, registration};
 use crate::group::{GroupWriter, insert_new};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
-use domain::{Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Status};
+use domain::{
+    Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Seats, Status,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
@@ -177,33 +179,6 @@ pub(crate) fn start_writer(writer: DatabaseConnection) -> RegistrationWriter {
     })
 }
 
-/// An event's seats as a group of registrations fills them.
-struct Seats {
-    confirmed: i32,
-    capacity: i32,
-    /// Seats this group has given so far.
-    given: i32,
-}
-
-impl Seats {
-    /// The status of the next registration: confirmed while a seat is free.
-    fn next_status(&self) -> Status {
-        if self.confirmed < self.capacity {
-            Status::Confirmed
-        } else {
-            Status::Waitlisted
-        }
-    }
-
-    /// Counts a registration just written with `status`.
-    fn record(&mut self, status: Status) {
-        if status == Status::Confirmed {
-            self.confirmed += 1;
-            self.given += 1;
-        }
-    }
-}
-
 /// Registers a group in one transaction: each event's lock once, each registration in arrival
 /// order, their emails in one insert, each event's seat counter raised once, one commit.
 async fn register_group(
@@ -216,12 +191,9 @@ async fn register_group(
     let mut seats: BTreeMap<i32, Option<Seats>> =
         requests.iter().map(|r| (r.event_id, None)).collect();
     for (&event_id, event_seats) in &mut seats {
-        *event_seats = lock_event(&txn, event_id).await?.map(|event| Seats {
-            confirmed: event.confirmed_count,
-            capacity: event.capacity,
-            given: 0,
-        });
+        *event_seats = lock_event(&txn, event_id).await?.map(|event| event.seats());
     }
+    let before = seats.clone();
     let mut results = Vec::with_capacity(requests.len());
     let mut emails = Vec::with_capacity(requests.len());
     for request in &requests {
@@ -248,8 +220,11 @@ async fn register_group(
         outbox::Entity::insert_many(emails).exec(&txn).await?;
     }
     for (event_id, event_seats) in seats {
-        if let Some(event_seats) = event_seats.filter(|s| s.given > 0) {
-            add_to_confirmed(&txn, event_id, event_seats.given).await?;
+        let (Some(after), Some(Some(before))) = (event_seats, before.get(&event_id)) else {
+            continue;
+        };
+        if after != *before {
+            add_to_confirmed(&txn, event_id, after.confirmed() - before.confirmed()).await?;
         }
     }
     txn.commit().await?;
@@ -264,7 +239,7 @@ async fn register_one(
     now: DateTime<Utc>,
 ) -> Result<Registered> {
     let participant = &request.participant;
-    let status = seats.next_status();
+    let status = seats.status_for_newcomer();
     // Most addresses are new: the insert is tried first, and the unique index on the address
     // says when it is not (registered before, or earlier in this group).
     let mut row = new_row(request.event_id, participant, status, now);
@@ -278,7 +253,7 @@ async fn register_one(
     )
     .await?;
     if let Some(stored) = inserted.into_iter().next() {
-        seats.record(status);
+        seats.take(status);
         return Ok(Registered::New(to_domain(stored)?));
     }
     let existing = registration::Entity::find()
@@ -295,7 +270,7 @@ async fn register_one(
     row.id = Set(existing.id);
     row.ticket_version = Set(existing.ticket_version);
     let revived = row.update(txn).await?;
-    seats.record(status);
+    seats.take(status);
     Ok(Registered::New(to_domain(revived)?))
 }
 
@@ -379,25 +354,31 @@ impl Database {
             .column(registration::Column::EventId)
             .filter(registration::Column::Id.eq(id))
             .into_query();
-        event::Entity::update_many()
+        let event = event::Entity::update_many()
             .col_expr(
                 event::Column::ConfirmedCount,
                 Expr::col(event::Column::ConfirmedCount),
             )
             .filter(event::Column::Id.in_subquery(event_of))
-            .exec(&txn)
-            .await?;
+            .exec_with_returning(&txn)
+            .await?
+            .into_iter()
+            .next();
         let Some(row) = registration::Entity::find_by_id(id).one(&txn).await? else {
             return Err(Error::Corrupt(format!("no registration {id}")));
         };
-        if row.status == Status::Cancelled.as_str() {
+        let event =
+            event.ok_or_else(|| Error::Corrupt(format!("event {} vanished", row.event_id)))?;
+        let was = Status::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
+        if was == Status::Cancelled {
             return Ok(Cancelled {
                 changed: false,
                 promoted: None,
             });
         }
         let event_id = row.event_id;
-        let held_seat = row.status == Status::Confirmed.as_str();
+        let mut seats = event.seats();
+        let freed = seats.release(was);
         let mut active = row.into_active_model();
         active.status = Set(Status::Cancelled.as_str().to_owned());
         active.updated_at = Set(now);
@@ -405,9 +386,9 @@ impl Database {
         enqueue(&txn, id, EmailKind::Cancelled, now).await?;
 
         let mut promoted = None;
-        if held_seat {
+        if freed {
             add_to_confirmed(&txn, event_id, -1).await?;
-            promoted = promote_waitlisted(&txn, event_id, now).await?;
+            promoted = promote_waitlisted(&txn, event_id, seats, now).await?;
         }
         txn.commit().await?;
         Ok(Cancelled {
@@ -465,17 +446,15 @@ impl Database {
     }
 }
 
-/// Gives free seats to the waitlist, first come first served, under the event's lock.
+/// Gives a free seat to the first of the waitlist, first come first served, under the event's
+/// lock; `seats` are the event's as they stand in this transaction.
 async fn promote_waitlisted(
     txn: &DatabaseTransaction,
     event_id: i32,
+    mut seats: Seats,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>> {
-    let event = event::Entity::find_by_id(event_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))?;
-    if event.confirmed_count >= event.capacity {
+    if !seats.promote() {
         return Ok(None);
     }
     let Some(next) = registration::Entity::find()

@@ -1,60 +1,53 @@
-//! Writing the desk's scans in groups. Each scan is a check-in (when the ticket is good) and a
+//! Writing the desk's scans in groups. Each scan is a check-in (when the domain admits it) and a
 //! line in the scan log; written one by one, that is four statements and a commit per scan, and
 //! at 09:00 the database spends its time on round trips. One task per instance takes the scans
 //! waiting at that moment, however many, and writes them all in one transaction (`group.rs`): a
 //! multi-row insert of check-ins, one of log lines, one commit.
 //!
-//! The rules stay those of one scan at a time: the unique index on (registration, day) decides
-//! between two desks (here or on another instance), and a scan whose nonce is already logged is a
-//! retry: nothing of it is kept, and it gets the first answer.
+//! The rules stay those of one scan at a time: the domain's [`Verdict`] says whether to record a
+//! check-in; the unique index on (registration, day) decides between two desks (here or on
+//! another instance), and what the insert found goes back to the domain
+//! ([`Decision::admitted`]) for the final answer. The log line keeps that answer typed. A scan
+//! whose nonce is already logged is a retry: nothing of it is kept, and it gets the first answer.
 
+use crate::checkins::earlier_checkins;
+use crate::entities::scan_log::Outcome as Logged;
 use crate::entities::{checkin, scan_log, staff};
 use crate::group::insert_new;
-use crate::{Database, Error, Recorded, Result};
+use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::EarlierCheckin;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use domain::{Decision, Outcome, Recorded, Refusal, Verdict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Scans written in one transaction at most.
 const GROUP: usize = 64;
 
-/// Builds a scan's outcome and answer (JSON) once it is known whether its check-in was recorded
-/// (`None` when it asked for none).
-pub type Respond = Box<dyn FnOnce(Option<&Recorded>) -> (String, String) + Send>;
-
 /// A scan to write.
+#[derive(Debug, Clone)]
 pub struct Scan {
     pub event_id: i32,
+    /// The registration the scan resolved to (none for an unknown code).
     pub registration_id: Option<i32>,
     pub staff_id: i32,
     pub at: DateTime<Utc>,
     /// What was scanned or typed (kept to 128 characters).
     pub scanned: String,
     pub nonce: Option<String>,
-    /// The day to check the registration in on, when the decision so far is "ok".
-    pub checkin_day: Option<NaiveDate>,
-    pub respond: Respond,
-}
-
-impl std::fmt::Debug for Scan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scan")
-            .field("event_id", &self.event_id)
-            .field("registration_id", &self.registration_id)
-            .field("nonce", &self.nonce)
-            .field("checkin_day", &self.checkin_day)
-            .finish_non_exhaustive()
-    }
+    /// What the domain made of the scan before anything was recorded.
+    pub verdict: Verdict,
 }
 
 /// What became of a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
-    /// Saved, with its check-in if any; here is its answer.
-    Saved(String),
-    /// Its nonce was logged before: nothing of it was saved; here is the first answer.
-    Retry(Option<String>),
+    /// Saved, with its check-in if admitted; here is its answer.
+    Saved(Decision),
+    /// Its nonce was logged before: nothing of it was saved; here is the first scan as logged.
+    Retry(LoggedScan),
 }
 
 /// The handle to an instance's scan-writing task.
@@ -72,10 +65,20 @@ pub(crate) fn start(writer: DatabaseConnection, reader: DatabaseConnection) -> S
 }
 
 impl Database {
-    /// Writes a scan: its check-in if it asks for one, and its log line (see the module).
+    /// Writes a scan: its check-in if admitted, and its log line (see the module).
+    #[tracing::instrument(skip_all, fields(event = scan.event_id, registration = scan.registration_id))]
     pub async fn write_scan(&self, scan: Scan) -> Result<Written> {
         self.scans.write(scan).await
     }
+}
+
+/// A scan's check-in attempt, when it was admitted.
+struct Attempt {
+    recorded: Recorded,
+    /// The check-in this scan inserted (taken back if the scan turns out to be a retry).
+    inserted: Option<i32>,
+    /// Who made the earlier check-in, for `Recorded::Already`.
+    first_staff_id: Option<i32>,
 }
 
 async fn write(
@@ -84,18 +87,62 @@ async fn write(
     scans: Vec<Scan>,
 ) -> Result<Vec<Written>> {
     let txn = writer.begin().await?;
+    let attempts = record_checkins(&txn, &scans).await?;
+    let mut decisions = Vec::with_capacity(scans.len());
+    let mut first_staff = Vec::with_capacity(scans.len());
+    for (scan, attempt) in scans.iter().zip(&attempts) {
+        let decision = match (scan.verdict, attempt) {
+            (Verdict::Admit { day }, Some(attempt)) => {
+                Decision::admitted(day, scan.at, attempt.recorded.clone())
+            }
+            (Verdict::Refuse(refusal), _) => Decision::Refused(refusal),
+            // Admitted with no registration to record it for: the caller resolved none.
+            (Verdict::Admit { .. }, None) => Decision::Refused(Refusal::Unknown),
+        };
+        first_staff.push(attempt.as_ref().and_then(|a| a.first_staff_id));
+        decisions.push(decision);
+    }
+    let retries = log_scans(&txn, &scans, &decisions, &first_staff).await?;
+    // A retry's check-in, if it made one, is taken back before the commit.
+    let taken_back: Vec<i32> = retries
+        .iter()
+        .filter_map(|&index| attempts[index].as_ref()?.inserted)
+        .collect();
+    if !taken_back.is_empty() {
+        checkin::Entity::delete_many()
+            .filter(checkin::Column::Id.is_in(taken_back))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
 
-    // Check-ins: the first scan of a (registration, day) in the group that the index lets in
-    // is the one recorded; every other learns who was first.
+    let mut results: Vec<Written> = decisions.into_iter().map(Written::Saved).collect();
+    for index in retries {
+        let scan = &scans[index];
+        let nonce = scan.nonce.as_deref().unwrap_or_default();
+        if let Some(first) = logged_scan(reader, scan.event_id, nonce).await? {
+            results[index] = Written::Retry(first);
+        }
+    }
+    Ok(results)
+}
+
+/// Inserts the check-ins of the admitted scans, skipping those the unique index on
+/// (registration, day) refuses; the first scan of a (registration, day) in the group that the
+/// index lets in is the one recorded, and every other learns who was first.
+async fn record_checkins(
+    txn: &DatabaseTransaction,
+    scans: &[Scan],
+) -> Result<Vec<Option<Attempt>>> {
     // In key order: two instances inserting overlapping groups then wait for each other in the
     // same order, never in a circle (PostgreSQL would call it a deadlock and refuse one group).
-    let mut keys_wanted: Vec<(i32, NaiveDate, usize)> = scans
+    let mut wanted: Vec<(i32, NaiveDate, usize)> = scans
         .iter()
         .enumerate()
-        .filter_map(|(index, scan)| Some((scan.registration_id?, scan.checkin_day?, index)))
+        .filter_map(|(index, scan)| Some((scan.registration_id?, scan.verdict.admits()?, index)))
         .collect();
-    keys_wanted.sort_unstable();
-    let wanted: Vec<checkin::ActiveModel> = keys_wanted
+    wanted.sort_unstable();
+    let rows = wanted
         .iter()
         .map(|&(registration_id, day, index)| checkin::ActiveModel {
             event_id: Set(scans[index].event_id),
@@ -106,140 +153,238 @@ async fn write(
             ..Default::default()
         })
         .collect();
-    let mut inserted: HashMap<(i32, NaiveDate), i32> = HashMap::new();
-    if !wanted.is_empty() {
-        let rows = insert_new(
-            &txn,
-            wanted,
-            [checkin::Column::RegistrationId, checkin::Column::Day],
-        )
-        .await?;
-        for row in rows {
-            inserted.insert((row.registration_id, row.day), row.id);
+    let mut inserted: HashMap<(i32, NaiveDate), i32> = insert_new(
+        txn,
+        rows,
+        [checkin::Column::RegistrationId, checkin::Column::Day],
+    )
+    .await?
+    .into_iter()
+    .map(|row| ((row.registration_id, row.day), row.id))
+    .collect();
+    let mut attempts: Vec<Option<Attempt>> = Vec::with_capacity(scans.len());
+    let mut already = Vec::new();
+    for scan in scans {
+        let key = scan.registration_id.zip(scan.verdict.admits());
+        attempts.push(key.and_then(|key| {
+            let id = inserted.remove(&key);
+            if id.is_none() {
+                already.push(key);
+            }
+            id.map(|id| Attempt {
+                recorded: Recorded::Inserted,
+                inserted: Some(id),
+                first_staff_id: None,
+            })
+        }));
+    }
+    if already.is_empty() {
+        return Ok(attempts);
+    }
+    let registrations: Vec<i32> = already.iter().map(|(r, _)| *r).collect();
+    let earlier = earlier_checkins(txn, &registrations).await?;
+    for (scan, attempt) in scans.iter().zip(&mut attempts) {
+        let Some(key) = scan.registration_id.zip(scan.verdict.admits()) else {
+            continue;
+        };
+        if attempt.is_none() {
+            let first = earlier.get(&key).cloned().ok_or_else(|| {
+                crate::Error::Corrupt("a check-in conflicted, then vanished".into())
+            })?;
+            *attempt = Some(Attempt {
+                recorded: Recorded::Already(first.checkin),
+                inserted: None,
+                first_staff_id: Some(first.staff_id),
+            });
         }
     }
-    let mut recorded: Vec<Option<(Recorded, Option<i32>)>> = Vec::with_capacity(scans.len());
-    let mut already: Vec<(usize, i32, NaiveDate)> = Vec::new();
-    for (index, scan) in scans.iter().enumerate() {
-        match (scan.registration_id, scan.checkin_day) {
-            (Some(registration), Some(day)) => match inserted.remove(&(registration, day)) {
-                Some(id) => recorded.push(Some((Recorded::Inserted, Some(id)))),
-                None => {
-                    recorded.push(None);
-                    already.push((index, registration, day));
-                }
-            },
-            _ => recorded.push(None),
-        }
-    }
-    if !already.is_empty() {
-        let earlier = earlier_checkins(&txn, &already).await?;
-        for (index, registration, day) in already {
-            let first = earlier
-                .get(&(registration, day))
-                .cloned()
-                .ok_or_else(|| Error::Corrupt("a check-in conflicted, then vanished".into()))?;
-            recorded[index] = Some((Recorded::Already(first), None));
-        }
-    }
+    Ok(attempts)
+}
 
-    // The answers, then the log lines. A nonce logged before (or earlier in this group) makes
-    // its scan a retry: its check-in, if it made one, is taken back before the commit.
-    let mut answers = Vec::with_capacity(scans.len());
+/// Logs every scan with its answer; returns the indexes of the retries (a nonce logged before, or
+/// earlier in this group), whose lines were not written.
+async fn log_scans(
+    txn: &DatabaseTransaction,
+    scans: &[Scan],
+    decisions: &[Decision],
+    first_staff: &[Option<i32>],
+) -> Result<Vec<usize>> {
     let mut lines = Vec::with_capacity(scans.len());
     let mut nonces_in_group = HashSet::new();
-    let mut keys = Vec::with_capacity(scans.len());
-    for (scan, recorded) in scans.into_iter().zip(&recorded) {
-        let (outcome, response) = (scan.respond)(recorded.as_ref().map(|(r, _)| r));
-        let first_in_group = scan
+    let mut first_in_group = Vec::with_capacity(scans.len());
+    for ((scan, decision), first_staff_id) in scans.iter().zip(decisions).zip(first_staff) {
+        let first = scan
             .nonce
             .as_ref()
             .is_none_or(|nonce| nonces_in_group.insert((scan.event_id, nonce.clone())));
-        keys.push((scan.event_id, scan.nonce.clone(), first_in_group));
-        if first_in_group {
-            let key = (scan.event_id, scan.nonce.clone());
-            lines.push((
-                key,
-                scan_log::ActiveModel {
-                    event_id: Set(scan.event_id),
-                    registration_id: Set(scan.registration_id),
-                    staff_id: Set(scan.staff_id),
-                    at: Set(scan.at),
-                    scanned: Set(scan.scanned.chars().take(128).collect()),
-                    outcome: Set(outcome),
-                    nonce: Set(scan.nonce.clone()),
-                    response: Set(Some(response.clone())),
-                    ..Default::default()
-                },
-            ));
+        first_in_group.push(first);
+        if first {
+            let line = log_line(scan, decision, *first_staff_id);
+            lines.push(((scan.event_id, scan.nonce.clone()), line));
         }
-        answers.push(response);
     }
-    // In key order too, for the same reason.
+    // In key order too, for the same reason as the check-ins.
     lines.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let logged = insert_new(
-        &txn,
+    let logged: HashSet<(i32, String)> = insert_new(
+        txn,
         lines.into_iter().map(|(_, line)| line).collect(),
         [scan_log::Column::EventId, scan_log::Column::Nonce],
     )
-    .await?;
-    let logged_nonces: HashSet<(i32, String)> = logged
-        .into_iter()
-        .filter_map(|row| Some((row.event_id, row.nonce?)))
-        .collect();
-    let mut retries = Vec::new();
-    let mut taken_back = Vec::new();
-    for (index, (event_id, nonce, first_in_group)) in keys.iter().enumerate() {
-        let saved = match nonce {
-            None => true,
-            Some(nonce) => *first_in_group && logged_nonces.contains(&(*event_id, nonce.clone())),
-        };
-        if !saved {
-            retries.push(index);
-            if let Some((Recorded::Inserted, Some(id))) = &recorded[index] {
-                taken_back.push(*id);
-            }
-        }
-    }
-    if !taken_back.is_empty() {
-        checkin::Entity::delete_many()
-            .filter(checkin::Column::Id.is_in(taken_back))
-            .exec(&txn)
-            .await?;
-    }
-    txn.commit().await?;
-
-    let mut results: Vec<Written> = answers.into_iter().map(Written::Saved).collect();
-    for index in retries {
-        let (event_id, nonce, _) = &keys[index];
-        let nonce = nonce.as_deref().unwrap_or_default();
-        results[index] =
-            Written::Retry(crate::checkins::answer_for_nonce(reader, *event_id, nonce).await?);
-    }
-    Ok(results)
+    .await?
+    .into_iter()
+    .filter_map(|row| Some((row.event_id, row.nonce?)))
+    .collect();
+    Ok(scans
+        .iter()
+        .zip(first_in_group)
+        .enumerate()
+        .filter(|(_, (scan, first))| match &scan.nonce {
+            None => false,
+            Some(nonce) => !(*first && logged.contains(&(scan.event_id, nonce.clone()))),
+        })
+        .map(|(index, _)| index)
+        .collect())
 }
 
-/// The check-ins of these (registration, day) pairs, with who made them.
-async fn earlier_checkins(
-    txn: &sea_orm::DatabaseTransaction,
-    wanted: &[(usize, i32, NaiveDate)],
-) -> Result<HashMap<(i32, NaiveDate), EarlierCheckin>> {
-    let registrations: Vec<i32> = wanted.iter().map(|(_, r, _)| *r).collect();
-    let rows = checkin::Entity::find()
-        .find_also_related(staff::Entity)
-        .filter(checkin::Column::RegistrationId.is_in(registrations))
-        .all(txn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, by)| {
-            (
-                (row.registration_id, row.day),
-                EarlierCheckin {
-                    at: row.at,
-                    by: by.map(|s| s.email).unwrap_or_default(),
-                },
-            )
+/// A scan as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedScan {
+    pub registration_id: Option<i32>,
+    pub at: DateTime<Utc>,
+    pub decision: Decision,
+}
+
+/// The scan's log line: the answer in typed columns (see the scan log's migration).
+fn log_line(
+    scan: &Scan,
+    decision: &Decision,
+    first_staff_id: Option<i32>,
+) -> scan_log::ActiveModel {
+    let (day, first_at, opens_at) = match decision {
+        Decision::Ok { day, .. } => (Some(*day), None, None),
+        Decision::AlreadyCheckedIn { at, .. } => (None, Some(*at), None),
+        Decision::Refused(Refusal::TooEarly { opens_at }) => (None, None, Some(*opens_at)),
+        Decision::Refused(_) => (None, None, None),
+    };
+    scan_log::ActiveModel {
+        event_id: Set(scan.event_id),
+        registration_id: Set(scan.registration_id),
+        staff_id: Set(scan.staff_id),
+        at: Set(scan.at),
+        scanned: Set(scan.scanned.chars().take(128).collect()),
+        outcome: Set(decision.outcome().into()),
+        nonce: Set(scan.nonce.clone()),
+        day: Set(day),
+        first_at: Set(first_at),
+        first_staff_id: Set(first_staff_id),
+        opens_at: Set(opens_at),
+        ..Default::default()
+    }
+}
+
+impl From<Outcome> for Logged {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Ok => Logged::Ok,
+            Outcome::AlreadyCheckedIn => Logged::AlreadyCheckedIn,
+            Outcome::TooEarly => Logged::TooEarly,
+            Outcome::Closed => Logged::Closed,
+            Outcome::Cancelled => Logged::Cancelled,
+            Outcome::NotConfirmed => Logged::NotConfirmed,
+            Outcome::Unknown => Logged::Unknown,
+        }
+    }
+}
+
+/// What a line of the scan log says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutcome {
+    /// A scan, and the outcome it got.
+    Answered(Outcome),
+    /// A check-in removed by the desk.
+    Undone,
+}
+
+impl ScanOutcome {
+    /// The name the API gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanOutcome::Answered(outcome) => outcome.as_str(),
+            ScanOutcome::Undone => "undone",
+        }
+    }
+}
+
+impl From<Logged> for ScanOutcome {
+    fn from(logged: Logged) -> Self {
+        ScanOutcome::Answered(match logged {
+            Logged::Ok => Outcome::Ok,
+            Logged::AlreadyCheckedIn => Outcome::AlreadyCheckedIn,
+            Logged::TooEarly => Outcome::TooEarly,
+            Logged::Closed => Outcome::Closed,
+            Logged::Cancelled => Outcome::Cancelled,
+            Logged::NotConfirmed => Outcome::NotConfirmed,
+            Logged::Unknown => Outcome::Unknown,
+            Logged::Undone => return ScanOutcome::Undone,
         })
-        .collect())
+    }
+}
+
+/// The answer a log line records, back as the domain's decision; `by` is the email of the
+/// earlier check-in's staff member. `None` for an undo, which answers no scan.
+fn decision_of(row: &scan_log::Model, by: Option<String>) -> Result<Option<Decision>> {
+    let missing = |what: &str| crate::Error::Corrupt(format!("scan {} has no {what}", row.id));
+    Ok(Some(match row.outcome {
+        Logged::Ok => Decision::Ok {
+            day: row.day.ok_or_else(|| missing("day"))?,
+            at: row.at,
+        },
+        Logged::AlreadyCheckedIn => Decision::AlreadyCheckedIn {
+            at: row.first_at.ok_or_else(|| missing("first check-in"))?,
+            by: by.unwrap_or_default(),
+        },
+        Logged::TooEarly => Decision::Refused(Refusal::TooEarly {
+            opens_at: row.opens_at.ok_or_else(|| missing("opening"))?,
+        }),
+        Logged::Closed => Decision::Refused(Refusal::Closed),
+        Logged::Cancelled => Decision::Refused(Refusal::Cancelled),
+        Logged::NotConfirmed => Decision::Refused(Refusal::NotConfirmed),
+        Logged::Unknown => Decision::Refused(Refusal::Unknown),
+        Logged::Undone => return Ok(None),
+    }))
+}
+
+/// The scan logged at this event with this nonce, if any.
+async fn logged_scan(
+    conn: &impl ConnectionTrait,
+    event_id: i32,
+    nonce: &str,
+) -> Result<Option<LoggedScan>> {
+    let Some(row) = scan_log::Entity::find()
+        .filter(scan_log::Column::EventId.eq(event_id))
+        .filter(scan_log::Column::Nonce.eq(nonce))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let by = match row.first_staff_id {
+        Some(id) => staff::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .map(|s| s.email),
+        None => None,
+    };
+    Ok(decision_of(&row, by)?.map(|decision| LoggedScan {
+        registration_id: row.registration_id,
+        at: row.at,
+        decision,
+    }))
+}
+
+impl Database {
+    /// The scan first logged at this event with this nonce.
+    pub async fn logged_scan(&self, event_id: i32, nonce: &str) -> Result<Option<LoggedScan>> {
+        logged_scan(&self.conn, event_id, nonce).await
+    }
 }

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::{Lang, Registration, Status, TicketClaim, TicketToken};
+use domain::{Lang, Registration, Status, TicketClaim, TicketStanding, TicketToken};
 use minijinja::context;
 use persistence::StoredEvent;
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,8 @@ pub(crate) async fn find_ticket(state: &AppState, raw: &str) -> Result<Ticket, E
         .registration(claim.registration_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if !state.ticket_key().verify(&claim, registration.event_id) {
+    let standing = state.ticket_key().standing(&claim, &registration);
+    if standing == TicketStanding::Unknown {
         return Err(Error::NotFound);
     }
     let stored = state
@@ -50,7 +51,7 @@ pub(crate) async fn find_ticket(state: &AppState, raw: &str) -> Result<Ticket, E
         .event_by_id(registration.event_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if i32::from(claim.version) == registration.ticket_version {
+    if standing == TicketStanding::Current {
         let token =
             state
                 .ticket_key()

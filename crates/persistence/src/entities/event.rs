@@ -50,3 +50,10 @@ impl Related<super::event_category::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The event's seats as this row has them (read it under the event's lock to act on it).
+    pub(crate) fn seats(&self) -> domain::Seats {
+        domain::Seats::new(self.capacity, self.confirmed_count)
+    }
+}

@@ -1,5 +1,6 @@
 use sea_orm::entity::prelude::*;
 
+/// Every scan attempt at the desk, with the answer it got (typed: see [`Outcome`]), and undos.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "scan_log")]
 pub struct Model {
@@ -10,9 +11,38 @@ pub struct Model {
     pub staff_id: i32,
     pub at: DateTimeUtc,
     pub scanned: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub nonce: Option<String>,
-    pub response: Option<String>,
+    /// `ok`: the day attendance was recorded for; `undone`: the day whose check-in was removed.
+    pub day: Option<Date>,
+    /// `already_checked_in`: the day's first check-in, and who made it.
+    pub first_at: Option<DateTimeUtc>,
+    pub first_staff_id: Option<i32>,
+    /// `too_early`: when the desk opens.
+    pub opens_at: Option<DateTimeUtc>,
+}
+
+/// What a line of the scan log records: the desk's outcomes, and an undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Outcome {
+    #[sea_orm(string_value = "ok")]
+    Ok,
+    #[sea_orm(string_value = "already_checked_in")]
+    AlreadyCheckedIn,
+    #[sea_orm(string_value = "too_early")]
+    TooEarly,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    #[sea_orm(string_value = "not_confirmed")]
+    NotConfirmed,
+    #[sea_orm(string_value = "unknown")]
+    Unknown,
+    /// A check-in removed by the desk.
+    #[sea_orm(string_value = "undone")]
+    Undone,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,9 +12,10 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
-    Decision, DeskState, Lang, Registration, Scanned, Status, TicketClaim, decide, desk_state,
+    Decision, DeskState, Lang, Refusal, Registration, Scanned, Status, TicketClaim, TicketStanding,
+    desk_state, verdict,
 };
-use persistence::{Recorded, Respond, Scan, StoredEvent, Written};
+use persistence::{Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -30,7 +31,7 @@ pub struct CheckinRequest {
 }
 
 /// Who was scanned.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantView {
     registration_id: i32,
     name: String,
@@ -42,7 +43,7 @@ pub struct ParticipantView {
 }
 
 /// The desk's answer. Business outcomes are all `200`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckinResponse {
     /// ok, already_checked_in, too_early, closed, cancelled, not_confirmed or unknown.
     #[schema(example = "ok")]
@@ -89,10 +90,21 @@ impl CheckinRequest {
                 .map(|claim| claim.registration_id)
         })
     }
+
+    /// What the scan log keeps of what was scanned or typed.
+    fn scanned_text(&self) -> String {
+        match (&self.token, self.registration_id) {
+            (Some(token), _) => token.trim().to_owned(),
+            (None, Some(id)) => format!("registration {id}"),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// Resolves what was scanned: a current ticket of this event, or unknown. `found` is the
-/// registration of this event that the request names ([`CheckinRequest::wanted`]), if any.
+/// registration of this event that the request names ([`CheckinRequest::wanted`]), if any. A
+/// registration picked from a search needs no token; a token must be the registration's current
+/// one ([`TicketKey::standing`](domain::TicketKey::standing), the ticket page's rule too).
 fn resolve(
     state: &AppState,
     stored: &StoredEvent,
@@ -104,10 +116,8 @@ fn resolve(
         return Some(registration);
     }
     let claim = request.token.as_deref().and_then(TicketClaim::parse)?;
-    let current = claim.registration_id == registration.id
-        && i32::from(claim.version) == registration.ticket_version
-        && state.ticket_key().verify(&claim, stored.id);
-    current.then_some(registration)
+    (state.ticket_key().standing(&claim, &registration) == TicketStanding::Current)
+        .then_some(registration)
 }
 
 fn local(instant: DateTime<Utc>, stored: &StoredEvent) -> DateTime<FixedOffset> {
@@ -116,8 +126,12 @@ fn local(instant: DateTime<Utc>, stored: &StoredEvent) -> DateTime<FixedOffset> 
         .fixed_offset()
 }
 
-/// Checks a participant in.
-#[tracing::instrument(skip_all, fields(event = %stored.event.slug, staff = staff.member.id))]
+/// Checks a participant in: the domain's verdict, recorded with the scans of other desks waiting
+/// at the same moment (persistence's scan writer), then put in words. Whether they were checked
+/// in already is the insert's to tell: the unique index on (registration, day) decides between
+/// two desks scanning at once. Every attempt is logged, refused ones too; a retry with the same
+/// nonce (the desk's script retries once when the network drops) gets the first answer.
+#[tracing::instrument(skip_all, fields(event = %stored.event.slug, staff = staff.member.id, outcome))]
 pub(crate) async fn check_in(
     state: &AppState,
     stored: &StoredEvent,
@@ -132,39 +146,8 @@ pub(crate) async fn check_in(
         None => Scanned::Unknown,
     };
     let event = &stored.event;
-    let tz = event.time_zone;
     // Whole seconds: what a clerk reads, and what reports show.
     let now = state.clock().now().trunc_subsecs(0);
-    let decision = decide(scanned, &event.agenda, tz, now, None);
-    let checkin_day = match (&decision, &registration) {
-        (Decision::Ok { day }, Some(_)) => Some(*day),
-        _ => None,
-    };
-    let scanned_text = match (&request.token, request.registration_id) {
-        (Some(token), _) => token.trim().to_owned(),
-        (None, Some(id)) => format!("registration {id}"),
-        (None, None) => String::new(),
-    };
-    // The check-in and the scan's log line are written together, with the scans of other desks
-    // waiting at the same moment (persistence's scan writer). Whether they were checked in
-    // already is the insert's to tell: the unique index on (registration, day) decides between
-    // two desks scanning at once. Every attempt is logged, refused ones too; a retry with the
-    // same nonce (the desk's script retries once when the network drops) gets the first answer.
-    let respond: Respond = {
-        let (stored, registration) = (stored.clone(), registration.clone());
-        Box::new(move |recorded| {
-            let decision = match (recorded, decision) {
-                (Some(Recorded::Already(first)), _) => Decision::AlreadyCheckedIn {
-                    at: first.at,
-                    by: first.by.clone(),
-                },
-                (_, decision) => decision,
-            };
-            let response = answer(&decision, registration.as_ref(), &stored, now, lang);
-            let json = serde_json::to_string(&response).unwrap_or_default();
-            (decision.outcome().to_owned(), json)
-        })
-    };
     let written = state
         .db()
         .write_scan(Scan {
@@ -172,22 +155,26 @@ pub(crate) async fn check_in(
             registration_id: registration.as_ref().map(|r| r.id),
             staff_id: staff.member.id,
             at: now,
-            scanned: scanned_text,
+            scanned: request.scanned_text(),
             nonce: request.nonce.clone(),
-            checkin_day,
-            respond,
+            verdict: verdict(scanned, &event.agenda, event.time_zone, now),
         })
         .await?;
-    let json = match written {
-        Written::Saved(json) => json,
+    let (decision, registration) = match written {
+        Written::Saved(decision) => (decision, registration),
         Written::Retry(first) => {
-            first.ok_or_else(|| Error::Internal("a logged scan has no answer".into()))?
+            // The first answer was about the registration then resolved: the same one, unless
+            // the retry carried another token.
+            let registration = match (first.registration_id, registration) {
+                (Some(id), Some(r)) if r.id == id => Some(r),
+                (Some(id), _) => state.db().registration(id).await?,
+                (None, _) => None,
+            };
+            (first.decision, registration)
         }
     };
-    let response: CheckinResponse =
-        serde_json::from_str(&json).map_err(|e| Error::Internal(Box::new(e)))?;
-    tracing::info!(outcome = response.outcome, "scan");
-    Ok(response)
+    tracing::Span::current().record("outcome", decision.outcome().as_str());
+    Ok(answer(&decision, registration.as_ref(), stored, lang))
 }
 
 /// The desk's answer to a decision, in the request's language.
@@ -195,14 +182,13 @@ fn answer(
     decision: &Decision,
     registration: Option<&Registration>,
     stored: &StoredEvent,
-    now: DateTime<Utc>,
     lang: Lang,
 ) -> CheckinResponse {
     let tz = stored.event.time_zone;
     let (message, checked_in_at, by, opens_at) = match decision {
-        Decision::Ok { .. } => (
+        Decision::Ok { at, .. } => (
             t(lang, "outcome-ok", &[]),
-            Some(local(now, stored)),
+            Some(local(*at, stored)),
             None,
             None,
         ),
@@ -216,7 +202,7 @@ fn answer(
             Some(by.clone()),
             None,
         ),
-        Decision::TooEarly { opens_at } => (
+        Decision::Refused(Refusal::TooEarly { opens_at }) => (
             t(
                 lang,
                 "outcome-too-early",
@@ -232,13 +218,17 @@ fn answer(
             None,
             Some(local(*opens_at, stored)),
         ),
-        Decision::Closed => (t(lang, "outcome-closed", &[]), None, None, None),
-        Decision::Cancelled => (t(lang, "outcome-cancelled", &[]), None, None, None),
-        Decision::NotConfirmed => (t(lang, "outcome-not-confirmed", &[]), None, None, None),
-        Decision::Unknown => (t(lang, "outcome-unknown", &[]), None, None, None),
+        Decision::Refused(Refusal::Closed) => (t(lang, "outcome-closed", &[]), None, None, None),
+        Decision::Refused(Refusal::Cancelled) => {
+            (t(lang, "outcome-cancelled", &[]), None, None, None)
+        }
+        Decision::Refused(Refusal::NotConfirmed) => {
+            (t(lang, "outcome-not-confirmed", &[]), None, None, None)
+        }
+        Decision::Refused(Refusal::Unknown) => (t(lang, "outcome-unknown", &[]), None, None, None),
     };
     CheckinResponse {
-        outcome: decision.outcome().to_owned(),
+        outcome: decision.outcome().as_str().to_owned(),
         message,
         participant: registration.map(|r| participant_view(r, stored, lang)),
         checked_in_at,
@@ -426,7 +416,7 @@ pub async fn scans(
             .into_iter()
             .map(|l| ScanLineView {
                 at: local(l.at, &stored),
-                outcome: l.outcome,
+                outcome: l.outcome.as_str().to_owned(),
                 registration_id: l.registration_id,
                 name: l.name,
                 by: l.by,
