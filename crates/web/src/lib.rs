@@ -3,14 +3,14 @@
 //!
 //! Handlers are thin: they parse the request into domain types, call a repository of
 //! `persistence`, and render a template or JSON. Errors go through the one [`Error`] type.
-//! Depends on `domain`, `persistence` and `mailer`; knows nothing of the CLI or configuration files.
+//! Depends on `domain`, `persistence`, `i18n` and `mailer`; knows nothing of the CLI or configuration files.
 
 mod api;
 mod auth;
 mod charts;
 mod error;
 mod health;
-mod i18n;
+mod lang;
 mod login;
 mod lookup;
 mod pages;
@@ -21,7 +21,7 @@ pub mod tls;
 mod views;
 
 pub use error::Error;
-pub use i18n::{RequestLang, t};
+pub use lang::RequestLang;
 
 use axum::Router;
 use domain::{Clock, TicketKey};
