@@ -19,7 +19,7 @@ pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, T
 pub use checkin::{Decision, DeskState, EarlierCheckin, Scanned, decide, desk_state};
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
-pub use event_file::{EventFile, FileError};
+pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, render_event_file};
 pub use lang::Lang;
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,

@@ -152,7 +152,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .event_by_slug(&slug)
                 .await?
                 .with_context(|| format!("there is no event {slug}"))?;
-            print!("{}", persistence::render_event_file(&stored.event));
+            print!("{}", domain::render_event_file(&stored.event));
             Ok(())
         }
     }
@@ -206,7 +206,7 @@ async fn add_staff(
 pub fn read_event_file(path: &Path) -> anyhow::Result<Event> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    persistence::parse_event_file(&text).map_err(|e| {
+    domain::parse_event_file(&text).map_err(|e| {
         let lines: Vec<String> = e
             .to_string()
             .lines()
@@ -235,7 +235,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Database> {
 /// edited it: it is not overwritten).
 pub async fn load_demo(db: &Database) -> anyhow::Result<Event> {
     let event =
-        persistence::parse_event_file(DEMO_EVENT).context("the built-in demo event is invalid")?;
+        domain::parse_event_file(DEMO_EVENT).context("the built-in demo event is invalid")?;
     if db.event_by_slug(&event.slug).await?.is_none() {
         db.save_event(&event, Utc::now()).await?;
         tracing::info!(slug = %event.slug, "demo event loaded");

@@ -95,6 +95,22 @@ mod tests {
     }
 
     #[test]
+    fn an_events_dates_name_its_first_and_last_day() {
+        let event = domain::parse_event_file(include_str!(
+            "../../../demo/idm-2008-migration-de-retour.toml"
+        ))
+        .expect("the demo file is valid");
+        assert_eq!(
+            event_dates(&event.agenda, Lang::Fr),
+            "du lundi 7 juillet 2008 au mardi 8 juillet 2008"
+        );
+        assert_eq!(
+            event_dates(&event.agenda, Lang::En),
+            "Monday 7 July 2008 to Tuesday 8 July 2008"
+        );
+    }
+
+    #[test]
     fn times_of_day_drop_their_seconds() {
         let time = NaiveTime::from_hms_opt(9, 5, 30).expect("a real time");
         assert_eq!(time_of_day(time), "09:05");

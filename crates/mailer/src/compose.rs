@@ -206,14 +206,13 @@ impl Composer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{Country, Email, EventFile, Line, Participant, Status, TicketKey};
+    use domain::{Country, Email, Line, Participant, Status, TicketKey};
 
     fn demo() -> Event {
-        let file: EventFile = toml::from_str(include_str!(
+        domain::parse_event_file(include_str!(
             "../../../demo/idm-2008-migration-de-retour.toml"
         ))
-        .expect("the demo file parses");
-        file.into_event().expect("the demo file is valid")
+        .expect("the demo file is valid")
     }
 
     fn registration(given: &str, lang: Lang) -> Registration {

@@ -296,7 +296,7 @@ async fn import(
     staff.require_organiser()?;
     staff.check_csrf(form.csrf.as_deref())?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
-    let parsed = persistence::parse_event_file(&form.file)
+    let parsed = domain::parse_event_file(&form.file)
         .map_err(|e| e.to_string())
         .and_then(|event| {
             if event.slug == stored.event.slug {
