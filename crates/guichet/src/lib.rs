@@ -1,6 +1,10 @@
 //! The `guichet` binary's library: the CLI, configuration and wiring. This is the composition
 //! root, kept thin: it parses arguments, loads configuration, connects the database, and hands
 //! over to `web` to serve.
+//!
+//! It may depend on every other crate, and no crate depends on it but the end-to-end `tests`. It
+//! owns no rule of its own: a check that is not about arguments or configuration belongs in
+//! `domain`, and one about storage in `persistence`.
 
 pub mod config;
 pub mod outbox;

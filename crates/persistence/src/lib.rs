@@ -1,8 +1,11 @@
 //! guichet's storage: sea-orm entities and the repositories that read and write domain types, on
 //! SQLite (the embedded default) and PostgreSQL alike.
 //!
-//! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
-//! several instances (capacity, one check-in per day) are enforced here by the database itself.
+//! Depends on `domain` and `migrations` only; must not depend on `i18n`, `mailer` or `web` (it
+//! stores values, never texts for people, and knows nothing of HTTP or mail). It reads no files
+//! either: event files are parsed in `domain`, and this crate saves what was parsed. Rules that
+//! must hold with several instances (capacity, one check-in per day) are enforced here by the
+//! database itself.
 
 mod audit;
 mod checkins;

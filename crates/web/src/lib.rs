@@ -3,7 +3,9 @@
 //!
 //! Handlers are thin: they parse the request into domain types, call a repository of
 //! `persistence`, and render a template or JSON. Errors go through the one [`Error`] type.
-//! Depends on `domain`, `persistence`, `i18n` and `mailer`; knows nothing of the CLI or configuration files.
+//! Depends on `domain`, `persistence`, `i18n` (every string, date and country name shown) and
+//! `mailer`; must not depend on `guichet` (the CLI and configuration files) nor reach the database
+//! except through `persistence`'s repositories (no sea-orm here).
 
 mod api;
 mod auth;
