@@ -3,6 +3,9 @@
 //! A migration is written against the schema only (table and column names declared here), never
 //! against the entities in `persistence`, so that old migrations keep compiling as entities change.
 //! Each one runs on SQLite and PostgreSQL alike: no feature only one of them has.
+//!
+//! Depends on sea-orm-migration only; must not depend on `persistence` (its entities) or any other
+//! guichet crate, not even `domain`: a migration describes the schema as it was on its day.
 
 pub use sea_orm_migration::prelude::*;
 

@@ -5,6 +5,10 @@
 //! it) — a new PostgreSQL database created on that server for the one test and dropped after it.
 //! When that variable is set and the server cannot be reached, the test fails: it never quietly
 //! falls back to SQLite.
+//!
+//! Uses the other crates as a client would: the app through its HTTP API and pages, the database
+//! only to set up or inspect state. No guichet crate may depend on this one but as a
+//! dev-dependency.
 
 use chrono::{DateTime, Utc};
 use domain::{Clock, RunningClock, TicketKey};

@@ -186,7 +186,7 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
     assert_eq!(publish("true").await.status(), 303);
     assert_eq!(app.get(&format!("/events/{DEMO_SLUG}")).await.status(), 200);
 
-    let file = persistence::render_event_file(&app.demo_event().await.event).replace(
+    let file = domain::render_event_file(&app.demo_event().await.event).replace(
         "Remarques de bienvenue",
         "Mot d'accueil du Directeur général",
     );
@@ -209,13 +209,13 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
     assert!(page.contains("Mot d'accueil du Directeur général"));
 
     // A broken file changes nothing and says what is wrong.
-    let broken = persistence::render_event_file(&app.demo_event().await.event)
+    let broken = domain::render_event_file(&app.demo_event().await.event)
         .replace("end = \"10:15\"", "end = \"09:00\"");
     let refused = import(broken).await;
     assert_eq!(refused.status(), 422);
     let text = unescape_html(&refused.text().await.expect("body"));
     assert!(text.contains("days[0].items[1].end"), "{text}");
-    let other = persistence::render_event_file(&app.demo_event().await.event)
+    let other = domain::render_event_file(&app.demo_event().await.event)
         .replace(DEMO_SLUG, "another-event");
     assert_eq!(import(other).await.status(), 422);
     let page = unescape_html(

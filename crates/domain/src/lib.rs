@@ -1,9 +1,13 @@
-//! guichet's domain: the types and rules of events, agendas and (later) registrations and check-ins.
+//! guichet's domain: the types and rules of events and their agendas, event files (TOML text in
+//! and out, [`event_file`]), registrations and participants' input, tickets, staff passwords and
+//! roles, and the check-in decision.
 //!
-//! This crate does no I/O and knows nothing of the database, HTTP or mail: every rule that depends on
-//! time takes the current instant as an argument (see [`clock`]), so it can be tested at 08:59:59 on
-//! day one as easily as at noon. Values are parsed once into types that cannot hold an invalid state
-//! (a [`Slug`], an [`Agenda`] whose items are in order, an [`Event`] with a real IANA time zone).
+//! This crate does no I/O and must not depend on any other guichet crate (`persistence`, `i18n`,
+//! `mailer`, `web`), nor on a crate that reaches the database, the network or mail (sea-orm, axum,
+//! lettre, tokio): only std and pure crates. Every rule that depends on time takes the current
+//! instant as an argument (see [`clock`]), so it can be tested at 08:59:59 on day one as easily as
+//! at noon. Values are parsed once into types that cannot hold an invalid state (a [`Slug`], an
+//! [`Agenda`] whose items are in order, an [`Event`] with a real IANA time zone).
 
 pub mod agenda;
 pub mod checkin;
@@ -23,7 +27,7 @@ pub use checkin::{
 };
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
-pub use event_file::{EventFile, FileError};
+pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, render_event_file};
 pub use lang::Lang;
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,

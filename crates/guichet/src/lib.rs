@@ -1,6 +1,10 @@
 //! The `guichet` binary's library: the CLI, configuration and wiring. This is the composition
 //! root, kept thin: it parses arguments, loads configuration, connects the database, and hands
 //! over to `web` to serve.
+//!
+//! It may depend on every other crate, and no crate depends on it but the end-to-end `tests`. It
+//! owns no rule of its own: a check that is not about arguments or configuration belongs in
+//! `domain`, and one about storage in `persistence`.
 
 pub mod config;
 pub mod outbox;
@@ -152,7 +156,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .event_by_slug(&slug)
                 .await?
                 .with_context(|| format!("there is no event {slug}"))?;
-            print!("{}", persistence::render_event_file(&stored.event));
+            print!("{}", domain::render_event_file(&stored.event));
             Ok(())
         }
     }
@@ -206,7 +210,7 @@ async fn add_staff(
 pub fn read_event_file(path: &Path) -> anyhow::Result<Event> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    persistence::parse_event_file(&text).map_err(|e| {
+    domain::parse_event_file(&text).map_err(|e| {
         let lines: Vec<String> = e
             .to_string()
             .lines()
@@ -235,7 +239,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Database> {
 /// edited it: it is not overwritten).
 pub async fn load_demo(db: &Database) -> anyhow::Result<Event> {
     let event =
-        persistence::parse_event_file(DEMO_EVENT).context("the built-in demo event is invalid")?;
+        domain::parse_event_file(DEMO_EVENT).context("the built-in demo event is invalid")?;
     if db.event_by_slug(&event.slug).await?.is_none() {
         db.save_event(&event, Utc::now()).await?;
         tracing::info!(slug = %event.slug, "demo event loaded");

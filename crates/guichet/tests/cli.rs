@@ -63,8 +63,8 @@ async fn import_then_export_round_trips_the_demo_event() {
     );
     assert_eq!(text(&out.stdout), exported);
     assert_eq!(
-        persistence::parse_event_file(&exported).expect("valid"),
-        persistence::parse_event_file(DEMO).expect("valid")
+        domain::parse_event_file(&exported).expect("valid"),
+        domain::parse_event_file(DEMO).expect("valid")
     );
 }
 

@@ -1,9 +1,9 @@
 //! Composing the participant's emails: subject, plain text and HTML from `templates/email/`, in the
 //! participant's language; for a ticket, the QR code inline and attached, and a calendar file.
 
-use crate::i18n::{country_name, hh_mm, long_date, t};
 use crate::{ics, qr};
 use domain::{EmailKind, Event, Lang, Registration, TicketToken};
+use i18n::{country_name, event_dates, hh_mm, long_date, t};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -64,7 +64,7 @@ impl Composer {
     pub fn new(sender: Sender, base_url: &str) -> Self {
         let mut env = Environment::new();
         minijinja_embed::load_templates!(&mut env);
-        env.add_function("t", crate::i18n::template_t);
+        env.add_function("t", i18n::template_t);
         Self {
             env,
             sender,
@@ -98,7 +98,7 @@ impl Composer {
         let name = format!("{} {}", p.given_name, p.family_name);
         let ticket_url = self.ticket_url(token);
         let event_url = format!("{}/events/{}", self.base_url, event.slug);
-        let dates = crate::i18n::event_dates(&event.agenda, lang);
+        let dates = event_dates(&event.agenda, lang);
         let category = event
             .category(&p.category)
             .map(|c| c.label(lang).to_owned())
@@ -206,14 +206,13 @@ impl Composer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{Country, Email, EventFile, Line, Participant, Status, TicketKey};
+    use domain::{Country, Email, Line, Participant, Status, TicketKey};
 
     fn demo() -> Event {
-        let file: EventFile = toml::from_str(include_str!(
+        domain::parse_event_file(include_str!(
             "../../../demo/idm-2008-migration-de-retour.toml"
         ))
-        .expect("the demo file parses");
-        file.into_event().expect("the demo file is valid")
+        .expect("the demo file is valid")
     }
 
     fn registration(given: &str, lang: Lang) -> Registration {

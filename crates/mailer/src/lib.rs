@@ -2,12 +2,12 @@
 //! PNG, a calendar file) and delivering them — over SMTP, or as `.eml` files when no SMTP server is
 //! configured — from the outbox, with retries.
 //!
-//! Depends on `domain` only: the outbox's storage is reached through the [`worker::OutboxStore`]
-//! trait, which the composition root implements over the database. This crate also owns the message
-//! catalogs ([`i18n`]) that pages and emails share.
+//! Depends on `domain` and `i18n` (every string and date of an email comes from the catalogs
+//! there) only; it must not depend on `persistence`, `web` or the database: the outbox's storage is
+//! reached through the [`worker::OutboxStore`] trait, which the composition root implements over
+//! the database.
 
 pub mod compose;
-pub mod i18n;
 pub mod ics;
 pub mod qr;
 pub mod transport;

@@ -1,15 +1,17 @@
 //! guichet's storage: sea-orm entities and the repositories that read and write domain types, on
 //! SQLite (the embedded default) and PostgreSQL alike.
 //!
-//! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
-//! several instances (capacity, one check-in per day) are enforced here by the database itself.
+//! Depends on `domain` and `migrations` only; must not depend on `i18n`, `mailer` or `web` (it
+//! stores values, never texts for people, and knows nothing of HTTP or mail). It reads no files
+//! either: event files are parsed in `domain`, and this crate saves what was parsed. Rules that
+//! must hold with several instances (capacity, one check-in per day) are enforced here by the
+//! database itself.
 
 mod audit;
 mod checkins;
 mod dashboard;
 mod database;
 mod entities;
-pub mod event_file;
 mod events;
 mod group;
 mod outbox;
@@ -22,7 +24,6 @@ pub use audit::HistoryLine;
 pub use checkins::{Found, ScanLine};
 pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};
-pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
 pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};

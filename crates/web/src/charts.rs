@@ -52,7 +52,7 @@ fn draw(
             SegmentValue::Last => bins,
         };
         let at = opens_at + TimeDelta::minutes(i64::from(index) * BIN_MINUTES);
-        at.with_timezone(&tz).format("%H:%M").to_string()
+        i18n::hh_mm(at, tz)
     };
     chart
         .configure_mesh()

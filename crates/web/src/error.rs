@@ -5,7 +5,7 @@
 //! shown: a visitor sees a plain, localised message.
 
 use crate::AppState;
-use crate::i18n::RequestLang;
+use crate::lang::RequestLang;
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};

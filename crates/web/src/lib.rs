@@ -3,14 +3,16 @@
 //!
 //! Handlers are thin: they parse the request into domain types, call a repository of
 //! `persistence`, and render a template or JSON. Errors go through the one [`Error`] type.
-//! Depends on `domain`, `persistence` and `mailer`; knows nothing of the CLI or configuration files.
+//! Depends on `domain`, `persistence`, `i18n` (every string, date and country name shown) and
+//! `mailer`; must not depend on `guichet` (the CLI and configuration files) nor reach the database
+//! except through `persistence`'s repositories (no sea-orm here).
 
 mod api;
 mod auth;
 mod charts;
 mod error;
 mod health;
-mod i18n;
+mod lang;
 mod login;
 mod lookup;
 mod pages;
@@ -21,7 +23,7 @@ pub mod tls;
 mod views;
 
 pub use error::Error;
-pub use i18n::{RequestLang, t};
+pub use lang::RequestLang;
 
 use axum::Router;
 use domain::{Clock, TicketKey};

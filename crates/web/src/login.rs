@@ -1,10 +1,10 @@
 //! Signing in, shared by the login page and `POST /api/v1/auth/login`.
 
 use crate::auth::{new_token, token_hash};
-use crate::i18n::t;
 use crate::{AppState, Error};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Lang, Role};
+use i18n::t;
 use persistence::SessionKind;
 
 /// Failed logins counted over this window…

@@ -2,10 +2,9 @@
 //! registration window, store the registration with its email. The answer is the same whether the
 //! address was new or already registered — the ticket travels only by email.
 
-use crate::i18n::t;
-use crate::views::long_datetime;
 use crate::{AppState, Error};
 use domain::{Event, Lang, Problem, RegistrationForm, Window};
+use i18n::{long_datetime, t};
 use persistence::StoredEvent;
 use std::collections::BTreeMap;
 

@@ -15,7 +15,7 @@ impl Templates {
     pub fn new() -> Self {
         let mut env = Environment::new();
         minijinja_embed::load_templates!(&mut env);
-        env.add_function("t", mailer::i18n::template_t);
+        env.add_function("t", i18n::template_t);
         Self { env }
     }
 

@@ -4,15 +4,15 @@
 
 use crate::AppState;
 use crate::error::Error;
-use crate::i18n::RequestLang;
+use crate::lang::RequestLang;
 use crate::templates::{languages, view};
-use crate::views::{hh_mm, long_date};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::{Lang, Registration, Status, TicketClaim, TicketStanding, TicketToken};
+use i18n::{hh_mm, long_date};
 use minijinja::context;
 use persistence::StoredEvent;
 use serde::{Deserialize, Serialize};
@@ -90,7 +90,7 @@ fn ticket_view(
     let p = &registration.participant;
     let tz = event.time_zone;
     let first = event.agenda.first_day();
-    let dates = mailer::i18n::event_dates(&event.agenda, lang);
+    let dates = i18n::event_dates(&event.agenda, lang);
     TicketView {
         token: token.to_owned(),
         state,
@@ -100,7 +100,7 @@ fn ticket_view(
             .category(&p.category)
             .map(|c| c.label(lang).to_owned())
             .unwrap_or_else(|| p.category.clone()),
-        country: mailer::i18n::country_name(lang, p.country),
+        country: i18n::country_name(lang, p.country),
         event_title: event.title.clone(),
         event_slug: event.slug.to_string(),
         content_lang: event.language.code(),

@@ -5,7 +5,7 @@ use domain::{Event, Item, Lang, Person};
 use persistence::EventSummary;
 use serde::Serialize;
 
-pub use mailer::i18n::{hh_mm, long_date, long_datetime};
+use i18n::{hh_mm, long_date, long_datetime, time_of_day};
 
 /// An event in the list of events.
 #[derive(Debug, Serialize)]
@@ -66,8 +66,8 @@ struct ItemView {
 impl ItemView {
     fn new(item: &Item) -> Self {
         Self {
-            start: item.slot.start().format("%H:%M").to_string(),
-            end: item.slot.end().format("%H:%M").to_string(),
+            start: time_of_day(item.slot.start()),
+            end: time_of_day(item.slot.end()),
             kind: item.kind.as_str(),
             title: item.title.clone(),
             description: item.description.clone(),
@@ -208,7 +208,7 @@ impl FormView {
         let mut countries: Vec<Choice> = domain::Country::all()
             .map(|c| Choice {
                 value: c.code().to_owned(),
-                label: mailer::i18n::country_name(lang, c),
+                label: i18n::country_name(lang, c),
             })
             .collect();
         // Sorted as the reader reads them, accents and all ("Égypte" with the E's).

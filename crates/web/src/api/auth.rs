@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::Error;
-use crate::i18n::RequestLang;
+use crate::lang::RequestLang;
 use crate::login::sign_in;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;

@@ -4,8 +4,7 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::i18n::{RequestLang, t};
-use crate::views::{hh_mm, long_date};
+use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -15,6 +14,7 @@ use domain::{
     Decision, DeskState, Lang, Refusal, Registration, Scanned, Status, TicketClaim, TicketStanding,
     desk_state, verdict,
 };
+use i18n::{hh_mm, long_date, t};
 use persistence::{Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -74,7 +74,7 @@ pub(crate) fn participant_view(
             .category(&p.category)
             .map(|c| c.label(lang).to_owned())
             .unwrap_or_else(|| p.category.clone()),
-        country: mailer::i18n::country_name(lang, p.country),
+        country: i18n::country_name(lang, p.country),
         status: registration.status.as_str().to_owned(),
     }
 }

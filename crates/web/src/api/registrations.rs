@@ -2,12 +2,13 @@
 
 use crate::AppState;
 use crate::error::Error;
-use crate::i18n::{RequestLang, t};
+use crate::lang::RequestLang;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::{Lang, RegistrationForm};
+use i18n::t;
 use serde::Serialize;
 use utoipa::ToSchema;
 

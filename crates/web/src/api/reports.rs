@@ -5,14 +5,14 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::i18n::{RequestLang, t};
-use crate::views::long_date;
+use crate::lang::RequestLang;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::{Lang, Status};
+use i18n::{long_date, t};
 use persistence::{ReportFilter, ReportRow, StoredEvent};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -155,7 +155,7 @@ impl Labels {
         let lang = self.lang;
         self.countries
             .entry(country.code())
-            .or_insert_with(|| mailer::i18n::country_name(lang, country))
+            .or_insert_with(|| i18n::country_name(lang, country))
             .clone()
     }
 }

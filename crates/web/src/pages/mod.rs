@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::Error;
-use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::lang::{LANG_COOKIE, RequestLang};
 use crate::registration::window_problem;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, EventPage, FormView};

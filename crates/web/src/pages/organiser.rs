@@ -4,15 +4,15 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::i18n::RequestLang;
+use crate::lang::RequestLang;
 use crate::templates::{languages, view};
-use crate::views::long_date;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Lang;
+use i18n::long_date;
 use minijinja::context;
 use persistence::StoredEvent;
 use serde::{Deserialize, Serialize};
@@ -91,8 +91,8 @@ async fn registrations(
                     .category(&p.category)
                     .map(|c| c.label(lang).to_owned())
                     .unwrap_or_default(),
-                country: mailer::i18n::country_name(lang, p.country),
-                status: crate::i18n::t(
+                country: i18n::country_name(lang, p.country),
+                status: i18n::t(
                     lang,
                     &format!("status-{}", row.registration.status.as_str()),
                     &[],
@@ -159,7 +159,7 @@ async fn participant(
     let registration = crate::lookup::registration_of(&state, &stored, id).await?;
     let tz = stored.event.time_zone;
     let mut history = vec![HistoryView {
-        at: crate::views::long_datetime(registration.registered_at, tz, lang),
+        at: i18n::long_datetime(registration.registered_at, tz, lang),
         by: String::new(),
         what: "registered".to_owned(),
         details: String::new(),
@@ -171,7 +171,7 @@ async fn participant(
             .await?
             .into_iter()
             .map(|h| HistoryView {
-                at: crate::views::long_datetime(h.at, tz, lang),
+                at: i18n::long_datetime(h.at, tz, lang),
                 by: h.by.unwrap_or_default(),
                 what: h.what,
                 details: h.details.unwrap_or_default(),
@@ -296,13 +296,13 @@ async fn import(
     staff.require_organiser()?;
     staff.check_csrf(form.csrf.as_deref())?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
-    let parsed = persistence::parse_event_file(&form.file)
+    let parsed = domain::parse_event_file(&form.file)
         .map_err(|e| e.to_string())
         .and_then(|event| {
             if event.slug == stored.event.slug {
                 Ok(event)
             } else {
-                Err(crate::i18n::t(
+                Err(i18n::t(
                     lang,
                     "import-other-slug",
                     &[("detail", event.slug.to_string().into())],
@@ -440,7 +440,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         .iter()
         .map(|(code, g)| {
             let name = domain::Country::parse(code)
-                .map(|c| mailer::i18n::country_name(lang, c))
+                .map(|c| i18n::country_name(lang, c))
                 .unwrap_or_else(|_| code.clone());
             group(name, g)
         })
@@ -529,7 +529,7 @@ async fn dashboard(
         .await?
         .into_iter()
         .map(|h| HistoryView {
-            at: crate::views::long_datetime(h.at, tz, lang),
+            at: i18n::long_datetime(h.at, tz, lang),
             by: h.by.unwrap_or_default(),
             what: h.what.trim_start_matches("audit:").to_owned(),
             details: h.details.unwrap_or_default(),

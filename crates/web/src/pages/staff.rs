@@ -4,10 +4,10 @@ use super::local_path;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
 use crate::error::Error;
-use crate::i18n::RequestLang;
+use crate::lang::RequestLang;
 use crate::login::sign_in;
 use crate::templates::{languages, view};
-use crate::views::{FormView, hh_mm, long_date, long_datetime};
+use crate::views::FormView;
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::{DeskState, Lang, desk_state};
+use i18n::{hh_mm, long_date, long_datetime};
 use minijinja::context;
 use persistence::SessionKind;
 use serde::Deserialize;
@@ -151,9 +152,9 @@ async fn desk_page(
     let now = state.clock().now();
     let status = match desk_state(&event.agenda, tz, now) {
         DeskState::Open { day } => {
-            crate::i18n::t(lang, "desk-open", &[("date", long_date(day, lang).into())])
+            i18n::t(lang, "desk-open", &[("date", long_date(day, lang).into())])
         }
-        DeskState::NotYet { opens_at } => crate::i18n::t(
+        DeskState::NotYet { opens_at } => i18n::t(
             lang,
             "desk-not-yet",
             &[
@@ -164,7 +165,7 @@ async fn desk_page(
                 ),
             ],
         ),
-        DeskState::Closed => crate::i18n::t(lang, "desk-closed", &[]),
+        DeskState::Closed => i18n::t(lang, "desk-closed", &[]),
     };
     let rehearsal = (!state.clock().is_real()).then(|| long_datetime(now, tz, lang));
     let walk_in = FormView::new(event, lang, None, None, BTreeMap::new());

@@ -1,7 +1,7 @@
-//! Message catalogs: every UI and email string, in French and English.
+//! The message catalogs: every UI and email string, in French and English.
 //!
-//! The catalogs live in `templates/locales/{lang}/*.ftl` and are compiled into the binary. This
-//! module is the one place that reads them; `web` uses it for pages, the mailer for emails.
+//! The catalogs live in `templates/locales/{lang}/*.ftl` and are compiled into the binary; this
+//! module is the one place that reads them.
 
 use domain::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -9,6 +9,7 @@ use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// A message's argument: a text or a number.
 pub use fluent_templates::fluent_bundle::FluentValue as Arg;
 
 static_loader! {
@@ -46,90 +47,6 @@ pub fn try_t(lang: Lang, key: &str, args: &[(&str, FluentValue<'static>)]) -> Op
 /// A country's name in `lang`.
 pub fn country_name(lang: Lang, country: domain::Country) -> String {
     t(lang, &format!("country-{}", country.code()), &[])
-}
-
-fn locale(lang: Lang) -> chrono::Locale {
-    match lang {
-        Lang::Fr => chrono::Locale::fr_FR,
-        Lang::En => chrono::Locale::en_GB,
-    }
-}
-
-/// "lundi 7 juillet 2008" / "Monday 7 July 2008".
-pub fn long_date(date: chrono::NaiveDate, lang: Lang) -> String {
-    date.format_localized("%A %-d %B %Y", locale(lang))
-        .to_string()
-}
-
-/// "1 mai 2008 à 00:00" / "1 May 2008 at 00:00", in zone `tz`.
-pub fn long_datetime(
-    instant: chrono::DateTime<chrono::Utc>,
-    tz: chrono_tz::Tz,
-    lang: Lang,
-) -> String {
-    let local = instant.with_timezone(&tz);
-    let pattern = match lang {
-        Lang::Fr => "%-d %B %Y à %H:%M",
-        Lang::En => "%-d %B %Y at %H:%M",
-    };
-    local.format_localized(pattern, locale(lang)).to_string()
-}
-
-/// The event's dates: "lundi 7 juillet 2008", or "du lundi 7 juillet 2008 au mardi 8 juillet 2008".
-pub fn event_dates(agenda: &domain::Agenda, lang: Lang) -> String {
-    let first = agenda.first_day().date();
-    let last = agenda.last_day().date();
-    if first == last {
-        long_date(first, lang)
-    } else {
-        t(
-            lang,
-            "index-dates",
-            &[
-                ("first", long_date(first, lang).into()),
-                ("last", long_date(last, lang).into()),
-            ],
-        )
-    }
-}
-
-/// "09:00", in zone `tz`.
-pub fn hh_mm(instant: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
-    instant.with_timezone(&tz).format("%H:%M").to_string()
-}
-
-/// The `t()` function of templates, pages and emails alike:
-/// `{{ t("agenda-day", number=1, date=day.date) }}` is the message in the language named by the
-/// template's `lang` variable.
-pub fn template_t(
-    state: &minijinja::State,
-    key: &str,
-    kwargs: minijinja::value::Kwargs,
-) -> Result<String, minijinja::Error> {
-    use minijinja::value::ValueKind;
-    let lang = state
-        .lookup("lang")
-        .and_then(|v| v.as_str().and_then(|s| s.parse::<Lang>().ok()))
-        .ok_or_else(|| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::UndefinedError,
-                "the template has no lang",
-            )
-        })?;
-    let mut args: Vec<(&str, FluentValue<'static>)> = Vec::new();
-    for name in kwargs.args() {
-        let value: minijinja::Value = kwargs.get(name)?;
-        let fluent = match value.kind() {
-            ValueKind::Number => match i64::try_from(value.clone()) {
-                Ok(n) => FluentValue::from(n),
-                Err(_) => FluentValue::from(value.to_string()),
-            },
-            _ => FluentValue::from(value.to_string()),
-        };
-        args.push((name, fluent));
-    }
-    kwargs.assert_all_used()?;
-    Ok(t(lang, key, &args))
 }
 
 #[cfg(test)]
