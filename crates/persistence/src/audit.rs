@@ -1,8 +1,9 @@
 //! The audit log of organiser actions, and a registration's history.
 
 use crate::entities::{audit_log, outbox, scan_log, staff};
-use crate::{Database, Result};
+use crate::{Database, EmailStatus, Result};
 use chrono::{DateTime, Utc};
+use domain::EmailKind;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -84,7 +85,11 @@ impl Database {
             lines.push(HistoryLine {
                 at: e.sent_at.unwrap_or(e.created_at),
                 by: None,
-                what: format!("email:{}:{}", e.kind, e.status),
+                what: format!(
+                    "email:{}:{}",
+                    EmailKind::from(e.kind).as_str(),
+                    EmailStatus::from(e.status).as_str()
+                ),
                 details: e.last_error,
             });
         }

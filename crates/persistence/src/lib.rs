@@ -4,6 +4,7 @@
 //! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
 //! several instances (capacity, one check-in per day) are enforced here by the database itself.
 
+mod attendance;
 mod audit;
 mod checkins;
 mod dashboard;
@@ -18,15 +19,16 @@ mod reports;
 mod scan_writer;
 mod staff;
 
+pub use attendance::DayCheckin;
 pub use audit::HistoryLine;
 pub use checkins::{Found, Recorded, ScanLine};
-pub use dashboard::{DashboardFigures, GroupCounts};
+pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};
 pub use event_file::{EventFileError, parse_event_file, render_event_file};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
-pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
+pub use outbox::{EmailJob, EmailStatus, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
-pub use reports::{DayCheckin, ReportFilter, ReportRow};
+pub use reports::{ReportFilter, ReportRow};
 pub use scan_writer::{Respond, Scan, Written};
 pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
 

@@ -418,7 +418,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
             }
         })
         .collect();
-    let group = |label: String, g: &persistence::GroupCounts| GroupView {
+    let group = |label: String, g: &persistence::StatusCounts| GroupView {
         label,
         registered: g.registered(),
         confirmed: g.confirmed,
@@ -450,24 +450,17 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
             .cmp(&a.registered)
             .then_with(|| a.label.cmp(&b.label))
     });
-    let failed = state.db().failed_emails().await?;
-    let mut failed_here = Vec::new();
-    for f in failed {
-        if state
-            .db()
-            .registration(f.registration_id)
-            .await?
-            .is_some_and(|r| r.event_id == stored.id)
-        {
-            failed_here.push(FailedView {
-                id: f.id,
-                kind: f.kind.as_str(),
-                error: f.last_error.unwrap_or_default(),
-            });
-        }
-    }
+    let failed = figures
+        .failed_emails
+        .into_iter()
+        .map(|f| FailedView {
+            id: f.id,
+            kind: f.kind.as_str(),
+            error: f.last_error.unwrap_or_default(),
+        })
+        .collect();
     Ok(Stats {
-        registered: figures.counts.confirmed + figures.counts.waitlisted + figures.counts.cancelled,
+        registered: figures.counts.registered(),
         confirmed: figures.counts.confirmed,
         waitlisted: figures.counts.waitlisted,
         cancelled: figures.counts.cancelled,
@@ -478,7 +471,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         emails_pending: figures.emails.pending,
         emails_sent: figures.emails.sent,
         emails_failed: figures.emails.failed,
-        failed: failed_here,
+        failed,
     })
 }
 
