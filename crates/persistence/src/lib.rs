@@ -20,7 +20,7 @@ mod scan_writer;
 mod staff;
 
 pub use attendance::DayCheckin;
-pub use audit::HistoryLine;
+pub use audit::{AuditAction, HistoryEvent, HistoryLine};
 pub use checkins::{Found, Recorded, ScanLine};
 pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Lang;
 use minijinja::context;
-use persistence::StoredEvent;
+use persistence::{AuditAction, HistoryEvent, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -173,7 +173,7 @@ async fn participant(
             .map(|h| HistoryView {
                 at: crate::views::long_datetime(h.at, tz, lang),
                 by: h.by.unwrap_or_default(),
-                what: h.what,
+                what: h.what.to_string(),
                 details: h.details.unwrap_or_default(),
             }),
     );
@@ -211,16 +211,19 @@ async fn participant_action(
     let (audited, details) = match action.as_str() {
         "resend" => {
             db.resend_ticket(&registration, now).await?;
-            ("ticket_resent", None)
+            (AuditAction::TicketResent, None)
         }
         "reissue" => {
             let version = db.reissue_ticket(id, now).await?;
-            ("ticket_reissued", Some(format!("version {version}")))
+            (
+                AuditAction::TicketReissued,
+                Some(format!("version {version}")),
+            )
         }
         "cancel" => {
             let cancelled = db.cancel_registration(id, now).await?;
             (
-                "registration_cancelled",
+                AuditAction::RegistrationCancelled,
                 cancelled.promoted.map(|p| format!("promoted {p}")),
             )
         }
@@ -229,7 +232,7 @@ async fn participant_action(
                 .undo_latest_checkin(stored.id, id, staff.member.id, now)
                 .await?
                 .ok_or(Error::NotFound)?;
-            ("checkin_undone", Some(day.to_string()))
+            (AuditAction::CheckinUndone, Some(day.to_string()))
         }
         _ => return Err(Error::NotFound),
     };
@@ -267,9 +270,9 @@ async fn publish(
         .set_published(&stored.event.slug, published, now)
         .await?;
     let action = if published {
-        "published"
+        AuditAction::Published
     } else {
-        "unpublished"
+        AuditAction::Unpublished
     };
     state
         .db()
@@ -341,7 +344,7 @@ async fn import(
         .audit(
             stored.id,
             staff.member.id,
-            "agenda_replaced",
+            AuditAction::AgendaReplaced,
             None,
             Some(&details),
             now,
@@ -524,7 +527,10 @@ async fn dashboard(
         .map(|h| HistoryView {
             at: crate::views::long_datetime(h.at, tz, lang),
             by: h.by.unwrap_or_default(),
-            what: h.what.trim_start_matches("audit:").to_owned(),
+            what: match h.what {
+                HistoryEvent::Audit(action) => action.to_string(),
+                other => other.to_string(),
+            },
             details: h.details.unwrap_or_default(),
         })
         .collect();
