@@ -42,11 +42,11 @@ pub struct OutboxCounts {
 }
 
 impl OutboxCounts {
-    fn add(&mut self, status: Status, n: u64) {
+    fn add(&mut self, status: EmailStatus, n: u64) {
         match status {
-            Status::Pending | Status::Sending => self.pending += n,
-            Status::Sent => self.sent += n,
-            Status::Failed => self.failed += n,
+            EmailStatus::Pending => self.pending += n,
+            EmailStatus::Sent => self.sent += n,
+            EmailStatus::Failed => self.failed += n,
         }
     }
 }
@@ -71,6 +71,7 @@ impl EmailStatus {
     }
 }
 
+/// A message being sent is still pending for organisers: it may yet fail and be retried.
 impl From<Status> for EmailStatus {
     fn from(status: Status) -> Self {
         match status {
@@ -91,7 +92,7 @@ fn of_event(event_id: i32) -> Condition {
     Condition::all().add(outbox::Column::RegistrationId.in_subquery(registrations))
 }
 
-fn failed(row: outbox::Model) -> FailedEmail {
+fn failed_email(row: outbox::Model) -> FailedEmail {
     FailedEmail {
         id: row.id,
         registration_id: row.registration_id,
@@ -232,7 +233,7 @@ impl Database {
             .all(&self.conn)
             .await?
             .into_iter()
-            .map(failed)
+            .map(failed_email)
             .collect())
     }
 
@@ -258,7 +259,7 @@ impl Database {
             .await?;
         let mut counts = OutboxCounts::default();
         for (status, n) in rows {
-            counts.add(status, u64::try_from(n).unwrap_or_default());
+            counts.add(status.into(), u64::try_from(n).unwrap_or_default());
         }
         Ok(counts)
     }
