@@ -1,20 +1,74 @@
 //! The audit log of organiser actions, and a registration's history.
 
 use crate::entities::{audit_log, outbox, scan_log, staff};
-use crate::{Database, Result};
+use crate::{Database, EmailStatus, Result};
 use chrono::{DateTime, Utc};
+use domain::EmailKind;
+use sea_orm::sea_query::StringLen;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use std::collections::HashMap;
+use std::fmt;
+
+/// What an organiser did, as the audit log records it (`audit_log.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AuditAction {
+    #[sea_orm(string_value = "ticket_resent")]
+    TicketResent,
+    #[sea_orm(string_value = "ticket_reissued")]
+    TicketReissued,
+    #[sea_orm(string_value = "registration_cancelled")]
+    RegistrationCancelled,
+    #[sea_orm(string_value = "checkin_undone")]
+    CheckinUndone,
+    #[sea_orm(string_value = "published")]
+    Published,
+    #[sea_orm(string_value = "unpublished")]
+    Unpublished,
+    #[sea_orm(string_value = "agenda_replaced")]
+    AgendaReplaced,
+}
+
+/// The name stored.
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_value())
+    }
+}
+
+/// What a line of a history is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryEvent {
+    /// An organiser's action.
+    Audit(AuditAction),
+    /// A message queued for the registration, and where it stands.
+    Email(EmailKind, EmailStatus),
+    /// A scan of the ticket at the desk, with its outcome as the scan log has it.
+    Scan(String),
+}
+
+/// `audit:<action>`, `email:<kind>:<status>` or `scan:<outcome>`.
+impl fmt::Display for HistoryEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HistoryEvent::Audit(action) => write!(f, "audit:{action}"),
+            HistoryEvent::Email(kind, status) => {
+                write!(f, "email:{}:{}", kind.as_str(), status.as_str())
+            }
+            HistoryEvent::Scan(outcome) => write!(f, "scan:{outcome}"),
+        }
+    }
+}
 
 /// One line of a history: when, who (if staff), what, and details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryLine {
     pub at: DateTime<Utc>,
     pub by: Option<String>,
-    /// `audit:<action>`, `email:<kind>:<status>`, or `scan:<outcome>`.
-    pub what: String,
+    pub what: HistoryEvent,
     pub details: Option<String>,
 }
 
@@ -24,7 +78,7 @@ impl Database {
         &self,
         event_id: i32,
         staff_id: i32,
-        action: &str,
+        action: AuditAction,
         registration_id: Option<i32>,
         details: Option<&str>,
         now: DateTime<Utc>,
@@ -33,7 +87,7 @@ impl Database {
             event_id: Set(event_id),
             staff_id: Set(staff_id),
             at: Set(now),
-            action: Set(action.to_owned()),
+            action: Set(action),
             registration_id: Set(registration_id),
             details: Set(details.map(|d| d.chars().take(2000).collect())),
             ..Default::default()
@@ -57,7 +111,7 @@ impl Database {
             .map(|r| HistoryLine {
                 at: r.at,
                 by: staff.get(&r.staff_id).cloned(),
-                what: format!("audit:{}", r.action),
+                what: HistoryEvent::Audit(r.action),
                 details: r.details,
             })
             .collect())
@@ -84,7 +138,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: e.sent_at.unwrap_or(e.created_at),
                 by: None,
-                what: format!("email:{}:{}", e.kind, e.status),
+                what: HistoryEvent::Email(e.kind.into(), e.status.into()),
                 details: e.last_error,
             });
         }
@@ -96,7 +150,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: s.at,
                 by: staff.get(&s.staff_id).cloned(),
-                what: format!("scan:{}", crate::ScanOutcome::from(s.outcome).as_str()),
+                what: HistoryEvent::Scan(crate::ScanOutcome::from(s.outcome).as_str().to_owned()),
                 details: None,
             });
         }
@@ -108,7 +162,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: a.at,
                 by: staff.get(&a.staff_id).cloned(),
-                what: format!("audit:{}", a.action),
+                what: HistoryEvent::Audit(a.action),
                 details: a.details,
             });
         }

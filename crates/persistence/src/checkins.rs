@@ -6,7 +6,7 @@ use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{EarlierCheckin, Registration};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
@@ -117,37 +117,53 @@ impl Database {
         Ok(Some(row.day))
     }
 
-    /// The event's latest scans, newest first.
+    /// The event's latest scans, newest first: one query, whose registrations and staff are
+    /// joined, however many lines (each desk polls it).
     pub async fn recent_scans(&self, event_id: i32, limit: u64) -> Result<Vec<ScanLine>> {
-        let rows = scan_log::Entity::find()
+        type Row = (
+            DateTime<Utc>,
+            scan_log::Outcome,
+            Option<i32>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let to_registration = scan_log::Entity::belongs_to(registration::Entity)
+            .from(scan_log::Column::RegistrationId)
+            .to(registration::Column::Id);
+        let to_staff = scan_log::Entity::belongs_to(staff::Entity)
+            .from(scan_log::Column::StaffId)
+            .to(staff::Column::Id);
+        let rows: Vec<Row> = scan_log::Entity::find()
+            .select_only()
+            .column(scan_log::Column::At)
+            .column(scan_log::Column::Outcome)
+            .column(scan_log::Column::RegistrationId)
+            .column(registration::Column::GivenName)
+            .column(registration::Column::FamilyName)
+            .column_as(staff::Column::Email, "staff_email")
+            .join(JoinType::LeftJoin, to_registration.into())
+            .join(JoinType::LeftJoin, to_staff.into())
             .filter(scan_log::Column::EventId.eq(event_id))
             .order_by_desc(scan_log::Column::Id)
             .limit(limit)
+            .into_tuple()
             .all(&self.conn)
             .await?;
-        let mut lines = Vec::with_capacity(rows.len());
-        for row in rows {
-            let name = match row.registration_id {
-                Some(id) => registration::Entity::find_by_id(id)
-                    .one(&self.conn)
-                    .await?
-                    .map(|r| format!("{} {}", r.given_name, r.family_name)),
-                None => None,
-            };
-            let by = staff::Entity::find_by_id(row.staff_id)
-                .one(&self.conn)
-                .await?
-                .map(|s| s.email)
-                .unwrap_or_default();
-            lines.push(ScanLine {
-                at: row.at,
-                outcome: row.outcome.into(),
-                registration_id: row.registration_id,
-                name,
-                by,
-            });
-        }
-        Ok(lines)
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, outcome, registration_id, given_name, family_name, by)| ScanLine {
+                    at,
+                    outcome: outcome.into(),
+                    registration_id,
+                    name: given_name
+                        .zip(family_name)
+                        .map(|(given, family)| format!("{given} {family}")),
+                    by: by.unwrap_or_default(),
+                },
+            )
+            .collect())
     }
 
     /// Registrations of the event whose name, email or organisation contains `query` (any
@@ -167,18 +183,25 @@ impl Database {
             .limit(limit)
             .all(&self.conn)
             .await?;
-        let mut found = Vec::with_capacity(rows.len());
-        for row in rows {
-            let checked_in_at = match day {
-                Some(day) => self.checkin_on(row.id, day).await?.map(|c| c.at),
-                None => None,
-            };
-            found.push(Found {
-                registration: crate::registrations::to_domain(row)?,
-                checked_in_at,
-            });
-        }
-        Ok(found)
+        // The check-ins of every registration found, in one query.
+        let checkins = match day {
+            Some(_) => {
+                let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+                crate::attendance::checkins_with_staff(&self.conn, &ids).await?
+            }
+            None => Default::default(),
+        };
+        rows.into_iter()
+            .map(|row| {
+                let checked_in_at = day
+                    .and_then(|day| checkins.get(&(row.id, day)))
+                    .map(|c| c.at);
+                Ok(Found {
+                    registration: crate::registrations::to_domain(row)?,
+                    checked_in_at,
+                })
+            })
+            .collect()
     }
 }
 

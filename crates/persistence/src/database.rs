@@ -4,6 +4,8 @@ use crate::{Error, Result};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Which database guichet talks to.
@@ -97,6 +99,21 @@ impl Database {
             DbBackend::Postgres => Backend::Postgres,
             _ => Backend::Sqlite,
         }
+    }
+
+    /// Counts the statements that this handle runs from now on (not those of the background
+    /// writers, nor of handles cloned before). For tests that prove a read takes a fixed number
+    /// of queries however many rows it returns.
+    #[doc(hidden)]
+    pub fn count_statements(&mut self) -> Arc<AtomicUsize> {
+        let count = Arc::new(AtomicUsize::new(0));
+        for conn in [&mut self.conn, &mut self.writer] {
+            let count = count.clone();
+            conn.set_metric_callback(move |_| {
+                count.fetch_add(1, Ordering::Relaxed);
+            });
+        }
+        count
     }
 
     /// Closes every connection of the pools.

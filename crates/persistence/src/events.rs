@@ -4,8 +4,8 @@ use crate::entities::{agenda_item, agenda_person, event, event_category};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
-    Agenda, Capacity, Category, Day, Event, Item, ItemKind, Lang, Person, RegistrationWindow, Slug,
-    TimeSlot, Venue,
+    Agenda, Capacity, Category, Day, Event, Item, Lang, Person, RegistrationWindow, Slug, TimeSlot,
+    Venue,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -64,9 +64,6 @@ pub enum SaveOutcome {
     Created,
     Replaced,
 }
-
-const MODERATOR: &str = "moderator";
-const SPEAKER: &str = "speaker";
 
 impl Database {
     /// Saves `event`: creates it, or replaces the event with the same slug, agenda and all, in one
@@ -158,23 +155,27 @@ impl Database {
                     position: Set(position_of(position)),
                     starts_at: Set(item.slot.start()),
                     ends_at: Set(item.slot.end()),
-                    kind: Set(item.kind.as_str().to_owned()),
+                    kind: Set(item.kind.into()),
                     title: Set(item.title.clone()),
                     description: Set(item.description.clone()),
                     ..Default::default()
                 }
                 .insert(&txn)
                 .await?;
-                let people = item.moderator.iter().map(|m| (MODERATOR, 0, m)).chain(
-                    item.speakers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, s)| (SPEAKER, i, s)),
-                );
+                let people = item
+                    .moderator
+                    .iter()
+                    .map(|m| (agenda_person::Role::Moderator, 0, m))
+                    .chain(
+                        item.speakers
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| (agenda_person::Role::Speaker, i, s)),
+                    );
                 let rows: Vec<agenda_person::ActiveModel> = people
                     .map(|(role, position, person)| agenda_person::ActiveModel {
                         item_id: Set(stored.id),
-                        role: Set(role.to_owned()),
+                        role: Set(role),
                         position: Set(position_of(position)),
                         name: Set(person.name.clone()),
                         function: Set(person.function.clone()),
@@ -391,7 +392,7 @@ fn to_domain(
                 organisation: p.organisation,
                 country: p.country,
             };
-            if p.role == MODERATOR {
+            if p.role == agenda_person::Role::Moderator {
                 moderator = Some(person);
             } else {
                 speakers.push(person);
@@ -400,8 +401,7 @@ fn to_domain(
         let domain_item = Item {
             slot: TimeSlot::new(item.starts_at, item.ends_at)
                 .map_err(|e| corrupt("agenda item", e))?,
-            kind: ItemKind::parse(&item.kind)
-                .ok_or_else(|| corrupt("agenda item kind", &item.kind))?,
+            kind: item.kind.into(),
             title: item.title,
             description: item.description,
             moderator,

@@ -7,6 +7,7 @@
 //! must hold with several instances (capacity, one check-in per day) are enforced here by the
 //! database itself.
 
+mod attendance;
 mod audit;
 mod checkins;
 mod dashboard;
@@ -20,14 +21,15 @@ mod reports;
 mod scan_writer;
 mod staff;
 
-pub use audit::HistoryLine;
+pub use attendance::DayCheckin;
+pub use audit::{AuditAction, HistoryEvent, HistoryLine};
 pub use checkins::{Found, ScanLine};
-pub use dashboard::{DashboardFigures, GroupCounts};
+pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
-pub use outbox::{EmailJob, FailedEmail, OutboxCounts};
+pub use outbox::{EmailJob, EmailStatus, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, StatusCounts};
-pub use reports::{DayCheckin, ReportFilter, ReportRow};
+pub use reports::{ReportFilter, ReportRow};
 pub use scan_writer::{LoggedScan, Scan, ScanOutcome, Written};
 pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
 

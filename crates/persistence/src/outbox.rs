@@ -1,19 +1,15 @@
 //! The email outbox: messages queued in the same transaction as the change they announce, claimed
 //! by workers (several instances may run one each), retried with backoff, never dropped.
 
-use crate::entities::outbox;
-use crate::{Database, Error, Result};
+use crate::entities::outbox::{self, Status};
+use crate::entities::registration;
+use crate::{Database, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::EmailKind;
-use sea_orm::sea_query::{ExprTrait, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
-
-pub(crate) const PENDING: &str = "pending";
-const SENDING: &str = "sending";
-const SENT: &str = "sent";
-const FAILED: &str = "failed";
 
 /// A message a worker has claimed and must now send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +41,67 @@ pub struct OutboxCounts {
     pub failed: u64,
 }
 
+impl OutboxCounts {
+    fn add(&mut self, status: EmailStatus, n: u64) {
+        match status {
+            EmailStatus::Pending => self.pending += n,
+            EmailStatus::Sent => self.sent += n,
+            EmailStatus::Failed => self.failed += n,
+        }
+    }
+}
+
+/// Where a queued message stands, as organisers see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailStatus {
+    /// Waiting to be sent, or being sent.
+    Pending,
+    Sent,
+    /// Given up after the last attempt; an organiser can retry it.
+    Failed,
+}
+
+impl EmailStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::Pending => "pending",
+            EmailStatus::Sent => "sent",
+            EmailStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A message being sent is still pending for organisers: it may yet fail and be retried.
+impl From<Status> for EmailStatus {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Pending | Status::Sending => EmailStatus::Pending,
+            Status::Sent => EmailStatus::Sent,
+            Status::Failed => EmailStatus::Failed,
+        }
+    }
+}
+
+/// The messages about the event's registrations.
+fn of_event(event_id: i32) -> Condition {
+    let registrations = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::Id)
+        .filter(registration::Column::EventId.eq(event_id))
+        .into_query();
+    Condition::all().add(outbox::Column::RegistrationId.in_subquery(registrations))
+}
+
+fn failed_email(row: outbox::Model) -> FailedEmail {
+    FailedEmail {
+        id: row.id,
+        registration_id: row.registration_id,
+        kind: row.kind.into(),
+        attempts: row.attempts,
+        last_error: row.last_error,
+    }
+}
+
 impl Database {
     /// Claims up to `limit` due messages for `lease`: until it lapses no other worker takes them.
     /// A worker that dies mid-send leaves its claims to lapse, and the messages are sent again.
@@ -63,12 +120,12 @@ impl Database {
                 Condition::any()
                     .add(
                         Condition::all()
-                            .add(outbox::Column::Status.eq(PENDING))
+                            .add(outbox::Column::Status.eq(Status::Pending))
                             .add(outbox::Column::NextAttemptAt.lte(now)),
                     )
                     .add(
                         Condition::all()
-                            .add(outbox::Column::Status.eq(SENDING))
+                            .add(outbox::Column::Status.eq(Status::Sending))
                             .add(outbox::Column::ClaimedUntil.lt(now)),
                     ),
             )
@@ -78,28 +135,24 @@ impl Database {
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .to_owned();
         let claimed = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, SENDING.into())
+            .col_expr(outbox::Column::Status, Expr::value(Status::Sending))
             .col_expr(outbox::Column::ClaimedUntil, Some(now + lease).into())
             .col_expr(
                 outbox::Column::Attempts,
-                sea_orm::sea_query::Expr::col(outbox::Column::Attempts).add(1),
+                Expr::col(outbox::Column::Attempts).add(1),
             )
             .filter(outbox::Column::Id.in_subquery(due))
             .exec_with_returning(&self.writer)
             .await?;
-        let mut jobs = claimed
+        let mut jobs: Vec<EmailJob> = claimed
             .into_iter()
-            .map(|row| {
-                let kind = EmailKind::parse(&row.kind)
-                    .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?;
-                Ok(EmailJob {
-                    id: row.id,
-                    registration_id: row.registration_id,
-                    kind,
-                    attempts: row.attempts,
-                })
+            .map(|row| EmailJob {
+                id: row.id,
+                registration_id: row.registration_id,
+                kind: row.kind.into(),
+                attempts: row.attempts,
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         jobs.sort_by_key(|j| j.id);
         Ok(jobs)
     }
@@ -107,7 +160,7 @@ impl Database {
     /// Records a message as delivered.
     pub async fn mark_email_sent(&self, id: i32, now: DateTime<Utc>) -> Result<()> {
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, SENT.into())
+            .col_expr(outbox::Column::Status, Expr::value(Status::Sent))
             .col_expr(outbox::Column::SentAt, Some(now).into())
             .col_expr(
                 outbox::Column::ClaimedUntil,
@@ -138,9 +191,9 @@ impl Database {
             );
         update = match retry_at {
             Some(at) => update
-                .col_expr(outbox::Column::Status, PENDING.into())
+                .col_expr(outbox::Column::Status, Expr::value(Status::Pending))
                 .col_expr(outbox::Column::NextAttemptAt, at.into()),
-            None => update.col_expr(outbox::Column::Status, FAILED.into()),
+            None => update.col_expr(outbox::Column::Status, Expr::value(Status::Failed)),
         };
         update
             .filter(outbox::Column::Id.eq(id))
@@ -152,11 +205,11 @@ impl Database {
     /// Puts a failed message back in the queue, due now.
     pub async fn retry_failed_email(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
         let result = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, PENDING.into())
+            .col_expr(outbox::Column::Status, Expr::value(Status::Pending))
             .col_expr(outbox::Column::NextAttemptAt, now.into())
             .col_expr(outbox::Column::Attempts, 0.into())
             .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq(FAILED))
+            .filter(outbox::Column::Status.eq(Status::Failed))
             .exec(&self.writer)
             .await?;
         Ok(result.rows_affected == 1)
@@ -164,61 +217,62 @@ impl Database {
 
     /// The messages given up on, oldest first.
     pub async fn failed_emails(&self) -> Result<Vec<FailedEmail>> {
-        outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(FAILED))
+        self.failed_where(Condition::all()).await
+    }
+
+    /// The messages about the event's registrations given up on, oldest first.
+    pub async fn failed_emails_of_event(&self, event_id: i32) -> Result<Vec<FailedEmail>> {
+        self.failed_where(of_event(event_id)).await
+    }
+
+    async fn failed_where(&self, condition: Condition) -> Result<Vec<FailedEmail>> {
+        Ok(outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(Status::Failed))
+            .filter(condition)
             .order_by_asc(outbox::Column::Id)
             .all(&self.conn)
             .await?
             .into_iter()
-            .map(|row| {
-                Ok(FailedEmail {
-                    id: row.id,
-                    registration_id: row.registration_id,
-                    kind: EmailKind::parse(&row.kind)
-                        .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?,
-                    attempts: row.attempts,
-                    last_error: row.last_error,
-                })
-            })
-            .collect()
+            .map(failed_email)
+            .collect())
     }
 
     /// How many messages are pending, sent and failed.
     pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
-        let rows: Vec<(String, i64)> = outbox::Entity::find()
+        self.counts_where(Condition::all()).await
+    }
+
+    /// How many messages about the event's registrations are pending, sent and failed.
+    pub async fn outbox_counts_of_event(&self, event_id: i32) -> Result<OutboxCounts> {
+        self.counts_where(of_event(event_id)).await
+    }
+
+    async fn counts_where(&self, condition: Condition) -> Result<OutboxCounts> {
+        let rows: Vec<(Status, i64)> = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::Status)
             .column_as(outbox::Column::Id.count(), "n")
+            .filter(condition)
             .group_by(outbox::Column::Status)
             .into_tuple()
             .all(&self.conn)
             .await?;
         let mut counts = OutboxCounts::default();
         for (status, n) in rows {
-            let n = u64::try_from(n).unwrap_or_default();
-            match status.as_str() {
-                PENDING | SENDING => counts.pending += n,
-                SENT => counts.sent += n,
-                FAILED => counts.failed += n,
-                other => return Err(Error::Corrupt(format!("outbox status {other:?}"))),
-            }
+            counts.add(status.into(), u64::try_from(n).unwrap_or_default());
         }
         Ok(counts)
     }
 
-    /// The messages queued for a registration, oldest first: (kind, status).
-    pub async fn emails_of(&self, registration_id: i32) -> Result<Vec<(EmailKind, String)>> {
-        let rows = outbox::Entity::find()
+    /// The messages queued for a registration, oldest first.
+    pub async fn emails_of(&self, registration_id: i32) -> Result<Vec<(EmailKind, EmailStatus)>> {
+        Ok(outbox::Entity::find()
             .filter(outbox::Column::RegistrationId.eq(registration_id))
             .order_by_asc(outbox::Column::Id)
             .all(&self.conn)
-            .await?;
-        rows.into_iter()
-            .map(|row| {
-                let kind = EmailKind::parse(&row.kind)
-                    .ok_or_else(|| Error::Corrupt(format!("outbox kind {:?}", row.kind)))?;
-                Ok((kind, row.status))
-            })
-            .collect()
+            .await?
+            .into_iter()
+            .map(|row| (row.kind.into(), row.status.into()))
+            .collect())
     }
 }

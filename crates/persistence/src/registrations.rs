@@ -54,12 +54,29 @@ pub struct Cancelled {
     pub promoted: Option<i32>,
 }
 
-/// Registrations of an event by status.
+/// Registrations by status: of an event, or of a group of it (a category, a country).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StatusCounts {
     pub confirmed: u64,
     pub waitlisted: u64,
     pub cancelled: u64,
+}
+
+impl StatusCounts {
+    /// Every registration, cancelled ones included.
+    pub fn registered(&self) -> u64 {
+        self.confirmed + self.waitlisted + self.cancelled
+    }
+
+    /// Counts `n` more registrations in `status`.
+    pub(crate) fn add(&mut self, status: registration::Status, n: i64) {
+        let n = u64::try_from(n).unwrap_or_default();
+        match status {
+            registration::Status::Confirmed => self.confirmed += n,
+            registration::Status::Waitlisted => self.waitlisted += n,
+            registration::Status::Cancelled => self.cancelled += n,
+        }
+    }
 }
 
 /// Takes the event's write lock for the rest of the transaction (see the module's comment); `None`
@@ -106,8 +123,8 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
 fn email_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
         registration_id: Set(registration_id),
-        kind: Set(kind.as_str().to_owned()),
-        status: Set(crate::outbox::PENDING.to_owned()),
+        kind: Set(kind.into()),
+        status: Set(outbox::Status::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         claimed_until: Set(None),
@@ -137,7 +154,6 @@ pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
         .parse::<Lang>()
         .map_err(|_| corrupt("language", &row.language))?;
     let country = Country::parse(&row.country).map_err(|_| corrupt("country", &row.country))?;
-    let status = Status::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
     Ok(Registration {
         id: row.id,
         event_id: row.event_id,
@@ -152,7 +168,7 @@ pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
             language,
             needs: row.needs,
         },
-        status,
+        status: row.status.into(),
         ticket_version: row.ticket_version,
         registered_at: row.created_at,
     })
@@ -262,7 +278,7 @@ async fn register_one(
         .one(txn)
         .await?
         .ok_or_else(|| Error::Corrupt("a registration conflicted, then vanished".into()))?;
-    if existing.status != Status::Cancelled.as_str() {
+    if existing.status != registration::Status::Cancelled {
         return Ok(Registered::AlreadyRegistered(to_domain(existing)?));
     }
     // A cancelled registration comes back to life with the new details; it queues again from
@@ -293,7 +309,7 @@ fn new_row(
         country: Set(participant.country.code().to_owned()),
         language: Set(participant.language.code().to_owned()),
         needs: Set(participant.needs.clone()),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status.into()),
         ticket_version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -369,7 +385,7 @@ impl Database {
         };
         let event =
             event.ok_or_else(|| Error::Corrupt(format!("event {} vanished", row.event_id)))?;
-        let was = Status::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
+        let was = Status::from(row.status);
         if was == Status::Cancelled {
             return Ok(Cancelled {
                 changed: false,
@@ -380,7 +396,7 @@ impl Database {
         let mut seats = event.seats();
         let freed = seats.release(was);
         let mut active = row.into_active_model();
-        active.status = Set(Status::Cancelled.as_str().to_owned());
+        active.status = Set(registration::Status::Cancelled);
         active.updated_at = Set(now);
         active.update(&txn).await?;
         enqueue(&txn, id, EmailKind::Cancelled, now).await?;
@@ -414,7 +430,7 @@ impl Database {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::Corrupt(format!("no registration {id}")))?;
-        if row.status == Status::Confirmed.as_str() {
+        if row.status == registration::Status::Confirmed {
             enqueue(&txn, id, EmailKind::Confirmation, now).await?;
         }
         txn.commit().await?;
@@ -423,7 +439,7 @@ impl Database {
 
     /// How many registrations the event has in each status.
     pub async fn status_counts(&self, event_id: i32) -> Result<StatusCounts> {
-        let rows: Vec<(String, i64)> = registration::Entity::find()
+        let rows: Vec<(registration::Status, i64)> = registration::Entity::find()
             .select_only()
             .column(registration::Column::Status)
             .column_as(registration::Column::Id.count(), "n")
@@ -434,13 +450,7 @@ impl Database {
             .await?;
         let mut counts = StatusCounts::default();
         for (status, n) in rows {
-            let n = u64::try_from(n).unwrap_or_default();
-            match Status::parse(&status) {
-                Some(Status::Confirmed) => counts.confirmed = n,
-                Some(Status::Waitlisted) => counts.waitlisted = n,
-                Some(Status::Cancelled) => counts.cancelled = n,
-                None => return Err(corrupt("status", &status)),
-            }
+            counts.add(status, n);
         }
         Ok(counts)
     }
@@ -459,7 +469,7 @@ async fn promote_waitlisted(
     }
     let Some(next) = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event_id))
-        .filter(registration::Column::Status.eq(Status::Waitlisted.as_str()))
+        .filter(registration::Column::Status.eq(registration::Status::Waitlisted))
         // Arrival order: a cancelled registration made active again queues from then.
         .order_by_asc(registration::Column::CreatedAt)
         .order_by_asc(registration::Column::Id)
@@ -470,7 +480,7 @@ async fn promote_waitlisted(
     };
     let next_id = next.id;
     let mut active = next.into_active_model();
-    active.status = Set(Status::Confirmed.as_str().to_owned());
+    active.status = Set(registration::Status::Confirmed);
     active.updated_at = Set(now);
     active.update(txn).await?;
     add_to_confirmed(txn, event_id, 1).await?;

@@ -1,9 +1,10 @@
 //! Report queries: registrations with their check-ins, page by page (keyset on the id), so that an
 //! export of 100,000 rows never holds them all.
 
-use crate::entities::{checkin, registration, staff};
+use crate::attendance::{DayCheckin, checkins_with_staff};
+use crate::entities::{checkin, registration};
 use crate::{Database, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::{Registration, Status};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
@@ -21,15 +22,6 @@ pub struct ReportFilter {
     pub absent_on: Option<NaiveDate>,
     /// Words of a name, email or organisation.
     pub text: Option<String>,
-}
-
-/// A day's first check-in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DayCheckin {
-    pub day: NaiveDate,
-    pub at: DateTime<Utc>,
-    /// The staff member who scanned.
-    pub by: String,
 }
 
 /// One registration of a report.
@@ -53,7 +45,8 @@ impl Database {
             .filter(registration::Column::EventId.eq(event_id))
             .filter(registration::Column::Id.gt(after_id));
         if let Some(status) = filter.status {
-            query = query.filter(registration::Column::Status.eq(status.as_str()));
+            query =
+                query.filter(registration::Column::Status.eq(registration::Status::from(status)));
         }
         if let Some(category) = &filter.category {
             query = query.filter(registration::Column::Category.eq(category.as_str()));
@@ -87,27 +80,13 @@ impl Database {
             return Ok(Vec::new());
         }
         let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        let checkins = checkin::Entity::find()
-            .filter(checkin::Column::RegistrationId.is_in(ids))
-            .order_by_asc(checkin::Column::Day)
-            .all(&self.conn)
-            .await?;
-        let staff_emails: HashMap<i32, String> = staff::Entity::find()
-            .all(&self.conn)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.email))
-            .collect();
         let mut by_registration: HashMap<i32, Vec<DayCheckin>> = HashMap::new();
-        for c in checkins {
+        // In (registration, day) order: each registration's days come in date order.
+        for ((registration_id, _), checkin) in checkins_with_staff(&self.conn, &ids).await? {
             by_registration
-                .entry(c.registration_id)
+                .entry(registration_id)
                 .or_default()
-                .push(DayCheckin {
-                    day: c.day,
-                    at: c.at,
-                    by: staff_emails.get(&c.staff_id).cloned().unwrap_or_default(),
-                });
+                .push(checkin);
         }
         rows.into_iter()
             .map(|row| {

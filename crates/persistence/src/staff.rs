@@ -3,9 +3,10 @@
 //! sessions hold across instances.
 
 use crate::entities::{login_failure, staff, staff_session};
-use crate::{Database, Error, Result};
+use crate::{Database, Result};
 use chrono::{DateTime, Utc};
 use domain::Role;
+use sea_orm::sea_query::StringLen;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
@@ -32,22 +33,16 @@ pub enum StaffSaved {
     Updated,
 }
 
-/// How a session is carried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a session is carried; stored as such in `staff_sessions.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum SessionKind {
     /// A cookie in a browser; its forms carry the CSRF token.
+    #[sea_orm(string_value = "browser")]
     Browser,
     /// A bearer token for a device or script.
+    #[sea_orm(string_value = "device")]
     Device,
-}
-
-impl SessionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Browser => "browser",
-            SessionKind::Device => "device",
-        }
-    }
 }
 
 /// A live session.
@@ -60,15 +55,12 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-fn member(row: &staff::Model) -> Result<StaffMember> {
-    Ok(StaffMember {
+fn member(row: &staff::Model) -> StaffMember {
+    StaffMember {
         id: row.id,
         email: row.email.clone(),
-        role: row
-            .role
-            .parse()
-            .map_err(|_| Error::Corrupt(format!("staff role {:?}", row.role)))?,
-    })
+        role: row.role.into(),
+    }
 }
 
 impl Database {
@@ -89,7 +81,7 @@ impl Database {
         match existing {
             Some(row) => {
                 let mut active = row.into_active_model();
-                active.role = Set(role.as_str().to_owned());
+                active.role = Set(role.into());
                 active.password_hash = Set(password_hash.to_owned());
                 active.update(&self.writer).await?;
                 Ok(StaffSaved::Updated)
@@ -97,7 +89,7 @@ impl Database {
             None => {
                 staff::ActiveModel {
                     email: Set(email),
-                    role: Set(role.as_str().to_owned()),
+                    role: Set(role.into()),
                     password_hash: Set(password_hash.to_owned()),
                     created_at: Set(now),
                     ..Default::default()
@@ -120,7 +112,7 @@ impl Database {
             return Ok(None);
         };
         Ok(Some(StaffCredentials {
-            member: member(&row)?,
+            member: member(&row),
             password_hash: row.password_hash,
         }))
     }
@@ -138,7 +130,7 @@ impl Database {
         staff_session::ActiveModel {
             staff_id: Set(staff_id),
             token_hash: Set(token_hash.to_owned()),
-            kind: Set(kind.as_str().to_owned()),
+            kind: Set(kind),
             csrf_token: Set(csrf_token.map(str::to_owned)),
             created_at: Set(now),
             expires_at: Set(expires_at),
@@ -165,12 +157,8 @@ impl Database {
         };
         Ok(Some(Session {
             id: row.id,
-            staff: member(&staff_row)?,
-            kind: if row.kind == "device" {
-                SessionKind::Device
-            } else {
-                SessionKind::Browser
-            },
+            staff: member(&staff_row),
+            kind: row.kind,
             csrf_token: row.csrf_token,
             expires_at: row.expires_at,
         }))

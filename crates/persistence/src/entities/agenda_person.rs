@@ -6,8 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub item_id: i32,
-    /// `moderator` or `speaker`.
-    pub role: String,
+    pub role: Role,
     pub position: i32,
     pub name: String,
     pub function: Option<String>,
@@ -33,3 +32,15 @@ impl Related<super::agenda_item::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `agenda_people.role`: what the person does in the item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Role {
+    /// The item's one moderator.
+    #[sea_orm(string_value = "moderator")]
+    Moderator,
+    /// One of its speakers, in order.
+    #[sea_orm(string_value = "speaker")]
+    Speaker,
+}

@@ -8,7 +8,7 @@ pub struct Model {
     pub event_id: i32,
     pub staff_id: i32,
     pub at: DateTimeUtc,
-    pub action: String,
+    pub action: crate::AuditAction,
     pub registration_id: Option<i32>,
     pub details: Option<String>,
 }

@@ -6,9 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub registration_id: i32,
-    pub kind: String,
-    /// pending, sending, sent or failed.
-    pub status: String,
+    pub kind: Kind,
+    pub status: Status,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// While `sending`: the instant the claim lapses if the worker died.
@@ -36,3 +35,56 @@ impl Related<super::registration::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `outbox.kind`, as stored; [`domain::EmailKind`] is what the rest of guichet sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    #[sea_orm(string_value = "confirmation")]
+    Confirmation,
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    #[sea_orm(string_value = "promoted")]
+    Promoted,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+impl From<domain::EmailKind> for Kind {
+    fn from(kind: domain::EmailKind) -> Self {
+        match kind {
+            domain::EmailKind::Confirmation => Kind::Confirmation,
+            domain::EmailKind::Waitlisted => Kind::Waitlisted,
+            domain::EmailKind::Promoted => Kind::Promoted,
+            domain::EmailKind::Cancelled => Kind::Cancelled,
+        }
+    }
+}
+
+impl From<Kind> for domain::EmailKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Confirmation => domain::EmailKind::Confirmation,
+            Kind::Waitlisted => domain::EmailKind::Waitlisted,
+            Kind::Promoted => domain::EmailKind::Promoted,
+            Kind::Cancelled => domain::EmailKind::Cancelled,
+        }
+    }
+}
+
+/// `outbox.status`: where a message stands in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// Due at `next_attempt_at`.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Claimed by a worker until `claimed_until`.
+    #[sea_orm(string_value = "sending")]
+    Sending,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Given up after the last attempt; an organiser can retry it.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}

@@ -18,7 +18,7 @@ pub struct Model {
     pub country: String,
     pub language: String,
     pub needs: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub ticket_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -42,3 +42,35 @@ impl Related<super::event::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// `registrations.status`, as stored; [`domain::Status`] is what the rest of guichet sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+impl From<domain::Status> for Status {
+    fn from(status: domain::Status) -> Self {
+        match status {
+            domain::Status::Confirmed => Status::Confirmed,
+            domain::Status::Waitlisted => Status::Waitlisted,
+            domain::Status::Cancelled => Status::Cancelled,
+        }
+    }
+}
+
+impl From<Status> for domain::Status {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Confirmed => domain::Status::Confirmed,
+            Status::Waitlisted => domain::Status::Waitlisted,
+            Status::Cancelled => domain::Status::Cancelled,
+        }
+    }
+}

@@ -8,7 +8,7 @@ pub struct Model {
     pub staff_id: i32,
     #[sea_orm(unique)]
     pub token_hash: String,
-    pub kind: String,
+    pub kind: crate::SessionKind,
     pub csrf_token: Option<String>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

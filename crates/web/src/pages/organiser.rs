@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use domain::Lang;
 use i18n::long_date;
 use minijinja::context;
-use persistence::StoredEvent;
+use persistence::{AuditAction, HistoryEvent, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -173,7 +173,7 @@ async fn participant(
             .map(|h| HistoryView {
                 at: i18n::long_datetime(h.at, tz, lang),
                 by: h.by.unwrap_or_default(),
-                what: h.what,
+                what: h.what.to_string(),
                 details: h.details.unwrap_or_default(),
             }),
     );
@@ -211,16 +211,19 @@ async fn participant_action(
     let (audited, details) = match action.as_str() {
         "resend" => {
             db.resend_ticket(&registration, now).await?;
-            ("ticket_resent", None)
+            (AuditAction::TicketResent, None)
         }
         "reissue" => {
             let version = db.reissue_ticket(id, now).await?;
-            ("ticket_reissued", Some(format!("version {version}")))
+            (
+                AuditAction::TicketReissued,
+                Some(format!("version {version}")),
+            )
         }
         "cancel" => {
             let cancelled = db.cancel_registration(id, now).await?;
             (
-                "registration_cancelled",
+                AuditAction::RegistrationCancelled,
                 cancelled.promoted.map(|p| format!("promoted {p}")),
             )
         }
@@ -229,7 +232,7 @@ async fn participant_action(
                 .undo_latest_checkin(stored.id, id, staff.member.id, now)
                 .await?
                 .ok_or(Error::NotFound)?;
-            ("checkin_undone", Some(day.to_string()))
+            (AuditAction::CheckinUndone, Some(day.to_string()))
         }
         _ => return Err(Error::NotFound),
     };
@@ -267,9 +270,9 @@ async fn publish(
         .set_published(&stored.event.slug, published, now)
         .await?;
     let action = if published {
-        "published"
+        AuditAction::Published
     } else {
-        "unpublished"
+        AuditAction::Unpublished
     };
     state
         .db()
@@ -341,7 +344,7 @@ async fn import(
         .audit(
             stored.id,
             staff.member.id,
-            "agenda_replaced",
+            AuditAction::AgendaReplaced,
             None,
             Some(&details),
             now,
@@ -418,7 +421,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
             }
         })
         .collect();
-    let group = |label: String, g: &persistence::GroupCounts| GroupView {
+    let group = |label: String, g: &persistence::StatusCounts| GroupView {
         label,
         registered: g.registered(),
         confirmed: g.confirmed,
@@ -450,24 +453,17 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
             .cmp(&a.registered)
             .then_with(|| a.label.cmp(&b.label))
     });
-    let failed = state.db().failed_emails().await?;
-    let mut failed_here = Vec::new();
-    for f in failed {
-        if state
-            .db()
-            .registration(f.registration_id)
-            .await?
-            .is_some_and(|r| r.event_id == stored.id)
-        {
-            failed_here.push(FailedView {
-                id: f.id,
-                kind: f.kind.as_str(),
-                error: f.last_error.unwrap_or_default(),
-            });
-        }
-    }
+    let failed = figures
+        .failed_emails
+        .into_iter()
+        .map(|f| FailedView {
+            id: f.id,
+            kind: f.kind.as_str(),
+            error: f.last_error.unwrap_or_default(),
+        })
+        .collect();
     Ok(Stats {
-        registered: figures.counts.confirmed + figures.counts.waitlisted + figures.counts.cancelled,
+        registered: figures.counts.registered(),
         confirmed: figures.counts.confirmed,
         waitlisted: figures.counts.waitlisted,
         cancelled: figures.counts.cancelled,
@@ -478,7 +474,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         emails_pending: figures.emails.pending,
         emails_sent: figures.emails.sent,
         emails_failed: figures.emails.failed,
-        failed: failed_here,
+        failed,
     })
 }
 
@@ -531,7 +527,10 @@ async fn dashboard(
         .map(|h| HistoryView {
             at: i18n::long_datetime(h.at, tz, lang),
             by: h.by.unwrap_or_default(),
-            what: h.what.trim_start_matches("audit:").to_owned(),
+            what: match h.what {
+                HistoryEvent::Audit(action) => action.to_string(),
+                other => other.to_string(),
+            },
             details: h.details.unwrap_or_default(),
         })
         .collect();

@@ -1,0 +1,55 @@
+//! Check-ins as they are read back: who was checked in on which day, when, and by which staff
+//! member. One query answers it for any set of registrations (a report page, the desk's search
+//! results, a group of scans), so that reading "the check-in and who made it" is written once.
+
+use crate::Result;
+use crate::entities::{checkin, staff};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
+use std::collections::BTreeMap;
+
+/// A day's check-in of a registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCheckin {
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+    /// The email of the staff member who scanned.
+    pub by: String,
+}
+
+/// The check-ins of these registrations, keyed (and so ordered) by (registration, day), each with
+/// the staff member who made it; in one query, however many registrations.
+pub(crate) async fn checkins_with_staff(
+    conn: &impl ConnectionTrait,
+    registration_ids: &[i32],
+) -> Result<BTreeMap<(i32, NaiveDate), DayCheckin>> {
+    if registration_ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(i32, NaiveDate, DateTime<Utc>, Option<String>)> = checkin::Entity::find()
+        .select_only()
+        .column(checkin::Column::RegistrationId)
+        .column(checkin::Column::Day)
+        .column(checkin::Column::At)
+        .column_as(staff::Column::Email, "by")
+        .join(JoinType::LeftJoin, checkin::Relation::Staff.def())
+        .filter(checkin::Column::RegistrationId.is_in(registration_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(registration_id, day, at, by)| {
+            (
+                (registration_id, day),
+                DayCheckin {
+                    day,
+                    at,
+                    by: by.unwrap_or_default(),
+                },
+            )
+        })
+        .collect())
+}
