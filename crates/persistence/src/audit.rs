@@ -1,11 +1,10 @@
-//! The audit log of organiser actions, and a registration's history.
+//! Reading the audit log of organiser actions (written by `actions.rs`, with each action), and a
+//! registration's history.
 
 use crate::entities::{audit_log, outbox, scan_log, staff};
 use crate::{Database, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// One line of a history: when, who (if staff), what, and details.
@@ -13,36 +12,23 @@ use std::collections::HashMap;
 pub struct HistoryLine {
     pub at: DateTime<Utc>,
     pub by: Option<String>,
-    /// `audit:<action>`, `email:<kind>:<status>`, or `scan:<outcome>`.
-    pub what: String,
+    pub what: Happened,
+    /// An email's last error, or an audited action's details (see `actions.rs`).
     pub details: Option<String>,
 }
 
-impl Database {
-    /// Records an organiser action.
-    pub async fn audit(
-        &self,
-        event_id: i32,
-        staff_id: i32,
-        action: &str,
-        registration_id: Option<i32>,
-        details: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        audit_log::ActiveModel {
-            event_id: Set(event_id),
-            staff_id: Set(staff_id),
-            at: Set(now),
-            action: Set(action.to_owned()),
-            registration_id: Set(registration_id),
-            details: Set(details.map(|d| d.chars().take(2000).collect())),
-            ..Default::default()
-        }
-        .insert(&self.writer)
-        .await?;
-        Ok(())
-    }
+/// What a line of history records, as codes that pages put into words in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happened {
+    /// An email of this `kind` (confirmation, waitlisted…) now in this `status` (pending, sent…).
+    Email { kind: String, status: String },
+    /// A scan at the desk, with its outcome (ok, already_checked_in…, or undone).
+    Scan { outcome: String },
+    /// An organiser action (`audit_log.action`, see [`crate::AuditAction`]).
+    Audit { action: String },
+}
 
+impl Database {
     /// The event's audit log, newest first.
     pub async fn audit_log(&self, event_id: i32, limit: u64) -> Result<Vec<HistoryLine>> {
         let rows = audit_log::Entity::find()
@@ -57,7 +43,7 @@ impl Database {
             .map(|r| HistoryLine {
                 at: r.at,
                 by: staff.get(&r.staff_id).cloned(),
-                what: format!("audit:{}", r.action),
+                what: Happened::Audit { action: r.action },
                 details: r.details,
             })
             .collect())
@@ -84,7 +70,10 @@ impl Database {
             lines.push(HistoryLine {
                 at: e.sent_at.unwrap_or(e.created_at),
                 by: None,
-                what: format!("email:{}:{}", e.kind, e.status),
+                what: Happened::Email {
+                    kind: e.kind,
+                    status: e.status,
+                },
                 details: e.last_error,
             });
         }
@@ -96,7 +85,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: s.at,
                 by: staff.get(&s.staff_id).cloned(),
-                what: format!("scan:{}", s.outcome),
+                what: Happened::Scan { outcome: s.outcome },
                 details: None,
             });
         }
@@ -108,7 +97,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: a.at,
                 by: staff.get(&a.staff_id).cloned(),
-                what: format!("audit:{}", a.action),
+                what: Happened::Audit { action: a.action },
                 details: a.details,
             });
         }

@@ -4,6 +4,7 @@
 //! Depends on `domain` and `migrations`; knows nothing of HTTP or mail. Rules that must hold with
 //! several instances (capacity, one check-in per day) are enforced here by the database itself.
 
+mod actions;
 mod audit;
 mod checkins;
 mod dashboard;
@@ -18,7 +19,8 @@ mod reports;
 mod scan_writer;
 mod staff;
 
-pub use audit::HistoryLine;
+pub use actions::{Action, AuditAction, Done};
+pub use audit::{Happened, HistoryLine};
 pub use checkins::{Found, Recorded, ScanLine};
 pub use dashboard::{DashboardFigures, GroupCounts};
 pub use database::{Backend, Database};

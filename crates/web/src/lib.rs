@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod charts;
 mod error;
+mod extract;
 mod health;
 mod i18n;
 mod login;
