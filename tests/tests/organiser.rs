@@ -549,7 +549,7 @@ async fn an_action_with_nothing_to_act_on_changes_nothing_and_leaves_no_audit_li
 
 #[tokio::test]
 async fn strangers_and_desk_staff_cannot_act_as_organisers() {
-    let (app, _, _) = organiser_app().await;
+    let (app, organiser_cookie, organiser_csrf) = organiser_app().await;
     app.add_staff("desk@example.org", Role::Desk).await;
     let desk = app.login("desk@example.org").await;
     let (desk_cookie, desk_csrf) = app
@@ -581,6 +581,12 @@ async fn strangers_and_desk_staff_cannot_act_as_organisers() {
         .await
         .expect("request");
     assert_eq!(response.status(), 401);
+    // An organiser's browser session posting a form to the API (what another site's page could
+    // make it do) needs the CSRF header like any other request there.
+    let response = app
+        .post_form(&api, &organiser_cookie, &[("csrf", &organiser_csrf)])
+        .await;
+    assert_eq!(response.status(), 403);
 
     // Desk staff: 403 on the page, on the action (with their own valid CSRF token) and the API.
     assert_eq!(app.get_with_cookie(&page, &desk_cookie).await.status(), 403);

@@ -127,15 +127,17 @@ where
             session,
             token,
         };
-        // JSON requests from a signed-in browser carry the CSRF token in a header; forms carry it
-        // in a field, which `CsrfForm` checks.
+        // JSON requests from a signed-in browser carry the CSRF token in a header; the pages'
+        // forms carry it in a field, which `CsrfForm` checks. The API takes no forms: a form sent
+        // there needs the header like anything else.
         let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if changes_state && !is_form {
+        let is_page_form = !parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if changes_state && !is_page_form {
             let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             staff.check_csrf(given)?;
         }
