@@ -3,6 +3,7 @@
 
 use domain::Role;
 use guichet_tests::{DEMO_SLUG, TestApp, instant, unescape_html};
+use persistence::{AuditAction, Happened};
 use serde_json::json;
 
 async fn organiser_app() -> (TestApp, String, String) {
@@ -12,6 +13,21 @@ async fn organiser_app() -> (TestApp, String, String) {
         .browser_session("org@example.org", &format!("/organiser/{DEMO_SLUG}"))
         .await;
     (app, cookie, csrf)
+}
+
+/// The demo event's audit log, newest first, as the actions' names stored.
+async fn audited(app: &TestApp) -> Vec<String> {
+    let event = app.demo_event().await;
+    app.db
+        .audit_log(event.id, 100)
+        .await
+        .expect("the audit log")
+        .into_iter()
+        .map(|line| match line.what {
+            Happened::Audit { action } => action.as_str().to_owned(),
+            other => panic!("not an audit line: {other:?}"),
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -123,17 +139,30 @@ async fn a_participants_page_shows_their_history_and_every_action_is_audited() {
     );
     assert!(page.contains("Nikolai Alisov"));
     assert!(page.contains("id=\"status\">Cancelled<"));
+    let history = page.split("id=\"history\"").nth(1).expect("the history");
     for line in [
-        "registered",
-        "email:confirmation:pending",
-        "scan:ok",
-        "audit:ticket_resent",
-        "audit:checkin_undone",
-        "audit:ticket_reissued",
-        "audit:registration_cancelled",
-        "email:cancelled:pending",
+        "Registered",
+        "Email “ticket”: waiting to be sent",
+        "Desk: checked in",
+        "Ticket sent again",
+        "Desk: check-in undone",
+        "Check-in undone",
+        "Ticket revoked and re-issued",
+        "ticket version 2",
+        "Registration cancelled",
+        "Email “cancellation”: waiting to be sent",
     ] {
-        assert!(page.contains(line), "{line} missing from the history");
+        assert!(history.contains(line), "{line} missing from the history");
+    }
+    // In words, not as the codes they are stored as.
+    for code in [
+        "email:",
+        "scan:",
+        "audit:",
+        "ticket_resent",
+        "confirmation:pending",
+    ] {
+        assert!(!history.contains(code), "{code} shown raw in the history");
     }
     assert!(
         page.contains("org@example.org") && page.contains("desk@example.org"),
@@ -154,16 +183,25 @@ async fn a_participants_page_shows_their_history_and_every_action_is_audited() {
         .nth(1)
         .expect("the audit log");
     for action in [
-        "ticket_resent",
-        "checkin_undone",
-        "ticket_reissued",
-        "registration_cancelled",
+        "Ticket sent again",
+        "Check-in undone",
+        "Ticket revoked and re-issued",
+        "Registration cancelled",
     ] {
         assert!(
             audit.contains(action),
             "{action} missing from the audit log"
         );
     }
+    assert_eq!(
+        audited(&app).await,
+        [
+            "registration_cancelled",
+            "ticket_reissued",
+            "checkin_undone",
+            "ticket_resent"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -240,12 +278,21 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
         .split("id=\"audit\"")
         .nth(1)
         .expect("the audit log");
-    for action in ["unpublished", "published", "agenda_replaced"] {
+    for action in [
+        "Event hidden",
+        "Event published",
+        "Event replaced from its file",
+    ] {
         assert!(
             audit.contains(action),
             "{action} missing from the audit log"
         );
     }
+    // The refused files wrote no audit line.
+    assert_eq!(
+        audited(&app).await,
+        ["agenda_replaced", "published", "unpublished"]
+    );
 }
 
 #[tokio::test]
@@ -301,4 +348,331 @@ async fn an_event_changed_through_another_instance_is_seen_at_once() {
         .expect("event");
     assert_eq!(seen.event.title, "Un autre titre");
     other.close().await.expect("close");
+}
+
+/// Every pending email of the app fails for good (no mail server listens on its SMTP port).
+async fn fail_every_email(app: &TestApp) -> Vec<i32> {
+    let settings = mailer::WorkerSettings {
+        max_attempts: 1,
+        ..guichet_tests::test_worker_settings()
+    };
+    app.drain_outbox_with(settings).await;
+    app.db
+        .failed_emails()
+        .await
+        .expect("failed emails")
+        .into_iter()
+        .map(|f| f.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_action_through_the_api_is_audited_like_one_through_the_pages() {
+    let (app, cookie, csrf) = organiser_app().await;
+    let organiser = app.login("org@example.org").await;
+    let event = app.demo_event().await;
+    let (registration, _) = app
+        .ticket(&event, "Amina", "Diallo", "amina@example.org")
+        .await;
+    let reissue = format!("registrations/{}/reissue", registration.id);
+
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/{reissue}")))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(audited(&app).await, ["ticket_reissued"], "through the API");
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/{reissue}"),
+            &cookie,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        audited(&app).await,
+        ["ticket_reissued", "ticket_reissued"],
+        "through the page"
+    );
+    let history = app.db.history(registration.id).await.expect("history");
+    let reissues: Vec<_> = history
+        .iter()
+        .filter(|l| {
+            l.what
+                == Happened::Audit {
+                    action: AuditAction::TicketReissued,
+                }
+        })
+        .collect();
+    assert_eq!(reissues.len(), 2, "{history:?}");
+    assert!(
+        reissues
+            .iter()
+            .all(|l| l.by.as_deref() == Some("org@example.org")),
+        "{reissues:?}"
+    );
+    assert_eq!(
+        app.db
+            .registration(registration.id)
+            .await
+            .expect("read")
+            .expect("there")
+            .ticket_version,
+        3
+    );
+
+    // Failed emails, retried through the API and through the dashboard: both audited, on the
+    // registration the email was for.
+    let failed = fail_every_email(&app).await;
+    assert_eq!(failed.len(), 3, "the ticket and its two re-issues");
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/outbox/{}/retry", failed[0])))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 204);
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/emails/{}/retry", failed[1]),
+            &cookie,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        audited(&app).await,
+        [
+            "email_retried",
+            "email_retried",
+            "ticket_reissued",
+            "ticket_reissued"
+        ]
+    );
+    assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 1);
+    let history = app.db.history(registration.id).await.expect("history");
+    assert_eq!(
+        history
+            .iter()
+            .filter(|l| l.what
+                == Happened::Audit {
+                    action: AuditAction::EmailRetried
+                })
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn an_action_with_nothing_to_act_on_changes_nothing_and_leaves_no_audit_line() {
+    let (app, cookie, csrf) = organiser_app().await;
+    let organiser = app.login("org@example.org").await;
+    let event = app.demo_event().await;
+    let (registration, _) = app
+        .ticket(&event, "Amina", "Diallo", "amina@example.org")
+        .await;
+    let other = app.add_event("another-event", 10).await;
+    let (elsewhere, _) = app.ticket(&other, "Jim", "Ilunga", "jim@example.org").await;
+    let page = format!("/organiser/{DEMO_SLUG}/registrations");
+
+    // No check-in to undo.
+    let response = app
+        .post_form(
+            &format!("{page}/{}/undo-checkin", registration.id),
+            &cookie,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    // A registration of another event, through this event's address: page and API.
+    let response = app
+        .post_form(
+            &format!("{page}/{}/cancel", elsewhere.id),
+            &cookie,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/events/{DEMO_SLUG}/registrations/{}/reissue",
+            elsewhere.id
+        )))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    // An email that has not failed (the first one queued: Amina's ticket).
+    assert!(app.db.failed_emails().await.expect("failed").is_empty());
+    let response = app
+        .client
+        .post(app.url("/api/v1/outbox/1/retry"))
+        .bearer_auth(&organiser)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    // A failed email of another event, through this event's dashboard.
+    fail_every_email(&app).await;
+    let failed = app.db.failed_emails().await.expect("failed");
+    let jims = failed
+        .iter()
+        .find(|f| f.registration_id == elsewhere.id)
+        .expect("Jim's ticket failed");
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/emails/{}/retry", jims.id),
+            &cookie,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 2);
+
+    assert_eq!(audited(&app).await, Vec::<String>::new());
+    let untouched = app
+        .db
+        .registration(elsewhere.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(untouched.status, domain::Status::Confirmed);
+    assert_eq!(untouched.ticket_version, 1);
+}
+
+#[tokio::test]
+async fn strangers_and_desk_staff_cannot_act_as_organisers() {
+    let (app, organiser_cookie, organiser_csrf) = organiser_app().await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let desk = app.login("desk@example.org").await;
+    let (desk_cookie, desk_csrf) = app
+        .browser_session("desk@example.org", &format!("/desk/{DEMO_SLUG}"))
+        .await;
+    let event = app.demo_event().await;
+    let (registration, _) = app
+        .ticket(&event, "Amina", "Diallo", "amina@example.org")
+        .await;
+    let page = format!("/organiser/{DEMO_SLUG}/registrations/{}", registration.id);
+    let api = format!(
+        "/api/v1/events/{DEMO_SLUG}/registrations/{}/reissue",
+        registration.id
+    );
+
+    // A stranger: the page sends them to sign in; the action and the API answer 401.
+    let response = app.get(&page).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/login?next={page}").as_str()
+    );
+    let response = app.post_form(&format!("{page}/reissue"), "", &[]).await;
+    assert_eq!(response.status(), 401);
+    let response = app
+        .client
+        .post(app.url(&api))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 401);
+    // An organiser's browser session posting a form to the API (what another site's page could
+    // make it do) needs the CSRF header like any other request there.
+    let response = app
+        .post_form(&api, &organiser_cookie, &[("csrf", &organiser_csrf)])
+        .await;
+    assert_eq!(response.status(), 403);
+
+    // Desk staff: 403 on the page, on the action (with their own valid CSRF token) and the API.
+    assert_eq!(app.get_with_cookie(&page, &desk_cookie).await.status(), 403);
+    let response = app
+        .post_form(
+            &format!("{page}/reissue"),
+            &desk_cookie,
+            &[("csrf", &desk_csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let response = app
+        .client
+        .post(app.url(&api))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 403);
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/publish"),
+            &desk_cookie,
+            &[("csrf", &desk_csrf), ("published", "false")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+
+    assert_eq!(audited(&app).await, Vec::<String>::new());
+    let untouched = app
+        .db
+        .registration(registration.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(untouched.ticket_version, 1);
+    assert!(app.demo_event().await.event.published);
+}
+
+#[tokio::test]
+async fn a_participants_history_is_in_the_readers_language() {
+    let (app, cookie, csrf) = organiser_app().await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let desk = app.login("desk@example.org").await;
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Amina", "Diallo", "amina@example.org")
+        .await;
+    app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    let path = format!("/organiser/{DEMO_SLUG}/registrations/{}", registration.id);
+    let response = app
+        .post_form(&format!("{path}/reissue"), &cookie, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), 303);
+
+    let in_french = async |path: &str| {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("cookie", &cookie)
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        unescape_html(&response.text().await.expect("body"))
+    };
+    let page = in_french(&path).await;
+    let history = page.split("id=\"history\"").nth(1).expect("the history");
+    for line in [
+        "Inscription",
+        "E-mail « billet » : en attente d'envoi",
+        "Guichet : entrée enregistrée",
+        "Billet révoqué et réémis",
+        "billet version 2",
+    ] {
+        assert!(history.contains(line), "{line} missing from {history}");
+    }
+    for code in ["email:", "scan:", "audit:", "ticket_reissued", "pending"] {
+        assert!(!history.contains(code), "{code} shown raw in {history}");
+    }
+    let dashboard = in_french(&format!("/organiser/{DEMO_SLUG}")).await;
+    let audit = dashboard
+        .split("id=\"audit\"")
+        .nth(1)
+        .expect("the audit log");
+    assert!(audit.contains("Billet révoqué et réémis"), "{audit}");
+    assert!(!audit.contains("ticket_reissued"), "{audit}");
 }

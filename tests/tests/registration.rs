@@ -1002,3 +1002,32 @@ async fn a_message_that_keeps_failing_is_kept_as_failed_and_can_be_retried() {
     assert_eq!(mail.wait_for(1).await.len(), 1);
     assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 0);
 }
+
+#[tokio::test]
+async fn an_unknown_event_is_a_404_whatever_the_body_and_every_json_body_is_read_alike() {
+    let app = TestApp::spawn().await;
+    let post = async |path: &str, body: &'static str| {
+        app.client
+            .post(app.url(path))
+            .header("accept-language", "fr")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    };
+    // The event is looked up before the body is read.
+    let response = post("/api/v1/events/no-such-event/registrations", "{broken").await;
+    assert_eq!(response.status(), 404);
+    // The sign-in's body is refused in the same shape and language as a registration's.
+    let response = post("/api/v1/auth/login", "{\"email\": ").await;
+    assert_eq!(response.status(), 422);
+    let answer: Value = response.json().await.expect("JSON");
+    assert!(
+        answer["errors"]["body"]
+            .as_str()
+            .expect("message")
+            .contains("n'est pas du JSON"),
+        "{answer}"
+    );
+}

@@ -1,16 +1,13 @@
-//! The audit log of organiser actions, and a registration's history.
+//! Reading the audit log of organiser actions (written by `actions.rs`, with each action), and a
+//! registration's history.
 
 use crate::entities::{audit_log, outbox, scan_log, staff};
-use crate::{Database, EmailStatus, Result};
+use crate::{Database, EmailStatus, Result, ScanOutcome};
 use chrono::{DateTime, Utc};
 use domain::EmailKind;
 use sea_orm::sea_query::StringLen;
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-use std::fmt;
 
 /// What an organiser did, as the audit log records it (`audit_log.action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
@@ -24,6 +21,8 @@ pub enum AuditAction {
     RegistrationCancelled,
     #[sea_orm(string_value = "checkin_undone")]
     CheckinUndone,
+    #[sea_orm(string_value = "email_retried")]
+    EmailRetried,
     #[sea_orm(string_value = "published")]
     Published,
     #[sea_orm(string_value = "unpublished")]
@@ -32,33 +31,18 @@ pub enum AuditAction {
     AgendaReplaced,
 }
 
-/// The name stored.
-impl fmt::Display for AuditAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_value())
-    }
-}
-
-/// What a line of a history is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HistoryEvent {
-    /// An organiser's action.
-    Audit(AuditAction),
-    /// A message queued for the registration, and where it stands.
-    Email(EmailKind, EmailStatus),
-    /// A scan of the ticket at the desk, with its outcome as the scan log has it.
-    Scan(String),
-}
-
-/// `audit:<action>`, `email:<kind>:<status>` or `scan:<outcome>`.
-impl fmt::Display for HistoryEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AuditAction {
+    /// The name stored, which the catalogs' `history-audit-…` keys follow.
+    pub fn as_str(self) -> &'static str {
         match self {
-            HistoryEvent::Audit(action) => write!(f, "audit:{action}"),
-            HistoryEvent::Email(kind, status) => {
-                write!(f, "email:{}:{}", kind.as_str(), status.as_str())
-            }
-            HistoryEvent::Scan(outcome) => write!(f, "scan:{outcome}"),
+            AuditAction::TicketResent => "ticket_resent",
+            AuditAction::TicketReissued => "ticket_reissued",
+            AuditAction::RegistrationCancelled => "registration_cancelled",
+            AuditAction::CheckinUndone => "checkin_undone",
+            AuditAction::EmailRetried => "email_retried",
+            AuditAction::Published => "published",
+            AuditAction::Unpublished => "unpublished",
+            AuditAction::AgendaReplaced => "agenda_replaced",
         }
     }
 }
@@ -68,35 +52,26 @@ impl fmt::Display for HistoryEvent {
 pub struct HistoryLine {
     pub at: DateTime<Utc>,
     pub by: Option<String>,
-    pub what: HistoryEvent,
+    pub what: Happened,
+    /// An email's last error, or an audited action's details (see `actions.rs`).
     pub details: Option<String>,
 }
 
-impl Database {
-    /// Records an organiser action.
-    pub async fn audit(
-        &self,
-        event_id: i32,
-        staff_id: i32,
-        action: AuditAction,
-        registration_id: Option<i32>,
-        details: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        audit_log::ActiveModel {
-            event_id: Set(event_id),
-            staff_id: Set(staff_id),
-            at: Set(now),
-            action: Set(action),
-            registration_id: Set(registration_id),
-            details: Set(details.map(|d| d.chars().take(2000).collect())),
-            ..Default::default()
-        }
-        .insert(&self.writer)
-        .await?;
-        Ok(())
-    }
+/// What a line of history records, as codes that pages put into words in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happened {
+    /// An email of this `kind` now in this `status`.
+    Email {
+        kind: EmailKind,
+        status: EmailStatus,
+    },
+    /// A scan at the desk, with its outcome (or an undo).
+    Scan { outcome: ScanOutcome },
+    /// An organiser action.
+    Audit { action: AuditAction },
+}
 
+impl Database {
     /// The event's audit log, newest first.
     pub async fn audit_log(&self, event_id: i32, limit: u64) -> Result<Vec<HistoryLine>> {
         let rows = audit_log::Entity::find()
@@ -111,7 +86,7 @@ impl Database {
             .map(|r| HistoryLine {
                 at: r.at,
                 by: staff.get(&r.staff_id).cloned(),
-                what: HistoryEvent::Audit(r.action),
+                what: Happened::Audit { action: r.action },
                 details: r.details,
             })
             .collect())
@@ -138,7 +113,10 @@ impl Database {
             lines.push(HistoryLine {
                 at: e.sent_at.unwrap_or(e.created_at),
                 by: None,
-                what: HistoryEvent::Email(e.kind.into(), e.status.into()),
+                what: Happened::Email {
+                    kind: e.kind.into(),
+                    status: e.status.into(),
+                },
                 details: e.last_error,
             });
         }
@@ -150,7 +128,9 @@ impl Database {
             lines.push(HistoryLine {
                 at: s.at,
                 by: staff.get(&s.staff_id).cloned(),
-                what: HistoryEvent::Scan(crate::ScanOutcome::from(s.outcome).as_str().to_owned()),
+                what: Happened::Scan {
+                    outcome: s.outcome.into(),
+                },
                 details: None,
             });
         }
@@ -162,7 +142,7 @@ impl Database {
             lines.push(HistoryLine {
                 at: a.at,
                 by: staff.get(&a.staff_id).cloned(),
-                what: HistoryEvent::Audit(a.action),
+                what: Happened::Audit { action: a.action },
                 details: a.details,
             });
         }

@@ -44,6 +44,46 @@ pub(crate) async fn earlier_checkins(
         .collect())
 }
 
+/// Removes the registration's latest check-in at this event, and says so in the scan log
+/// (outcome `undone`, by `staff_id`), in the caller's transaction; returns the day it was for.
+/// The desk's undo and the organiser's audited one both come here.
+pub(crate) async fn undo_latest_checkin(
+    conn: &impl ConnectionTrait,
+    event_id: i32,
+    registration_id: i32,
+    staff_id: i32,
+    at: DateTime<Utc>,
+) -> Result<Option<NaiveDate>> {
+    let Some(row) = checkin::Entity::find()
+        .filter(checkin::Column::EventId.eq(event_id))
+        .filter(checkin::Column::RegistrationId.eq(registration_id))
+        .order_by_desc(checkin::Column::At)
+        .order_by_desc(checkin::Column::Id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    checkin::Entity::delete_by_id(row.id).exec(conn).await?;
+    scan_log::ActiveModel {
+        event_id: Set(event_id),
+        registration_id: Set(Some(registration_id)),
+        staff_id: Set(staff_id),
+        at: Set(at),
+        scanned: Set(format!("undo {}", row.day)),
+        outcome: Set(scan_log::Outcome::Undone),
+        nonce: Set(None),
+        day: Set(Some(row.day)),
+        first_at: Set(None),
+        first_staff_id: Set(None),
+        opens_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(Some(row.day))
+}
+
 /// One line of the desk's recent scans.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanLine {
@@ -85,36 +125,9 @@ impl Database {
         at: DateTime<Utc>,
     ) -> Result<Option<NaiveDate>> {
         let txn = self.writer.begin().await?;
-        let Some(row) = checkin::Entity::find()
-            .filter(checkin::Column::EventId.eq(event_id))
-            .filter(checkin::Column::RegistrationId.eq(registration_id))
-            .order_by_desc(checkin::Column::At)
-            .order_by_desc(checkin::Column::Id)
-            .one(&txn)
-            .await?
-        else {
-            txn.rollback().await?;
-            return Ok(None);
-        };
-        checkin::Entity::delete_by_id(row.id).exec(&txn).await?;
-        scan_log::ActiveModel {
-            event_id: Set(event_id),
-            registration_id: Set(Some(registration_id)),
-            staff_id: Set(staff_id),
-            at: Set(at),
-            scanned: Set(format!("undo {}", row.day)),
-            outcome: Set(scan_log::Outcome::Undone),
-            nonce: Set(None),
-            day: Set(Some(row.day)),
-            first_at: Set(None),
-            first_staff_id: Set(None),
-            opens_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let day = undo_latest_checkin(&txn, event_id, registration_id, staff_id, at).await?;
         txn.commit().await?;
-        Ok(Some(row.day))
+        Ok(day)
     }
 
     /// The event's latest scans, newest first: one query, whose registrations and staff are

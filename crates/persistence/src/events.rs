@@ -8,8 +8,8 @@ use domain::{
     Venue,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -70,7 +70,17 @@ impl Database {
     /// transaction, so a reader sees the old event or the new one, never half of each.
     #[tracing::instrument(skip(self, event), fields(slug = %event.slug))]
     pub async fn save_event(&self, event: &Event, now: DateTime<Utc>) -> Result<SaveOutcome> {
-        let txn = self.writer.begin().await?;
+        Self::save_event_on(&self.writer, event, now).await
+    }
+
+    /// [`Database::save_event`] on `conn`: a transaction of a larger action makes its own a
+    /// savepoint of that transaction.
+    pub(crate) async fn save_event_on<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+        conn: &C,
+        event: &Event,
+        now: DateTime<Utc>,
+    ) -> Result<SaveOutcome> {
+        let txn = conn.begin().await?;
         let existing = event::Entity::find()
             .filter(event::Column::Slug.eq(event.slug.as_str()))
             .one(&txn)
@@ -328,7 +338,18 @@ impl Database {
         else {
             return Ok(false);
         };
-        let txn = self.writer.begin().await?;
+        Self::set_published_on(&self.writer, row, published, now).await?;
+        Ok(true)
+    }
+
+    /// Publishes or unpublishes the event `row`, on `conn` (see [`Database::save_event_on`]).
+    pub(crate) async fn set_published_on<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+        conn: &C,
+        row: event::Model,
+        published: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let txn = conn.begin().await?;
         let id = row.id;
         let mut row = row.into_active_model();
         row.published = Set(published);
@@ -336,7 +357,7 @@ impl Database {
         row.update(&txn).await?;
         bump_revision(&txn, id).await?;
         txn.commit().await?;
-        Ok(true)
+        Ok(())
     }
 }
 

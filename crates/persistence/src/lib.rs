@@ -7,6 +7,7 @@
 //! must hold with several instances (capacity, one check-in per day) are enforced here by the
 //! database itself.
 
+mod actions;
 mod attendance;
 mod audit;
 mod checkins;
@@ -21,8 +22,9 @@ mod reports;
 mod scan_writer;
 mod staff;
 
+pub use actions::{Action, Done};
 pub use attendance::DayCheckin;
-pub use audit::{AuditAction, HistoryEvent, HistoryLine};
+pub use audit::{AuditAction, Happened, HistoryLine};
 pub use checkins::{Found, ScanLine};
 pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};

@@ -8,7 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::EmailKind;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 
 /// A message a worker has claimed and must now send.
@@ -204,13 +205,22 @@ impl Database {
 
     /// Puts a failed message back in the queue, due now.
     pub async fn retry_failed_email(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
+        Self::retry_failed_email_on(&self.writer, id, now).await
+    }
+
+    /// [`Database::retry_failed_email`] on `conn`, which may be a transaction of a larger action.
+    pub(crate) async fn retry_failed_email_on<C: ConnectionTrait>(
+        conn: &C,
+        id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let result = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(Status::Pending))
             .col_expr(outbox::Column::NextAttemptAt, now.into())
             .col_expr(outbox::Column::Attempts, 0.into())
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::Status.eq(Status::Failed))
-            .exec(&self.writer)
+            .exec(conn)
             .await?;
         Ok(result.rows_affected == 1)
     }

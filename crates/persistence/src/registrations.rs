@@ -351,19 +351,40 @@ impl Database {
         registration: &Registration,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        Self::resend_ticket_on(&self.writer, registration, now).await
+    }
+
+    /// [`Database::resend_ticket`] on `conn`, which may be a transaction of a larger action.
+    pub(crate) async fn resend_ticket_on<C: ConnectionTrait>(
+        conn: &C,
+        registration: &Registration,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let kind = match registration.status {
             Status::Confirmed => EmailKind::Confirmation,
             Status::Waitlisted => EmailKind::Waitlisted,
             Status::Cancelled => EmailKind::Cancelled,
         };
-        enqueue(&self.writer, registration.id, kind, now).await
+        enqueue(conn, registration.id, kind, now).await
     }
 
     /// Cancels a registration. A seat it held goes to the first waitlisted registration, which is
     /// emailed its ticket, in the same transaction.
     #[tracing::instrument(skip(self))]
     pub async fn cancel_registration(&self, id: i32, now: DateTime<Utc>) -> Result<Cancelled> {
-        let txn = self.writer.begin().await?;
+        Self::cancel_registration_on(&self.writer, id, now).await
+    }
+
+    /// [`Database::cancel_registration`] on `conn`: a transaction of a larger action makes its
+    /// own a savepoint of that transaction.
+    pub(crate) async fn cancel_registration_on<
+        C: TransactionTrait<Transaction = DatabaseTransaction>,
+    >(
+        conn: &C,
+        id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Cancelled> {
+        let txn = conn.begin().await?;
         // The lock first (see the module's comment); the event is found from the registration.
         let event_of = registration::Entity::find()
             .select_only()
@@ -416,7 +437,18 @@ impl Database {
     /// Revokes a registration's ticket and issues a new one: earlier tokens stop working, and the
     /// new ticket is emailed. Returns the new version.
     pub async fn reissue_ticket(&self, id: i32, now: DateTime<Utc>) -> Result<i32> {
-        let txn = self.writer.begin().await?;
+        Self::reissue_ticket_on(&self.writer, id, now).await
+    }
+
+    /// [`Database::reissue_ticket`] on `conn` (see [`Database::cancel_registration_on`]).
+    pub(crate) async fn reissue_ticket_on<
+        C: TransactionTrait<Transaction = DatabaseTransaction>,
+    >(
+        conn: &C,
+        id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<i32> {
+        let txn = conn.begin().await?;
         registration::Entity::update_many()
             .col_expr(
                 registration::Column::TicketVersion,

@@ -10,7 +10,7 @@ use axum::http::{Method, header};
 use axum_extra::extract::CookieJar;
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use domain::Role;
-use persistence::{Session, SessionKind, StaffMember};
+use persistence::{Session, SessionKind, StaffMember, StoredEvent};
 use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
@@ -32,8 +32,9 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// A signed-in staff member, from a bearer token or the session cookie. Rejects with 401; for a
-/// cookie session, a request that changes state must carry the CSRF token (header or form field,
-/// see [`Staff::check_csrf`]) or it is refused with 403.
+/// cookie session, a request that changes state must carry the CSRF token (in a header, or in a
+/// form's field: see [`crate::extract::CsrfForm`]) or it is refused with 403. Read once per
+/// request: later extractors find it in the request's extensions.
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub member: StaffMember,
@@ -43,11 +44,28 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// Refuses desk staff: 403.
-    pub fn require_organiser(&self) -> Result<(), Error> {
+    /// Whether this staff member organises `event`: the one place that decides it. Roles are
+    /// global today, so every organiser organises every event; per-event grants change this
+    /// function (and [`Staff::organises_some_event`]) alone.
+    pub fn organises(&self, _event: &StoredEvent) -> bool {
+        self.organises_some_event()
+    }
+
+    /// Whether this staff member organises at least one event: what spans events (the failed
+    /// emails) is theirs to see.
+    pub fn organises_some_event(&self) -> bool {
         match self.member.role {
-            Role::Organiser => Ok(()),
-            Role::Desk => Err(Error::Forbidden),
+            Role::Organiser => true,
+            Role::Desk => false,
+        }
+    }
+
+    /// Refuses staff who organise no event: 403.
+    pub fn require_organiser(&self) -> Result<(), Error> {
+        if self.organises_some_event() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
         }
     }
 
@@ -89,6 +107,9 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
         let state = AppState::from_ref(state);
         let (token, bearer) = presented_token(parts).ok_or(Error::Unauthorized)?;
         let session = state
@@ -106,18 +127,21 @@ where
             session,
             token,
         };
-        // JSON requests from a signed-in browser carry the CSRF token in a header; forms carry it
-        // in a field, which their handlers check.
+        // JSON requests from a signed-in browser carry the CSRF token in a header; the pages'
+        // forms carry it in a field, which `CsrfForm` checks. The API takes no forms: a form sent
+        // there needs the header like anything else.
         let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if changes_state && !is_form {
+        let is_page_form = !parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if changes_state && !is_page_form {
             let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             staff.check_csrf(given)?;
         }
+        parts.extensions.insert(staff.clone());
         Ok(staff)
     }
 }

@@ -252,3 +252,39 @@ participant-cancel = Cancel the registration
 participant-undo = Undo the latest check-in
 participant-needs = Needs
 audit-title = Audit log
+history-registered = Registered
+history-email = Email “{ $name }”: { $detail }
+history-email-confirmation = ticket
+history-email-waitlisted = on the waiting list
+history-email-promoted = seat freed, ticket
+history-email-cancelled = cancellation
+history-email-status-pending = waiting to be sent
+history-email-status-sending = being sent
+history-email-status-sent = sent
+history-email-status-failed = failed
+history-scan = Desk: { $detail }
+history-scan-ok = checked in
+history-scan-already_checked_in = already checked in that day
+history-scan-too_early = too early
+history-scan-closed = desk closed
+history-scan-cancelled = registration cancelled
+history-scan-not_confirmed = on the waiting list
+history-scan-unknown = unknown ticket
+history-scan-undone = check-in undone
+history-audit-ticket_resent = Ticket sent again
+history-audit-ticket_reissued = Ticket revoked and re-issued
+history-audit-registration_cancelled = Registration cancelled
+history-audit-checkin_undone = Check-in undone
+history-audit-email_retried = Failed email sent again
+history-audit-published = Event published
+history-audit-unpublished = Event hidden
+history-audit-agenda_replaced = Event replaced from its file
+history-details-version = ticket version { $number }
+history-details-promoted = the freed seat went to registration { $number }
+history-details-agenda = { $number ->
+    [one] { $number } day
+   *[other] { $number } days
+}, { $detail ->
+    [one] { $detail } item
+   *[other] { $detail } items
+}

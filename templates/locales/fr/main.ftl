@@ -252,3 +252,39 @@ participant-cancel = Annuler l'inscription
 participant-undo = Annuler le dernier enregistrement
 participant-needs = Besoins
 audit-title = Journal des actions
+history-registered = Inscription
+history-email = E-mail « { $name } » : { $detail }
+history-email-confirmation = billet
+history-email-waitlisted = liste d'attente
+history-email-promoted = place libérée, billet
+history-email-cancelled = annulation
+history-email-status-pending = en attente d'envoi
+history-email-status-sending = en cours d'envoi
+history-email-status-sent = envoyé
+history-email-status-failed = échec
+history-scan = Guichet : { $detail }
+history-scan-ok = entrée enregistrée
+history-scan-already_checked_in = déjà entré·e ce jour-là
+history-scan-too_early = trop tôt
+history-scan-closed = guichet fermé
+history-scan-cancelled = inscription annulée
+history-scan-not_confirmed = en liste d'attente
+history-scan-unknown = billet inconnu
+history-scan-undone = entrée annulée
+history-audit-ticket_resent = Billet renvoyé
+history-audit-ticket_reissued = Billet révoqué et réémis
+history-audit-registration_cancelled = Inscription annulée
+history-audit-checkin_undone = Entrée annulée
+history-audit-email_retried = E-mail en échec renvoyé
+history-audit-published = Événement publié
+history-audit-unpublished = Événement masqué
+history-audit-agenda_replaced = Événement remplacé depuis son fichier
+history-details-version = billet version { $number }
+history-details-promoted = la place libérée est allée à l'inscription { $number }
+history-details-agenda = { $number ->
+    [one] { $number } jour
+   *[other] { $number } jours
+}, { $detail ->
+    [one] { $detail } élément
+   *[other] { $detail } éléments
+}

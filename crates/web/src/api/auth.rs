@@ -2,10 +2,10 @@
 
 use crate::AppState;
 use crate::error::Error;
+use crate::extract::ApiJson;
 use crate::lang::RequestLang;
 use crate::login::sign_in;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use chrono::{DateTime, Utc};
 use persistence::SessionKind;
@@ -47,9 +47,8 @@ pub async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, Error> {
-    let Json(request) = body.map_err(|r| super::registrations::body_error(r, lang))?;
     let signed_in = sign_in(
         &state,
         &request.email,

@@ -1,10 +1,14 @@
 //! Organiser-only API: re-issuing a ticket, and the emails that failed. Desk staff get 403.
+//! Actions go through `persistence::Database::organiser_action`, like the organiser pages': each
+//! is audited in the transaction that performs it.
 
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
+use crate::extract::Organiser;
 use axum::Json;
 use axum::extract::{Path, State};
+use persistence::{Action, Done};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -28,28 +32,30 @@ pub struct Reissued {
     responses(
         (status = OK, description = "Re-issued; the new ticket is on its way", body = Reissued),
         (status = UNAUTHORIZED, description = "No valid session or token"),
-        (status = FORBIDDEN, description = "Not an organiser"),
-        (status = NOT_FOUND, description = "No such registration at this event"),
+        (status = FORBIDDEN, description = "Not an organiser of this event"),
+        (status = NOT_FOUND, description = "No such event, or no such registration at this event"),
     )
 )]
 pub async fn reissue(
     State(state): State<AppState>,
-    staff: Staff,
-    Path((slug, registration_id)): Path<(String, i32)>,
+    Organiser { staff, event }: Organiser,
+    Path((_, registration_id)): Path<(String, i32)>,
 ) -> Result<Json<Reissued>, Error> {
-    staff.require_organiser()?;
-    let stored = crate::lookup::any_event(&state, &slug).await?;
-    let registration = crate::lookup::registration_of(&state, &stored, registration_id).await?;
-    let ticket_version = state
+    let done = state
         .db()
-        .reissue_ticket(registration.id, state.clock().now())
+        .organiser_action(
+            event.id,
+            staff.member.id,
+            Action::ReissueTicket { registration_id },
+            state.clock().now(),
+        )
         .await?;
-    tracing::info!(
-        staff = staff.member.id,
-        registration = registration.id,
-        "ticket re-issued"
-    );
-    Ok(Json(Reissued { ticket_version }))
+    match done {
+        Some(Done::TicketReissued { version }) => Ok(Json(Reissued {
+            ticket_version: version,
+        })),
+        _ => Err(Error::NotFound),
+    }
 }
 
 /// An email given up on.
@@ -104,23 +110,40 @@ pub async fn failed_emails(
     security(("bearer" = []), ("session_cookie" = [])),
     responses(
         (status = NO_CONTENT, description = "Queued again"),
+        (status = UNAUTHORIZED, description = "No valid session or token"),
         (status = NOT_FOUND, description = "No failed email with this id"),
-        (status = FORBIDDEN, description = "Not an organiser"),
+        (status = FORBIDDEN, description = "Not an organiser of the email's event"),
     )
 )]
 pub async fn retry_email(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i32>,
+    Path(email_id): Path<i32>,
 ) -> Result<axum::http::StatusCode, Error> {
+    // The address names no event: the email's own decides who may retry it.
     staff.require_organiser()?;
-    if state
+    let event_id = state
         .db()
-        .retry_failed_email(id, state.clock().now())
+        .event_of_email(email_id)
         .await?
-    {
-        Ok(axum::http::StatusCode::NO_CONTENT)
-    } else {
-        Err(Error::NotFound)
+        .ok_or(Error::NotFound)?;
+    let event = state
+        .db()
+        .event_by_id(event_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !staff.organises(&event) {
+        return Err(Error::Forbidden);
     }
+    state
+        .db()
+        .organiser_action(
+            event.id,
+            staff.member.id,
+            Action::RetryEmail { email_id },
+            state.clock().now(),
+        )
+        .await?
+        .map(|_| axum::http::StatusCode::NO_CONTENT)
+        .ok_or(Error::NotFound)
 }

@@ -3,11 +3,11 @@
 //! formula is neutralised.
 
 use crate::AppState;
-use crate::auth::Staff;
 use crate::error::Error;
+use crate::extract::Organiser;
 use crate::lang::RequestLang;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -250,15 +250,6 @@ fn read_ahead(
     receiver
 }
 
-async fn organiser_event(
-    state: &AppState,
-    staff: &Staff,
-    slug: &str,
-) -> Result<StoredEvent, Error> {
-    staff.require_organiser()?;
-    crate::lookup::any_event(state, slug).await
-}
-
 /// The attendance report as CSV (UTF-8 with a byte-order mark, so spreadsheets read accents).
 #[utoipa::path(
     get,
@@ -275,11 +266,9 @@ async fn organiser_event(
 pub async fn attendance_csv(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff,
-    Path(slug): Path<String>,
+    Organiser { event: stored, .. }: Organiser,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, Error> {
-    let stored = organiser_event(&state, &staff, &slug).await?;
     let filter = query.filter(lang)?;
     let mut first = b"\xEF\xBB\xBF".to_vec();
     first.extend_from_slice(&csv_bytes(&[header(&stored, lang)])?);
@@ -338,11 +327,9 @@ pub async fn attendance_csv(
 pub async fn attendance_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff,
-    Path(slug): Path<String>,
+    Organiser { event: stored, .. }: Organiser,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, Error> {
-    let stored = organiser_event(&state, &staff, &slug).await?;
     let filter = query.filter(lang)?;
     let filename = format!(
         "attachment; filename=\"{}-attendance.xlsx\"",

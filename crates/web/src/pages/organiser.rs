@@ -4,17 +4,19 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
+use crate::extract::{CsrfForm, NoFields, Organiser};
 use crate::lang::RequestLang;
 use crate::templates::{languages, view};
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Lang;
 use i18n::long_date;
+use i18n::t;
 use minijinja::context;
-use persistence::{AuditAction, HistoryEvent, StoredEvent};
+use persistence::{Action, AuditAction, Done, Happened, HistoryLine, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -60,16 +62,13 @@ struct ListQuery {
 async fn registrations(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Result<Staff, Error>,
-    Path(slug): Path<String>,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
     axum::extract::Query(query): axum::extract::Query<ListQuery>,
 ) -> Result<Response, Error> {
-    let path = format!("/organiser/{slug}/registrations");
-    let staff = match organiser(staff, &path).await {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
-    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let path = format!("/organiser/{}/registrations", stored.event.slug);
     let filter = query.filter.filter(lang)?;
     let page = state
         .db()
@@ -144,24 +143,96 @@ struct HistoryView {
     details: String,
 }
 
+impl HistoryView {
+    /// A line of history or of the audit log, in words of the reader's language.
+    fn new(line: HistoryLine, tz: chrono_tz::Tz, lang: Lang) -> Self {
+        let details = line.details.unwrap_or_default();
+        let (what, details) = match &line.what {
+            Happened::Email { kind, status } => {
+                let kind = catalog_or_code(lang, "history-email", kind.as_str());
+                let status = catalog_or_code(lang, "history-email-status", status.as_str());
+                let what = t(
+                    lang,
+                    "history-email",
+                    &[("name", kind.into()), ("detail", status.into())],
+                );
+                // An email's details are its last delivery error, as the mail server wrote it.
+                (what, details)
+            }
+            Happened::Scan { outcome } => {
+                let outcome = catalog_or_code(lang, "history-scan", outcome.as_str());
+                (
+                    t(lang, "history-scan", &[("detail", outcome.into())]),
+                    details,
+                )
+            }
+            Happened::Audit { action } => (
+                catalog_or_code(lang, "history-audit", action.as_str()),
+                audit_details(*action, details, lang),
+            ),
+        };
+        HistoryView {
+            at: i18n::long_datetime(line.at, tz, lang),
+            by: line.by.unwrap_or_default(),
+            what,
+            details,
+        }
+    }
+}
+
+/// The catalog's words for the stored `code` (message `{prefix}-{code}`), or the code itself
+/// when the catalog has none: a line written by a newer version still shows.
+fn catalog_or_code(lang: Lang, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}-{code}");
+    let words = t(lang, &key, &[]);
+    if words == key { code.to_owned() } else { words }
+}
+
+/// An audited action's details (language-neutral values, see `persistence::Done`) in words;
+/// details written before they were language-neutral show as they are.
+fn audit_details(action: AuditAction, details: String, lang: Lang) -> String {
+    let number = |text: &str| text.parse::<i64>().ok();
+    let words =
+        match action {
+            AuditAction::TicketReissued => number(&details)
+                .map(|n| t(lang, "history-details-version", &[("number", n.into())])),
+            AuditAction::RegistrationCancelled => number(&details)
+                .map(|n| t(lang, "history-details-promoted", &[("number", n.into())])),
+            AuditAction::CheckinUndone => details
+                .parse::<chrono::NaiveDate>()
+                .ok()
+                .map(|day| long_date(day, lang)),
+            AuditAction::AgendaReplaced => details
+                .split_once('/')
+                .and_then(|(days, items)| Some((number(days)?, number(items)?)))
+                .map(|(days, items)| {
+                    t(
+                        lang,
+                        "history-details-agenda",
+                        &[("number", days.into()), ("detail", items.into())],
+                    )
+                }),
+            _ => None,
+        };
+    words.unwrap_or(details)
+}
+
 async fn participant(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Result<Staff, Error>,
-    Path((slug, id)): Path<(String, i32)>,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
+    Path((_, id)): Path<(String, i32)>,
 ) -> Result<Response, Error> {
-    let path = format!("/organiser/{slug}/registrations/{id}");
-    let staff = match organiser(staff, &path).await {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
-    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let path = format!("/organiser/{}/registrations/{id}", stored.event.slug);
     let registration = crate::lookup::registration_of(&state, &stored, id).await?;
     let tz = stored.event.time_zone;
     let mut history = vec![HistoryView {
         at: i18n::long_datetime(registration.registered_at, tz, lang),
         by: String::new(),
-        what: "registered".to_owned(),
+        what: t(lang, "history-registered", &[]),
         details: String::new(),
     }];
     history.extend(
@@ -170,12 +241,7 @@ async fn participant(
             .history(id)
             .await?
             .into_iter()
-            .map(|h| HistoryView {
-                at: i18n::long_datetime(h.at, tz, lang),
-                by: h.by.unwrap_or_default(),
-                what: h.what.to_string(),
-                details: h.details.unwrap_or_default(),
-            }),
+            .map(|line| HistoryView::new(line, tz, lang)),
     );
     let p = crate::api::participant_view(&registration, &stored, lang);
     let html = state.templates().render(
@@ -195,95 +261,60 @@ async fn participant(
     Ok(Html(html).into_response())
 }
 
-/// An organiser's action on a registration: resend, reissue, cancel or undo-checkin. Audited.
+/// An organiser's action on a registration: resend, reissue, cancel or undo-checkin.
 async fn participant_action(
     State(state): State<AppState>,
-    staff: Staff,
-    Path((slug, id, action)): Path<(String, i32, String)>,
-    Form(form): Form<CsrfForm>,
+    Organiser { staff, event }: Organiser,
+    Path((_, registration_id, action)): Path<(String, i32, String)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, Error> {
-    staff.require_organiser()?;
-    staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::lookup::any_event(&state, &slug).await?;
-    let registration = crate::lookup::registration_of(&state, &stored, id).await?;
-    let now = state.clock().now();
-    let db = state.db();
-    let (audited, details) = match action.as_str() {
-        "resend" => {
-            db.resend_ticket(&registration, now).await?;
-            (AuditAction::TicketResent, None)
-        }
-        "reissue" => {
-            let version = db.reissue_ticket(id, now).await?;
-            (
-                AuditAction::TicketReissued,
-                Some(format!("version {version}")),
-            )
-        }
-        "cancel" => {
-            let cancelled = db.cancel_registration(id, now).await?;
-            (
-                AuditAction::RegistrationCancelled,
-                cancelled.promoted.map(|p| format!("promoted {p}")),
-            )
-        }
-        "undo-checkin" => {
-            let day = db
-                .undo_latest_checkin(stored.id, id, staff.member.id, now)
-                .await?
-                .ok_or(Error::NotFound)?;
-            (AuditAction::CheckinUndone, Some(day.to_string()))
-        }
+    let action = match action.as_str() {
+        "resend" => Action::ResendTicket { registration_id },
+        "reissue" => Action::ReissueTicket { registration_id },
+        "cancel" => Action::CancelRegistration { registration_id },
+        "undo-checkin" => Action::UndoCheckin { registration_id },
         _ => return Err(Error::NotFound),
     };
-    db.audit(
-        stored.id,
-        staff.member.id,
-        audited,
-        Some(id),
-        details.as_deref(),
-        now,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/organiser/{slug}/registrations/{id}")).into_response())
+    act(&state, &staff, &event, action).await?;
+    Ok(Redirect::to(&format!(
+        "/organiser/{}/registrations/{registration_id}",
+        event.event.slug
+    ))
+    .into_response())
+}
+
+/// Performs `action` and its audit line (see `persistence::Database::organiser_action`); 404
+/// when there was nothing to act on.
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    event: &StoredEvent,
+    action: Action,
+) -> Result<Done, Error> {
+    state
+        .db()
+        .organiser_action(event.id, staff.member.id, action, state.clock().now())
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 #[derive(Debug, Deserialize)]
 struct PublishForm {
-    csrf: Option<String>,
     published: String,
 }
 
 async fn publish(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(slug): Path<String>,
-    Form(form): Form<PublishForm>,
+    Organiser { staff, event }: Organiser,
+    CsrfForm(form): CsrfForm<PublishForm>,
 ) -> Result<Response, Error> {
-    staff.require_organiser()?;
-    staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::lookup::any_event(&state, &slug).await?;
     let published = form.published == "true";
-    let now = state.clock().now();
-    state
-        .db()
-        .set_published(&stored.event.slug, published, now)
-        .await?;
-    let action = if published {
-        AuditAction::Published
-    } else {
-        AuditAction::Unpublished
-    };
-    state
-        .db()
-        .audit(stored.id, staff.member.id, action, None, None, now)
-        .await?;
-    Ok(Redirect::to(&format!("/organiser/{slug}")).into_response())
+    act(&state, &staff, &event, Action::SetPublished(published)).await?;
+    Ok(Redirect::to(&format!("/organiser/{}", event.event.slug)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 struct ImportForm {
-    csrf: Option<String>,
     file: String,
 }
 
@@ -292,13 +323,13 @@ struct ImportForm {
 async fn import(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff,
-    Path(slug): Path<String>,
-    Form(form): Form<ImportForm>,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
+    CsrfForm(form): CsrfForm<ImportForm>,
 ) -> Result<Response, Error> {
-    staff.require_organiser()?;
-    staff.check_csrf(form.csrf.as_deref())?;
-    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let slug = stored.event.slug.as_str();
     let parsed = domain::parse_event_file(&form.file)
         .map_err(|e| e.to_string())
         .and_then(|event| {
@@ -327,29 +358,13 @@ async fn import(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
         }
     };
-    let now = state.clock().now();
-    state.db().save_event(&event, now).await?;
-    let details = format!(
-        "{} days, {} items",
-        event.agenda.days().len(),
-        event
-            .agenda
-            .days()
-            .iter()
-            .map(|d| d.items().len())
-            .sum::<usize>()
-    );
-    state
-        .db()
-        .audit(
-            stored.id,
-            staff.member.id,
-            AuditAction::AgendaReplaced,
-            None,
-            Some(&details),
-            now,
-        )
-        .await?;
+    act(
+        &state,
+        &staff,
+        &stored,
+        Action::ReplaceEvent(Box::new(event)),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/organiser/{slug}")).into_response())
 }
 
@@ -496,27 +511,15 @@ fn render_stats(
     )?)
 }
 
-/// The organiser signed in, or where to go instead (sign-in, or 403 for desk staff).
-async fn organiser(staff: Result<Staff, Error>, path: &str) -> Result<Staff, Response> {
-    let staff = super::page_staff(staff, path)?;
-    staff
-        .require_organiser()
-        .map_err(IntoResponse::into_response)?;
-    Ok(staff)
-}
-
 async fn dashboard(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Result<Staff, Error>,
-    Path(slug): Path<String>,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
 ) -> Result<Response, Error> {
-    let path = format!("/organiser/{slug}");
-    let staff = match organiser(staff, &path).await {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
-    let stored = crate::lookup::any_event(&state, &slug).await?;
+    let path = format!("/organiser/{}", stored.event.slug);
     let stats = stats(&state, &stored, lang).await?;
     let tz = stored.event.time_zone;
     let audit: Vec<HistoryView> = state
@@ -524,15 +527,7 @@ async fn dashboard(
         .audit_log(stored.id, 50)
         .await?
         .into_iter()
-        .map(|h| HistoryView {
-            at: i18n::long_datetime(h.at, tz, lang),
-            by: h.by.unwrap_or_default(),
-            what: match h.what {
-                HistoryEvent::Audit(action) => action.to_string(),
-                other => other.to_string(),
-            },
-            details: h.details.unwrap_or_default(),
-        })
+        .map(|line| HistoryView::new(line, tz, lang))
         .collect();
     let html = state.templates().render(
         "dashboard.html",
@@ -556,11 +551,11 @@ async fn dashboard(
 async fn live(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff,
-    Path(slug): Path<String>,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
 ) -> Result<Response, Error> {
-    staff.require_organiser()?;
-    let stored = crate::lookup::any_event(&state, &slug).await?;
     let stream = futures_util::stream::unfold(String::new(), move |last| {
         let state = state.clone();
         let stored = stored.clone();
@@ -594,22 +589,12 @@ async fn live(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-struct CsrfForm {
-    csrf: Option<String>,
-}
-
 async fn retry_email(
     State(state): State<AppState>,
-    staff: Staff,
-    Path((slug, id)): Path<(String, i32)>,
-    Form(form): Form<CsrfForm>,
+    Organiser { staff, event }: Organiser,
+    Path((_, email_id)): Path<(String, i32)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, Error> {
-    staff.require_organiser()?;
-    staff.check_csrf(form.csrf.as_deref())?;
-    state
-        .db()
-        .retry_failed_email(id, state.clock().now())
-        .await?;
-    Ok(Redirect::to(&format!("/organiser/{slug}")).into_response())
+    act(&state, &staff, &event, Action::RetryEmail { email_id }).await?;
+    Ok(Redirect::to(&format!("/organiser/{}", event.event.slug)).into_response())
 }

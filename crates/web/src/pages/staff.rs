@@ -4,6 +4,7 @@ use super::local_path;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
 use crate::error::Error;
+use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
 use crate::login::sign_in;
 use crate::templates::{languages, view};
@@ -114,18 +115,12 @@ async fn login(
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct CsrfForm {
-    csrf: Option<String>,
-}
-
 async fn logout(
     State(state): State<AppState>,
     staff: Staff,
     jar: CookieJar,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, Error> {
-    staff.check_csrf(form.csrf.as_deref())?;
     state
         .db()
         .revoke_session(&token_hash(&staff.token), state.clock().now())

@@ -1,0 +1,238 @@
+//! Organiser actions, the one service the organiser pages and the API both call: each action and
+//! its line in the audit log are written in one transaction, so an action is audited whichever
+//! way it came in, and an action that fails (or finds nothing to act on) leaves no audit line.
+//!
+//! An action names what it acts on by id and is scoped to one event: a registration or an email
+//! of another event is "nothing to act on", exactly like one that does not exist.
+
+use crate::checkins::undo_latest_checkin;
+use crate::entities::{audit_log, event, outbox, registration};
+use crate::registrations::to_domain;
+use crate::{AuditAction, Cancelled, Database, Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Event;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+/// What an organiser can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Queue the registration's ticket (or waitlist notice) again.
+    ResendTicket { registration_id: i32 },
+    /// Revoke the registration's ticket and email a new one.
+    ReissueTicket { registration_id: i32 },
+    /// Cancel the registration; a seat it held goes to the waitlist.
+    CancelRegistration { registration_id: i32 },
+    /// Remove the registration's latest check-in.
+    UndoCheckin { registration_id: i32 },
+    /// Put an email given up on back in the queue.
+    RetryEmail { email_id: i32 },
+    /// Publish (`true`) or hide the event.
+    SetPublished(bool),
+    /// Replace the event, agenda and all, with this one (same slug).
+    ReplaceEvent(Box<Event>),
+}
+
+/// What an action did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    TicketResent,
+    TicketReissued { version: i32 },
+    RegistrationCancelled(Cancelled),
+    CheckinUndone { day: NaiveDate },
+    EmailRetried,
+    Published(bool),
+    EventReplaced { days: usize, items: usize },
+}
+
+impl Done {
+    /// The audit line's action, and its details: language-neutral values (a number, a date) that
+    /// the pages put into words in the reader's language.
+    fn audit(&self) -> (AuditAction, Option<String>) {
+        match self {
+            Done::TicketResent => (AuditAction::TicketResent, None),
+            Done::TicketReissued { version } => {
+                (AuditAction::TicketReissued, Some(version.to_string()))
+            }
+            Done::RegistrationCancelled(c) => (
+                AuditAction::RegistrationCancelled,
+                c.promoted.map(|id| id.to_string()),
+            ),
+            Done::CheckinUndone { day } => (AuditAction::CheckinUndone, Some(day.to_string())),
+            Done::EmailRetried => (AuditAction::EmailRetried, None),
+            Done::Published(true) => (AuditAction::Published, None),
+            Done::Published(false) => (AuditAction::Unpublished, None),
+            Done::EventReplaced { days, items } => {
+                (AuditAction::AgendaReplaced, Some(format!("{days}/{items}")))
+            }
+        }
+    }
+}
+
+impl Action {
+    /// The registration the action is about, for the audit line (an email's is found on the way).
+    fn registration_id(&self) -> Option<i32> {
+        match self {
+            Action::ResendTicket { registration_id }
+            | Action::ReissueTicket { registration_id }
+            | Action::CancelRegistration { registration_id }
+            | Action::UndoCheckin { registration_id } => Some(*registration_id),
+            Action::RetryEmail { .. } | Action::SetPublished(_) | Action::ReplaceEvent(_) => None,
+        }
+    }
+}
+
+impl Database {
+    /// Performs `action` on the event `event_id` for the staff member `staff_id`, and writes its
+    /// audit line, in one transaction. `None` when there was nothing to act on (no such
+    /// registration or failed email at this event, no check-in to undo, another event's file):
+    /// then nothing is written.
+    #[tracing::instrument(skip(self, action))]
+    pub async fn organiser_action(
+        &self,
+        event_id: i32,
+        staff_id: i32,
+        action: Action,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Done>> {
+        let txn = self.writer.begin().await?;
+        let mut registration_id = action.registration_id();
+        if let Some(id) = registration_id
+            && !belongs_to(&txn, id, event_id).await?
+        {
+            return Ok(None);
+        }
+        let done = match action {
+            Action::RetryEmail { email_id } => {
+                registration_id = failed_email_of(&txn, email_id, event_id).await?;
+                match registration_id {
+                    Some(_) => Self::retry_failed_email_on(&txn, email_id, now)
+                        .await?
+                        .then_some(Done::EmailRetried),
+                    None => None,
+                }
+            }
+            other => perform(&txn, event_id, staff_id, other, now).await?,
+        };
+        let Some(done) = done else {
+            txn.rollback().await?;
+            return Ok(None);
+        };
+        let (audited, details) = done.audit();
+        audit_log::ActiveModel {
+            event_id: Set(event_id),
+            staff_id: Set(staff_id),
+            at: Set(now),
+            action: Set(audited),
+            registration_id: Set(registration_id),
+            details: Set(details),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Some(done))
+    }
+}
+
+impl Database {
+    /// The event an email is for (an address that names an email and no event needs it to know
+    /// who may act on it).
+    pub async fn event_of_email(&self, email_id: i32) -> Result<Option<i32>> {
+        let Some(email) = outbox::Entity::find_by_id(email_id).one(&self.conn).await? else {
+            return Ok(None);
+        };
+        Ok(registration::Entity::find_by_id(email.registration_id)
+            .one(&self.conn)
+            .await?
+            .map(|r| r.event_id))
+    }
+}
+
+/// The actions on a registration or on the event itself (the registration, when there is one,
+/// is known to belong to the event).
+async fn perform(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    staff_id: i32,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<Option<Done>> {
+    Ok(match action {
+        Action::ResendTicket { registration_id } => {
+            let registration = registration::Entity::find_by_id(registration_id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| Error::Corrupt(format!("no registration {registration_id}")))?;
+            Database::resend_ticket_on(txn, &to_domain(registration)?, now).await?;
+            Some(Done::TicketResent)
+        }
+        Action::ReissueTicket { registration_id } => {
+            let version = Database::reissue_ticket_on(txn, registration_id, now).await?;
+            Some(Done::TicketReissued { version })
+        }
+        Action::CancelRegistration { registration_id } => Some(Done::RegistrationCancelled(
+            Database::cancel_registration_on(txn, registration_id, now).await?,
+        )),
+        Action::UndoCheckin { registration_id } => {
+            undo_latest_checkin(txn, event_id, registration_id, staff_id, now)
+                .await?
+                .map(|day| Done::CheckinUndone { day })
+        }
+        Action::SetPublished(published) => {
+            let row = event_row(txn, event_id).await?;
+            Database::set_published_on(txn, row, published, now).await?;
+            Some(Done::Published(published))
+        }
+        Action::ReplaceEvent(event) => {
+            let row = event_row(txn, event_id).await?;
+            if row.slug != event.slug.as_str() {
+                return Ok(None);
+            }
+            Database::save_event_on(txn, &event, now).await?;
+            let days = event.agenda.days();
+            Some(Done::EventReplaced {
+                days: days.len(),
+                items: days.iter().map(|d| d.items().len()).sum(),
+            })
+        }
+        // Handled by the caller, which learns the email's registration on the way.
+        Action::RetryEmail { .. } => None,
+    })
+}
+
+async fn event_row<C: ConnectionTrait>(conn: &C, event_id: i32) -> Result<event::Model> {
+    event::Entity::find_by_id(event_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("event {event_id} vanished")))
+}
+
+/// Whether the registration exists and belongs to the event.
+async fn belongs_to<C: ConnectionTrait>(
+    conn: &C,
+    registration_id: i32,
+    event_id: i32,
+) -> Result<bool> {
+    Ok(registration::Entity::find_by_id(registration_id)
+        .filter(registration::Column::EventId.eq(event_id))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// The registration of the email `email_id`, if it exists and is for the event.
+async fn failed_email_of<C: ConnectionTrait>(
+    conn: &C,
+    email_id: i32,
+    event_id: i32,
+) -> Result<Option<i32>> {
+    let Some(email) = outbox::Entity::find_by_id(email_id).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(belongs_to(conn, email.registration_id, event_id)
+        .await?
+        .then_some(email.registration_id))
+}

@@ -1,0 +1,208 @@
+//! The request's edge, read once for every handler: a JSON body that fails answers in the API's
+//! error shape ([`ApiJson`]), the event of the address ([`PublishedEvent`]), "an organiser of this
+//! event" ([`Organiser`]), and a form whose CSRF token is checked ([`CsrfForm`]).
+//!
+//! Extractors run in the order of the handler's arguments: put the event's (404) before the
+//! body's (415, 422…), so that an unknown event is a 404 whatever the body.
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::Error;
+use crate::lang::RequestLang;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{JsonRejection, RawFormRejection};
+use axum::extract::{
+    FromRef, FromRequest, FromRequestParts, Json, RawForm, RawPathParams, Request,
+};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Lang;
+use i18n::t;
+use persistence::StoredEvent;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// Turns a JSON body that could not be read into a clear error in `lang`: 415 when it is not
+/// JSON, 413 when it is too large, 422 (naming the problem) otherwise.
+pub fn body_error(rejection: JsonRejection, lang: Lang) -> Error {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => Error::Body {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: t(lang, "body-not-json", &[]),
+        },
+        JsonRejection::BytesRejection(_) => Error::Body {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: t(lang, "body-too-large", &[]),
+        },
+        other => Error::Body {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(
+                lang,
+                "body-invalid-json",
+                &[("detail", other.body_text().into())],
+            ),
+        },
+    }
+}
+
+/// A JSON body; one that cannot be read is refused with `{"errors": {"body": message}}` in the
+/// request's language (see [`body_error`]).
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let RequestLang(lang) = RequestLang::from_parts(&parts);
+        match Json::<T>::from_request(Request::from_parts(parts, body), state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(body_error(rejection, lang)),
+        }
+    }
+}
+
+/// The `{slug}` of the matched route.
+async fn slug_of<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, Error> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    params
+        .iter()
+        .find(|(name, _)| *name == "slug")
+        .map(|(_, value)| value.to_owned())
+        .ok_or(Error::NotFound)
+}
+
+/// The published event the address names (`{slug}`), or 404.
+#[derive(Debug, Clone)]
+pub struct PublishedEvent(pub StoredEvent);
+
+impl<S> FromRequestParts<S> for PublishedEvent
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let slug = slug_of(parts, state).await?;
+        let state = AppState::from_ref(state);
+        Ok(Self(crate::lookup::published_event(&state, &slug).await?))
+    }
+}
+
+/// A staff member who organises the event the address names (`{slug}`, published or not).
+///
+/// Refused: a stranger (a page asked for is a redirection to the sign-in form and back; anything
+/// else 401), staff who organise no event (403), an unknown event (404), and staff who do not
+/// organise this one (403). Whether someone organises an event is decided by
+/// [`Staff::organises`] alone.
+#[derive(Debug, Clone)]
+pub struct Organiser {
+    pub staff: Staff,
+    pub event: StoredEvent,
+}
+
+impl<S> FromRequestParts<S> for Organiser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let staff = match Staff::from_request_parts(parts, state).await {
+            Ok(staff) => staff,
+            Err(Error::Unauthorized) if is_page_view(parts) => {
+                let back = parts.uri.path();
+                return Err(Redirect::to(&format!("/login?next={back}")).into_response());
+            }
+            Err(other) => return Err(other.into_response()),
+        };
+        // Before looking the event up: staff who organise nothing learn nothing of which
+        // events exist.
+        if !staff.organises_some_event() {
+            return Err(Error::Forbidden.into_response());
+        }
+        let slug = slug_of(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let app = AppState::from_ref(state);
+        let event = crate::lookup::any_event(&app, &slug)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !staff.organises(&event) {
+            return Err(Error::Forbidden.into_response());
+        }
+        Ok(Self { staff, event })
+    }
+}
+
+/// A page being looked at (not the API, not a form sent): a stranger is shown the sign-in form.
+fn is_page_view(parts: &Parts) -> bool {
+    parts.method == Method::GET && !parts.uri.path().starts_with("/api/")
+}
+
+/// A form sent by a signed-in staff member, with the session's CSRF token in its `csrf` field
+/// (device tokens need none: they are not sent by browsers on their own). A missing or wrong
+/// token is refused with 403 before the form is read.
+#[derive(Debug, Clone)]
+pub struct CsrfForm<T>(pub T);
+
+/// A form with no fields other than its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+#[derive(Debug, Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+impl<T, S> FromRequest<S> for CsrfForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let RequestLang(lang) = RequestLang::from_parts(&parts);
+        let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|rejection| match rejection {
+                RawFormRejection::BytesRejection(_) => Error::Body {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    message: t(lang, "body-too-large", &[]),
+                },
+                other => Error::BadRequest(other.body_text()),
+            })?;
+        let CsrfField { csrf } = decode(&bytes).await?;
+        staff.check_csrf(csrf.as_deref())?;
+        Ok(Self(decode(&bytes).await?))
+    }
+}
+
+/// Reads the urlencoded `bytes` as a `T`. axum reads forms only through its extractor, so the
+/// bytes are handed to it as a request of their own (the token's field and the form's are read
+/// from the same bytes, whatever `T`'s fields' types).
+async fn decode<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Error> {
+    let request = Request::builder()
+        .method(Method::POST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(bytes.clone()))
+        .map_err(|e| Error::Internal(Box::new(e)))?;
+    axum::Form::<T>::from_request(request, &())
+        .await
+        .map(|axum::Form(value)| value)
+        .map_err(|rejection| Error::BadRequest(rejection.body_text()))
+}
