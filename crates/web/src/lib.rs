@@ -163,11 +163,16 @@ pub struct Application {
 impl Application {
     /// Binds `addr` (port 0 picks a free port: see [`Application::local_addr`]).
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
-        Ok(Self {
+        Ok(Self::on(TcpListener::bind(addr).await?, state))
+    }
+
+    /// Serves on a listener already bound: the caller may need the real address before it can
+    /// build the state (the links in emails point at it).
+    pub fn on(listener: TcpListener, state: AppState) -> Self {
+        Self {
             listener,
             router: router(state),
-        })
+        }
     }
 
     /// The address actually bound.
