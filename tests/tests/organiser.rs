@@ -2,7 +2,7 @@
 //! with history and actions, publishing, replacing the agenda from a file; all in the audit log.
 
 use domain::Role;
-use guichet_tests::{DEMO_SLUG, TestApp, instant, unescape_html};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant, unescape_html};
 use serde_json::json;
 
 async fn organiser_app() -> (TestApp, String, String) {
@@ -86,6 +86,8 @@ async fn the_registrations_list_filters_and_pages() {
         .status(),
         403
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(56)).await;
 }
 
 #[tokio::test]
@@ -164,6 +166,8 @@ async fn a_participants_page_shows_their_history_and_every_action_is_audited() {
             "{action} missing from the audit log"
         );
     }
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(4)).await;
 }
 
 #[tokio::test]
@@ -246,6 +250,7 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
             "{action} missing from the audit log"
         );
     }
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -301,4 +306,5 @@ async fn an_event_changed_through_another_instance_is_seen_at_once() {
         .expect("event");
     assert_eq!(seen.event.title, "Un autre titre");
     other.close().await.expect("close");
+    app.assert_outbox(Outbox::SETTLED).await;
 }

@@ -122,9 +122,38 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// The root span of each request: its id (set by `SetRequestIdLayer` outside, echoed to the
+/// client in `x-request-id`), so every line logged while answering it can be traced to it. At
+/// INFO, so that the lines of handlers at INFO and above carry it. The path only, with any ticket
+/// token masked: query strings (a desk's name search) and tokens stay out of the logs.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %request_id,
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+    )
+}
+
+/// `path` with the token of a ticket's pages (`/t/{token}/…`) masked.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/t/") {
+        Some(rest) => {
+            let after = rest.find('/').map_or("", |at| &rest[at..]);
+            format!("/t/…{after}").into()
+        }
+        None => path.into(),
+    }
 }
 
 /// Runs each request's handler on a task of its own, to completion, even when the client goes
@@ -201,5 +230,17 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn logged_paths_hide_ticket_tokens() {
+        assert_eq!(loggable_path("/t/ABCDEF234567/qr.png"), "/t/…/qr.png");
+        assert_eq!(loggable_path("/t/ABCDEF234567"), "/t/…");
+        assert_eq!(loggable_path("/events/demo"), "/events/demo");
     }
 }

@@ -97,6 +97,7 @@ pub fn body_error(rejection: JsonRejection, lang: Lang) -> Error {
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, unreadable JSON, or registration not open", body = ValidationErrors),
     )
 )]
+#[tracing::instrument(skip_all, fields(%slug))]
 pub async fn register(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
