@@ -166,7 +166,10 @@ async fn run_to_completion(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    match tokio::spawn(next.run(request)).await {
+    // A spawned task does not inherit the span it was spawned in: pass the request's on, so
+    // that what the handler logs carries the request id.
+    let span = tracing::Span::current();
+    match tokio::spawn(tracing::Instrument::instrument(next.run(request), span)).await {
         Ok(response) => response,
         // A panic goes on to the panic layer outside, which answers with the 500 page.
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
