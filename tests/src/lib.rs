@@ -18,7 +18,6 @@ use sea_orm::ConnectionTrait;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
-use tokio::sync::watch;
 
 /// The variable that selects PostgreSQL for the tests.
 pub const DATABASE_URL_VAR: &str = "GUICHET_TEST_DATABASE_URL";
@@ -220,7 +219,9 @@ pub struct MailServer {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
 }
 
-/// A free local port (bound, then released).
+/// A free local port (bound, then released), for programs that cannot listen on port 0 and say
+/// which port they got (chromedriver). Another process may take the port in between: never use
+/// it for guichet or the SMTP server, which bind port 0.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -228,26 +229,49 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Reads a `guichet serve` process's standard output up to the line that says where it serves
+/// (it binds port 0 in tests) and returns that URL, without its trailing slash. Keep `stdout`
+/// open afterwards: guichet prints a few more lines, and a closed pipe would stop it.
+pub fn serving_url(stdout: &mut impl std::io::BufRead) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = stdout.read_line(&mut line).expect("guichet's output");
+        assert!(read > 0, "guichet stopped before serving");
+        if let Some(url) = line.trim().strip_prefix("guichet is serving on ") {
+            return url.trim_end_matches('/').to_owned();
+        }
+    }
+}
+
+/// Connections one test server handles at once: a test worker's pool and a few more.
+const SMTP_THREADS: u32 = 8;
+
 impl MailServer {
+    /// Starts a server on a port the system picks.
     pub fn start() -> Self {
-        Self::start_on(free_port())
+        Self::start_with_threads(SMTP_THREADS)
     }
 
-    /// Starts the server on `port` (for a server that "comes back" where it was).
-    pub fn start_on(port: u16) -> Self {
+    /// Starts a server handling `threads` connections at once (each thread lives as long as the
+    /// test process: raise it only for several instances' pools of connections).
+    pub fn start_with_threads(threads: u32) -> Self {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind an SMTP port");
+        Self::serve(listener, threads)
+    }
+
+    fn serve(listener: std::net::TcpListener, threads: u32) -> Self {
+        let port = listener.local_addr().expect("the SMTP port").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let handler = Collector {
             to: Vec::new(),
             data: Vec::new(),
             received: received.clone(),
         };
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
         let mut server = mailin_embedded::Server::new(handler);
         server
             .with_name("smtp.test")
-            // A thread per connection: enough for several instances' pools of connections.
-            .with_num_threads(128)
+            .with_num_threads(threads)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
@@ -284,12 +308,51 @@ impl MailServer {
     }
 }
 
+/// An SMTP server that is down: connections to its port are refused until it comes back, on
+/// the same port. The port is held by a socket bound but not listening: the system refuses
+/// connections to it, and no other program can take the port meanwhile (releasing a port and
+/// binding it again later could find it taken).
+#[derive(Debug)]
+pub struct DownMailServer {
+    pub port: u16,
+    socket: tokio::net::TcpSocket,
+}
+
+impl DownMailServer {
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .expect("bind an SMTP port");
+        let port = socket.local_addr().expect("the SMTP port").port();
+        Self { port, socket }
+    }
+
+    /// The server starts listening on its port (call it inside the test's runtime).
+    pub fn come_back(self) -> MailServer {
+        let listener = self
+            .socket
+            .listen(128)
+            .and_then(tokio::net::TcpListener::into_std)
+            .expect("listen on the SMTP port");
+        // The SMTP server accepts on threads of its own, blocking.
+        listener.set_nonblocking(false).expect("blocking socket");
+        MailServer::serve(listener, SMTP_THREADS)
+    }
+}
+
+impl Default for DownMailServer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// How to start a test guichet.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Where its clock starts.
     pub now: DateTime<Utc>,
-    /// The SMTP server it sends to (none: an unused port, as if the server were down).
+    /// The port of the SMTP server it sends to ([`MailServer`], or [`DownMailServer`]).
     pub smtp_port: u16,
     /// Whether its outbox worker runs in the background.
     pub worker: bool,
@@ -307,9 +370,35 @@ pub struct TestApp {
     test_clock: Arc<TestClock>,
     composer: Arc<mailer::Composer>,
     options: Options,
-    shutdown: Option<watch::Sender<bool>>,
+    /// Its server and worker; dropping it stops them.
+    running: tokio::sync::Mutex<guichet::Running>,
     // Dropped last: the server and pool must let go of the database first.
     pub database: Arc<TestDatabase>,
+}
+
+/// What a test expects the outbox to hold when it ends (see [`TestApp::assert_outbox`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outbox {
+    /// Waiting to be sent: queued while no worker ran.
+    pub pending: u64,
+    /// Given up on after the last attempt.
+    pub failed: u64,
+}
+
+impl Outbox {
+    /// Nothing waiting, nothing given up on.
+    pub const SETTLED: Outbox = Outbox {
+        pending: 0,
+        failed: 0,
+    };
+
+    /// `n` messages waiting (queued while no worker ran), none given up on.
+    pub fn pending(n: u64) -> Self {
+        Self {
+            pending: n,
+            failed: 0,
+        }
+    }
 }
 
 /// The demo's first day, 08:30 in Geneva: registration open, desk not yet.
@@ -359,6 +448,7 @@ impl TestApp {
         Self::start(database, db, options).await
     }
 
+    /// guichet as `serve` builds it, with the test's clock, key and worker settings, on port 0.
     async fn start(database: Arc<TestDatabase>, db: Database, options: Options) -> Self {
         let test_clock = Arc::new(TestClock::starting_at(options.now));
         let clock: Arc<dyn Clock> = test_clock.clone();
@@ -373,23 +463,26 @@ impl TestApp {
                     .expect("address"),
             ),
         };
-        // The links in emails point at this very server.
-        let port = free_port();
-        let composer = Arc::new(mailer::Composer::new(
+        let worker = options.worker.then(|| guichet::WorkerConfig {
+            transport: smtp_transport(options.smtp_port),
+            settings: test_worker_settings(),
+        });
+        let app = guichet::App::build(guichet::AppSettings {
+            db: db.clone(),
+            ticket_key: key.clone(),
+            clock: clock.clone(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            // The links in emails point at this very server, whatever port it got.
+            base_url: None,
             sender,
-            &format!("http://127.0.0.1:{port}"),
-        ));
-        let state = web::AppState::new(db.clone(), clock.clone(), key.clone(), composer.clone());
-        let app = web::Application::bind(SocketAddr::from(([127, 0, 0, 1], port)), state)
-            .await
-            .expect("bind the port");
-        let addr = app.local_addr().expect("bound address");
-        let (tx, rx) = watch::channel(false);
-        let mut server_stop = rx.clone();
-        tokio::spawn(app.run(async move {
-            let _ = server_stop.wait_for(|stop| *stop).await;
-        }));
-        let me = Self {
+            worker,
+            tls: None,
+        })
+        .await
+        .expect("build guichet");
+        let addr = app.local_addr();
+        let composer = app.composer();
+        Self {
             addr,
             db,
             client: reqwest::Client::builder()
@@ -397,37 +490,76 @@ impl TestApp {
                 .build()
                 .expect("an HTTP client"),
             key,
-            clock: clock.clone(),
+            clock,
             test_clock,
             composer,
-            options: options.clone(),
-            shutdown: Some(tx),
+            options,
+            running: tokio::sync::Mutex::new(app.spawn()),
             database,
-        };
-        if options.worker {
-            let worker = me.worker(me.clock.clone());
-            let mut worker_stop = rx;
-            tokio::spawn(worker.run(async move {
-                let _ = worker_stop.wait_for(|stop| *stop).await;
-            }));
         }
-        me
     }
 
     fn worker(&self, clock: Arc<dyn Clock>) -> mailer::Worker<guichet::outbox::DbOutbox> {
-        let transport = mailer::Transport::smtp(
-            &format!("smtp://127.0.0.1:{}", self.options.smtp_port),
-            test_worker_settings().concurrency,
-        )
-        .expect("SMTP URL");
         guichet::outbox_worker(
             self.db.clone(),
             self.key.clone(),
             self.composer.clone(),
-            transport,
+            smtp_transport(self.options.smtp_port),
             clock,
             test_worker_settings(),
         )
+    }
+
+    /// Stops the background worker, if one runs, and waits until it has finished the message
+    /// in hand: after this no delivery is under way, and what the SMTP server holds is final.
+    pub async fn stop_worker(&self) {
+        self.running.lock().await.stop_worker().await;
+    }
+
+    /// Messages the outbox tried to send and has not sent yet (each to be retried, or failed).
+    pub async fn outbox_attempted_unsent(&self) -> u64 {
+        use sea_orm::{DbBackend, Statement};
+        let backend = if self.database.is_postgres() {
+            DbBackend::Postgres
+        } else {
+            DbBackend::Sqlite
+        };
+        let conn = sea_orm::Database::connect(self.database.url.as_str())
+            .await
+            .expect("connect");
+        let row = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT COUNT(*) AS n FROM outbox WHERE attempts > 0 AND sent_at IS NULL",
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        let _ = conn.close().await;
+        u64::try_from(row.try_get::<i64>("", "n").expect("a count")).expect("not negative")
+    }
+
+    /// Ends a test: the outbox holds exactly what `expected` says, no more and no less. With a
+    /// background worker, once it got there (at most 20 s), and the worker is then stopped, so
+    /// that no delivery is under way afterwards.
+    pub async fn assert_outbox(&self, expected: Outbox) {
+        let read = || async {
+            let counts = self.db.outbox_counts().await.expect("outbox counts");
+            Outbox {
+                pending: counts.pending,
+                failed: counts.failed,
+            }
+        };
+        let mut running = self.running.lock().await;
+        if running.has_worker() {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while read().await != expected && std::time::Instant::now() < deadline {
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            running.stop_worker().await;
+        }
+        drop(running);
+        assert_eq!(read().await, expected, "the outbox at the end of the test");
     }
 
     /// Like [`TestApp::drain_outbox`], with a worker paced by `settings`.
@@ -435,16 +567,28 @@ impl TestApp {
         &self,
         settings: mailer::WorkerSettings,
     ) -> mailer::worker::Pass {
-        let transport = mailer::Transport::smtp(
-            &format!("smtp://127.0.0.1:{}", self.options.smtp_port),
-            test_worker_settings().concurrency,
-        )
-        .expect("SMTP URL");
+        self.drain_outbox_to(self.options.smtp_port, settings).await
+    }
+
+    /// Like [`TestApp::drain_outbox_with`], with every delivery refused: the SMTP server is down.
+    pub async fn drain_outbox_while_smtp_is_down(
+        &self,
+        settings: mailer::WorkerSettings,
+    ) -> mailer::worker::Pass {
+        let down = DownMailServer::new();
+        self.drain_outbox_to(down.port, settings).await
+    }
+
+    async fn drain_outbox_to(
+        &self,
+        smtp_port: u16,
+        settings: mailer::WorkerSettings,
+    ) -> mailer::worker::Pass {
         guichet::outbox_worker(
             self.db.clone(),
             self.key.clone(),
             self.composer.clone(),
-            transport,
+            smtp_transport(smtp_port),
             self.clock.clone(),
             settings,
         )
@@ -461,17 +605,18 @@ impl TestApp {
             .expect("the outbox is reachable")
     }
 
-    /// guichet with the demo event and its worker, on the morning of its first day.
+    /// guichet with the demo event at `now`, with no worker: its messages wait in the outbox,
+    /// for an SMTP server that nobody reads.
     pub async fn spawn_at(now: DateTime<Utc>) -> Self {
         Self::spawn_with(Options {
             now,
-            smtp_port: free_port(),
+            smtp_port: MailServer::start().port,
             worker: false,
         })
         .await
     }
 
-    /// guichet with the demo event, on the morning of its first day, sending to nowhere.
+    /// guichet with the demo event, on the morning of its first day (see [`TestApp::spawn_at`]).
     pub async fn spawn() -> Self {
         Self::spawn_at(demo_morning()).await
     }
@@ -680,12 +825,13 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(true);
-        }
-    }
+/// The SMTP transport to the test server on `port`.
+fn smtp_transport(port: u16) -> mailer::Transport {
+    mailer::Transport::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        test_worker_settings().concurrency,
+    )
+    .expect("SMTP URL")
 }
 
 /// A registration for the demo, as the API takes it.

@@ -2,7 +2,7 @@
 //! retries, two desks at once, search and walk-ins; and who may do what.
 
 use domain::Role;
-use guichet_tests::{DEMO_SLUG, STAFF_PASSWORD, TestApp, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, instant};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -61,6 +61,7 @@ async fn sign_in_gives_a_device_token_and_the_same_refusal_for_any_wrong_credent
         unknown_email.text().await.expect("body"),
         "nothing tells which addresses are staff"
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -97,6 +98,7 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     // Fifteen minutes later it works again.
     app.set_clock(app.now() + chrono::TimeDelta::minutes(16));
     app.login("desk2@example.org").await;
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -150,6 +152,8 @@ async fn no_token_is_401_and_desk_staff_get_403_on_organiser_endpoints() {
             "{path}"
         );
     }
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2)).await;
 }
 
 #[tokio::test]
@@ -273,6 +277,8 @@ async fn every_outcome_on_both_days_with_the_server_clock_in_utc() {
     // A malformed body is 422.
     let (status, _) = app.scan(&desk, DEMO_SLUG, json!({ "nonce": "x" })).await;
     assert_eq!(status, 422);
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(5)).await;
 }
 
 #[tokio::test]
@@ -296,6 +302,8 @@ async fn a_retry_with_the_same_nonce_gets_the_first_answer() {
         )
         .await;
     assert_eq!(other["outcome"], "already_checked_in");
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -325,6 +333,8 @@ async fn a_retry_keeps_its_first_answer_even_when_the_desk_has_opened_since() {
         )
         .await;
     assert_eq!(fresh["outcome"], "ok");
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -365,6 +375,8 @@ async fn ten_copies_of_one_scan_at_once_are_one_scan() {
     );
     let lines = app.db.recent_scans(event.id, 50).await.expect("scans");
     assert_eq!(lines.len(), 1, "one line in the scan log");
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -410,6 +422,8 @@ async fn fifty_tickets_each_scanned_by_two_desks_at_once_give_fifty_ok_and_fifty
         .filter(|o| *o == "already_checked_in")
         .count();
     assert_eq!((ok, already), (50, 50), "{outcomes:?}");
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(50)).await;
 }
 
 #[tokio::test]
@@ -506,6 +520,8 @@ async fn search_finds_names_and_a_result_can_be_checked_in_and_walk_ins_are_regi
     assert_eq!(scans[0]["name"], "Carlos Eladio Segura Vicente");
     assert_eq!(scans[1]["name"], "Devi Chand Rye Seewooruthun");
     assert_eq!(scans[0]["by"], "desk1@example.org");
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(3)).await;
 }
 
 #[tokio::test]
@@ -642,6 +658,8 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
         303,
         "the old cookie no longer opens the desk"
     );
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -678,6 +696,8 @@ async fn a_camera_frame_is_read_by_guichet_for_browsers_without_barcode_detector
         .await
         .expect("request");
     assert_eq!(anonymous.status(), 401);
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -772,4 +792,6 @@ async fn a_scan_whose_client_gave_up_is_still_finished_and_leaves_no_transaction
         assert_eq!(open, 0, "no connection is left inside a transaction");
     }
     other.close().await.expect("close");
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }

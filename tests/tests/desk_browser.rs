@@ -7,7 +7,7 @@
 
 use domain::Role;
 use fantoccini::{ClientBuilder, Locator};
-use guichet_tests::{DEMO_SLUG, STAFF_PASSWORD, TestApp, free_port, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, free_port, instant};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -185,6 +185,8 @@ async fn the_dashboard_shows_a_scan_made_through_the_api_without_a_reload() {
     .await;
     let _ = client.close().await;
     result.expect("the dashboard updates live");
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -295,4 +297,6 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
     .await;
     let _ = client.close().await;
     result.expect("the desk works in the browser");
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2)).await;
 }

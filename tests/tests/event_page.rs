@@ -1,6 +1,6 @@
 //! The demo event's public page, its agenda as JSON, and what an unknown address gets.
 
-use guichet_tests::{DEMO_SLUG, TestApp, assert_in_order, unescape_html};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, assert_in_order, unescape_html};
 use serde_json::Value;
 
 /// Every slot of the published programme, in order: (start, end, title, moderator and speakers).
@@ -122,6 +122,7 @@ async fn the_event_page_lists_every_agenda_item_of_both_days_in_order() {
     // The overview and objectives are there, in the event's language.
     assert!(page.contains("Dialogue international sur la migration"));
     assert!(page.contains("Mettre en lumière les avantages d'une coopération multipartite"));
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -142,6 +143,7 @@ async fn the_page_follows_the_visitors_language_but_keeps_the_events_own_text() 
     // The programme itself stays in French, marked as such.
     assert!(page.contains("Pause de l'après-midi"));
     assert!(page.contains("lang=\"fr\""));
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -174,6 +176,7 @@ async fn the_language_switcher_remembers_the_choice_and_returns_to_the_page() {
     // Never a redirect to another site.
     let response = app.get("/lang/en?next=//evil.example/").await;
     assert_eq!(response.headers()["location"], "/");
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -182,6 +185,7 @@ async fn the_home_page_lists_the_published_demo_event() {
     let page = unescape_html(&app.get_in("/", "fr").await.text().await.expect("body"));
     assert!(page.contains(&format!("href=\"/events/{DEMO_SLUG}\"")));
     assert!(page.contains("du lundi 7 juillet 2008 au mardi 8 juillet 2008"));
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -232,6 +236,7 @@ async fn the_agenda_json_gives_local_times_and_desk_openings() {
         "Directeur des Affaires concernant la diaspora"
     );
     assert_eq!(sho_sawyer["country"], "Sierra Leone");
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -263,6 +268,7 @@ async fn an_unknown_event_gets_the_404_page_in_the_visitors_language() {
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.expect("JSON");
     assert_eq!(body["error"], "not_found");
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -293,6 +299,7 @@ async fn the_openapi_description_covers_the_served_endpoints() {
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
     assert!(spec["components"]["schemas"]["RegistrationRequest"].is_object());
     assert!(spec["components"]["schemas"]["AgendaResponse"].is_object());
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -302,4 +309,5 @@ async fn health_and_readiness() {
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.text().await.expect("body"), "ready\n");
+    app.assert_outbox(Outbox::SETTLED).await;
 }

@@ -2,7 +2,7 @@
 //! with history and actions, publishing, replacing the agenda from a file; all in the audit log.
 
 use domain::Role;
-use guichet_tests::{DEMO_SLUG, TestApp, instant, unescape_html};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant, unescape_html};
 use persistence::{AuditAction, Happened};
 use serde_json::json;
 
@@ -102,6 +102,8 @@ async fn the_registrations_list_filters_and_pages() {
         .status(),
         403
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(56)).await;
 }
 
 #[tokio::test]
@@ -202,6 +204,8 @@ async fn a_participants_page_shows_their_history_and_every_action_is_audited() {
             "ticket_resent"
         ]
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(4)).await;
 }
 
 #[tokio::test]
@@ -293,6 +297,7 @@ async fn publishing_and_replacing_the_agenda_from_a_file() {
         audited(&app).await,
         ["agenda_replaced", "published", "unpublished"]
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -348,15 +353,16 @@ async fn an_event_changed_through_another_instance_is_seen_at_once() {
         .expect("event");
     assert_eq!(seen.event.title, "Un autre titre");
     other.close().await.expect("close");
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
-/// Every pending email of the app fails for good (no mail server listens on its SMTP port).
+/// Every pending email of the app fails for good (the SMTP server is down).
 async fn fail_every_email(app: &TestApp) -> Vec<i32> {
     let settings = mailer::WorkerSettings {
         max_attempts: 1,
         ..guichet_tests::test_worker_settings()
     };
-    app.drain_outbox_with(settings).await;
+    app.drain_outbox_while_smtp_is_down(settings).await;
     app.db
         .failed_emails()
         .await
@@ -466,6 +472,12 @@ async fn an_action_through_the_api_is_audited_like_one_through_the_pages() {
             .count(),
         2
     );
+    // The two retried emails wait for the next pass; the third is still given up on.
+    app.assert_outbox(Outbox {
+        pending: 2,
+        failed: 1,
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -545,6 +557,12 @@ async fn an_action_with_nothing_to_act_on_changes_nothing_and_leaves_no_audit_li
         .expect("there");
     assert_eq!(untouched.status, domain::Status::Confirmed);
     assert_eq!(untouched.ticket_version, 1);
+    // The tickets failed on purpose, and no retry of them was accepted.
+    app.assert_outbox(Outbox {
+        pending: 0,
+        failed: 2,
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -624,6 +642,8 @@ async fn strangers_and_desk_staff_cannot_act_as_organisers() {
         .expect("there");
     assert_eq!(untouched.ticket_version, 1);
     assert!(app.demo_event().await.event.published);
+    // The ticket: no worker ran to send it; no refused action queued anything.
+    app.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
@@ -675,4 +695,6 @@ async fn a_participants_history_is_in_the_readers_language() {
         .expect("the audit log");
     assert!(audit.contains("Billet révoqué et réémis"), "{audit}");
     assert!(!audit.contains("ticket_reissued"), "{audit}");
+    // The ticket and the action's email: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2)).await;
 }

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, TimeDelta};
 use domain::Role;
-use guichet_tests::{DEMO_SLUG, TestApp, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant};
 use persistence::Database;
 use serde_json::json;
 use std::sync::Arc;
@@ -112,4 +112,10 @@ async fn polled_reads_take_the_same_number_of_queries_for_2_rows_as_for_22() {
         with_2, with_22,
         "statements of [dashboard, recent scans, search] with 2 rows, then with 22"
     );
+    // Every ticket was made to fail, on purpose.
+    app.assert_outbox(Outbox {
+        pending: 0,
+        failed: 22,
+    })
+    .await;
 }

@@ -3,8 +3,8 @@
 //! SMTP outage and a restart.
 
 use guichet_tests::{
-    DEMO_SLUG, MailServer, Options, TestApp, decode_qr, free_port, instant, participant,
-    token_from_qr, unescape_html,
+    DEMO_SLUG, DownMailServer, MailServer, Options, Outbox, TestApp, decode_qr, instant,
+    participant, token_from_qr, unescape_html,
 };
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
 use mail_parser::MimeHeaders;
@@ -181,6 +181,7 @@ async fn an_api_registration_emails_a_ticket_whose_qr_code_opens_the_right_ticke
         from_page.contains("DTSTART;TZID=Europe/Zurich:20080707T090000"),
         "{from_page}"
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -244,6 +245,7 @@ async fn the_html_form_registers_and_emails_in_the_chosen_language() {
     );
     assert!(page.contains("Jacqueline Owens"));
     assert!(page.contains("New Zealand"));
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -283,6 +285,7 @@ async fn a_form_with_errors_comes_back_with_what_was_typed_and_each_fields_messa
         .await
         .expect("counts");
     assert_eq!(counts, persistence::StatusCounts::default());
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -323,6 +326,7 @@ async fn registering_again_answers_the_same_and_resends_the_existing_ticket() {
         .await
         .expect("counts");
     assert_eq!(counts.confirmed, 1);
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 /// Registrations arriving together are written together: one address sent many times at once,
@@ -403,6 +407,7 @@ async fn registrations_arriving_together_keep_each_events_seats_and_each_address
         late,
         [domain::Status::Waitlisted, domain::Status::Waitlisted]
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -544,15 +549,16 @@ async fn fifty_concurrent_registrations_for_ten_seats_confirm_exactly_ten_and_a_
             .expect("body"),
     );
     assert!(page.contains("qr.png"), "the promoted ticket is valid");
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
 async fn with_the_smtp_server_down_registrations_succeed_and_every_message_is_delivered_once_when_it_returns()
  {
-    let port = free_port();
+    let smtp = DownMailServer::new();
     let app = TestApp::spawn_with(Options {
         now: instant("2008-06-15T10:00:00+02:00"),
-        smtp_port: port,
+        smtp_port: smtp.port,
         worker: true,
     })
     .await;
@@ -570,13 +576,21 @@ async fn with_the_smtp_server_down_registrations_succeed_and_every_message_is_de
         assert_eq!(response.status(), 202);
     }
     // The worker tries, fails, and keeps the messages for later.
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.outbox_attempted_unsent().await < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never tried every message"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     let counts = app.db.outbox_counts().await.expect("counts");
     assert_eq!((counts.pending, counts.sent, counts.failed), (5, 0, 0));
 
-    let mail = MailServer::start_on(port);
+    let mail = smtp.come_back();
     let messages = mail.wait_for(5).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Everything sent, and the worker stopped: no delivery is under way, what arrived is final.
+    app.assert_outbox(Outbox::SETTLED).await;
     assert_eq!(mail.messages().len(), 5, "each message once: {messages:?}");
     for i in 0..5 {
         assert_eq!(mail.messages_to(&format!("r{i}@example.org")).len(), 1);
@@ -618,7 +632,8 @@ async fn a_restart_loses_no_message_and_sends_none_twice() {
         })
         .await;
     mail.wait_for(5).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Everything sent, and the worker stopped: no delivery is under way, what arrived is final.
+    app.assert_outbox(Outbox::SETTLED).await;
     assert_eq!(mail.messages().len(), 5);
     for i in 0..5 {
         assert_eq!(mail.messages_to(&format!("e{i}@example.org")).len(), 1);
@@ -788,6 +803,7 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
         app.db.outbox_counts().await.expect("counts"),
         persistence::OutboxCounts::default()
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -832,6 +848,7 @@ async fn html_in_a_name_is_shown_escaped_on_pages_and_in_emails() {
             || page.contains("&lt;b&gt;Ilunga&lt;/b&gt;"),
         "{page}"
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -895,6 +912,7 @@ async fn forged_revoked_and_cancelled_tickets() {
         app.get(&format!("/t/{new_token}/qr.png")).await.status(),
         200
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -945,14 +963,18 @@ async fn registration_follows_the_events_window() {
         )
         .await;
     assert_eq!(response.status(), 202);
+    // Refused registrations queue nothing; the accepted one its confirmation.
+    before.assert_outbox(Outbox::SETTLED).await;
+    after.assert_outbox(Outbox::SETTLED).await;
+    during.assert_outbox(Outbox::pending(1)).await;
 }
 
 #[tokio::test]
 async fn a_message_that_keeps_failing_is_kept_as_failed_and_can_be_retried() {
-    let port = free_port();
+    let smtp = DownMailServer::new();
     let app = TestApp::spawn_with(Options {
         now: instant("2008-06-15T10:00:00+02:00"),
-        smtp_port: port,
+        smtp_port: smtp.port,
         worker: false,
     })
     .await;
@@ -991,7 +1013,7 @@ async fn a_message_that_keeps_failing_is_kept_as_failed_and_can_be_retried() {
     assert_eq!(app.drain_outbox_with(settings.clone()).await.handled(), 0);
 
     // ...until the server is back and an organiser retries it.
-    let mail = MailServer::start_on(port);
+    let mail = smtp.come_back();
     assert!(
         app.db
             .retry_failed_email(failed[0].id, app.now())
@@ -1001,6 +1023,7 @@ async fn a_message_that_keeps_failing_is_kept_as_failed_and_can_be_retried() {
     assert_eq!(app.drain_outbox_with(settings).await.sent, 1);
     assert_eq!(mail.wait_for(1).await.len(), 1);
     assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 0);
+    app.assert_outbox(Outbox::SETTLED).await;
 }
 
 #[tokio::test]
@@ -1030,4 +1053,5 @@ async fn an_unknown_event_is_a_404_whatever_the_body_and_every_json_body_is_read
             .contains("n'est pas du JSON"),
         "{answer}"
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }

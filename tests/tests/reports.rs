@@ -3,7 +3,7 @@
 
 use calamine::{Data, Reader, Xlsx};
 use domain::Role;
-use guichet_tests::{DEMO_SLUG, TestApp, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant};
 use serde_json::json;
 
 struct Scene {
@@ -165,6 +165,8 @@ async fn the_csv_report_has_one_row_per_registration_with_each_days_first_check_
             .status(),
         422
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(5)).await;
 }
 
 #[tokio::test]
@@ -213,6 +215,8 @@ async fn the_xlsx_report_has_real_date_times_and_a_summary() {
         .find(|r| r[0] == "Member State")
         .expect("a category row");
     assert_eq!(member_states[1], "4");
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(5)).await;
 }
 
 #[tokio::test]
@@ -227,6 +231,8 @@ async fn desk_staff_and_anonymous_clients_are_refused() {
         );
         assert_eq!(download(&app, None, &path).await.status(), 401, "{ext}");
     }
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(5)).await;
 }
 
 #[tokio::test]
@@ -267,6 +273,8 @@ async fn the_dashboard_is_for_organisers_only() {
         received.contains("id=\"checked-in-2\">1<"),
         "one on day two"
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(5)).await;
 }
 
 /// The reports are read a page of 1,000 registrations at a time, the next page while this one is
@@ -330,6 +338,8 @@ async fn reports_longer_than_a_page_have_every_registration_once_in_order() {
         emails, in_id_order,
         "XLSX: each registration once, in order"
     );
+    // All the emails this test queued: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2345)).await;
 }
 
 /// SQLite has no statistics to choose an index by: without an index on (event, id) it read every
@@ -361,4 +371,5 @@ async fn on_sqlite_a_report_page_is_read_in_id_order_through_an_index() {
         steps,
         ["SEARCH registrations USING INDEX ix_registrations_event_id (event_id=? AND id>?)"]
     );
+    app.assert_outbox(Outbox::SETTLED).await;
 }

@@ -185,6 +185,24 @@ impl Email {
     pub fn normalized(&self) -> String {
         self.address.to_lowercase()
     }
+
+    /// The address as logs show it: its first character and its domain (`m***@example.org`),
+    /// enough to tell messages apart without putting people's addresses in the logs.
+    pub fn masked(&self) -> String {
+        mask_email(&self.address)
+    }
+}
+
+/// Masks an email address for logs (see [`Email::masked`]); anything without an `@` is masked
+/// whole.
+fn mask_email(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
 }
 
 /// An ISO 3166-1 alpha-2 country code.
@@ -488,6 +506,13 @@ pub(crate) mod tests_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_addresses_keep_the_first_character_and_the_domain_only() {
+        let email = Email::parse("Marie.Dupont@example.org").expect("valid");
+        assert_eq!(email.masked(), "M***@example.org");
+        assert_eq!(mask_email("not an address"), "***");
+    }
 
     fn event() -> Event {
         let file: crate::EventFile = crate::event_file::tests_support::minimal();

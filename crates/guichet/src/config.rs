@@ -34,8 +34,10 @@ pub struct Config {
     pub database_pool: Option<u32>,
     /// The address `serve` listens on.
     pub bind: SocketAddr,
-    /// The public address of the service, used in the links of emails.
-    pub base_url: String,
+    /// The public address of the service, used in the links of emails. Unset: the address
+    /// `serve` actually listens on (right for one instance reached directly; set it behind a
+    /// proxy or a load balancer).
+    pub base_url: Option<String>,
     /// What to log, as a tracing filter (`info`, `guichet_web=debug`…).
     pub log: String,
     /// Where guichet keeps its files: the default SQLite database's directory, the secret key
@@ -59,7 +61,7 @@ impl Default for Config {
             database_url: Secret("sqlite://data/guichet.db".to_owned()),
             database_pool: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            base_url: "http://localhost:8080".to_owned(),
+            base_url: None,
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),
             data_dir: PathBuf::from("data"),
             smtp_url: None,
@@ -128,7 +130,7 @@ mod tests {
             jail.set_env("GUICHET_BASE_URL", "https://env.example");
             let config = Config::load(None).map_err(|e| *e)?;
             assert_eq!(config.bind, "0.0.0.0:9000".parse().expect("address"));
-            assert_eq!(config.base_url, "https://env.example");
+            assert_eq!(config.base_url.as_deref(), Some("https://env.example"));
             assert_eq!(config.database_url.expose(), "sqlite://data/guichet.db");
             Ok(())
         });

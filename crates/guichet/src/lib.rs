@@ -1,20 +1,23 @@
 //! The `guichet` binary's library: the CLI, configuration and wiring. This is the composition
 //! root, kept thin: it parses arguments, loads configuration, connects the database, and hands
-//! over to `web` to serve.
+//! over to [`App`] (in `app.rs`), which the end-to-end tests build too.
 //!
 //! It may depend on every other crate, and no crate depends on it but the end-to-end `tests`. It
 //! owns no rule of its own: a check that is not about arguments or configuration belongs in
 //! `domain`, and one about storage in `persistence`.
 
+pub mod app;
 pub mod config;
 pub mod outbox;
+
+pub use app::{App, AppSettings, Running, WorkerConfig, base_url_for, outbox_worker};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use config::Config;
 use domain::{Clock, Event, Password, Role, RunningClock, SystemClock, TicketKey};
-use mailer::{Composer, Sender, Transport, Worker, WorkerSettings};
+use mailer::{Sender, Transport, WorkerSettings};
 use persistence::{Database, SaveOutcome};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -288,8 +291,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-/// The email composer and the transport the configuration asks for.
-pub fn mailing(config: &Config) -> anyhow::Result<(Arc<Composer>, Transport)> {
+/// The From and Reply-To of emails, as configured.
+pub fn sender(config: &Config) -> anyhow::Result<Sender> {
     let from = config.email_from.parse().with_context(|| {
         format!(
             "email_from {:?} is not an address such as \"guichet <guichet@example.org>\"",
@@ -302,36 +305,21 @@ pub fn mailing(config: &Config) -> anyhow::Result<(Arc<Composer>, Transport)> {
         .map(str::parse)
         .transpose()
         .context("email_reply_to is not a valid address")?;
-    let composer = Arc::new(Composer::new(Sender { from, reply_to }, &config.base_url));
-    let transport = match &config.smtp_url {
-        Some(url) => Transport::smtp(url.expose(), WorkerSettings::default().concurrency)
-            .context("smtp_url (GUICHET_SMTP_URL)")?,
+    Ok(Sender { from, reply_to })
+}
+
+/// The transport the configuration asks for: SMTP, else `.eml` files under `data_dir/outbox`.
+pub fn transport(config: &Config, settings: &WorkerSettings) -> anyhow::Result<Transport> {
+    match &config.smtp_url {
+        Some(url) => Transport::smtp(url.expose(), settings.concurrency)
+            .context("smtp_url (GUICHET_SMTP_URL)"),
         None => {
             let dir = config.data_dir.join("outbox");
             tracing::info!(dir = %dir.display(), "no SMTP server configured: emails are written as .eml files");
             Transport::files(dir.clone())
-                .with_context(|| format!("cannot create {}", dir.display()))?
+                .with_context(|| format!("cannot create {}", dir.display()))
         }
-    };
-    Ok((composer, transport))
-}
-
-/// The outbox worker over the database.
-pub fn outbox_worker(
-    db: Database,
-    key: TicketKey,
-    composer: Arc<Composer>,
-    transport: Transport,
-    clock: Arc<dyn Clock>,
-    settings: WorkerSettings,
-) -> Worker<outbox::DbOutbox> {
-    Worker::new(
-        outbox::DbOutbox::new(db, key),
-        composer,
-        transport,
-        clock,
-        settings,
-    )
+    }
 }
 
 /// 08:55 in Geneva on the demo's first day.
@@ -349,8 +337,6 @@ async fn serve(
     tls: Option<Arc<web::tls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     let db = connect(config).await?;
-    let key = ticket_key(config)?;
-    let (composer, transport) = mailing(config)?;
     let demo_event = if demo {
         Some(load_demo(&db).await?)
     } else {
@@ -366,26 +352,26 @@ async fn serve(
         }
         None => Arc::new(SystemClock),
     };
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = outbox_worker(
-        db.clone(),
-        key.clone(),
-        composer.clone(),
-        transport,
-        clock.clone(),
-        WorkerSettings::default(),
-    );
-    let mut worker_stop = stopped.clone();
-    let worker_task = tokio::spawn(worker.run(async move {
-        let _ = worker_stop.wait_for(|stop| *stop).await;
-    }));
-    let state = web::AppState::new(db, clock, key, composer);
-    let app = web::Application::bind(bind, state)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
-    let addr = app.local_addr()?;
+    let worker_settings = WorkerSettings::default();
     let scheme = if tls.is_some() { "https" } else { "http" };
+    let app = App::build(AppSettings {
+        db,
+        ticket_key: ticket_key(config)?,
+        clock,
+        bind,
+        base_url: config.base_url.clone(),
+        sender: sender(config)?,
+        worker: Some(WorkerConfig {
+            transport: transport(config, &worker_settings)?,
+            settings: worker_settings,
+        }),
+        tls,
+    })
+    .await?;
+    let addr = app.local_addr();
+    // Tests and scripts that bind port 0 read the real address from this line.
     println!("guichet is serving on {scheme}://{addr}/");
+    println!("links in emails point at {}", app.base_url());
     if let Some(event) = demo_event {
         println!("demo event: {scheme}://{addr}/events/{}", event.slug);
         println!(
@@ -393,15 +379,7 @@ async fn serve(
             event.slug
         );
     }
-    match tls {
-        Some(tls) => app.run_tls(tls, shutdown_signal()).await,
-        None => app.run(shutdown_signal()).await,
-    }
-    .context("the server stopped")?;
-    // Let the worker finish the message in hand; what is still queued is sent at the next start.
-    let _ = stop.send(true);
-    let _ = worker_task.await;
-    Ok(())
+    app.run(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -291,9 +291,8 @@ async fn serve_speaks_https_with_the_given_certificate() {
         .output()
         .expect("openssl");
     assert!(made.status.success(), "{}", text(&made.stderr));
-    let port = guichet_tests::free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .arg("--tls-cert")
         .arg(&cert)
         .arg("--tls-key")
@@ -301,10 +300,19 @@ async fn serve_speaks_https_with_the_given_certificate() {
         .current_dir(dir.path())
         .env("GUICHET_DATABASE_URL", &database.url)
         .env("GUICHET_LOG", "warn")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start guichet");
+    // Read until guichet says which port it got; the reader stays open while it runs.
+    let mut stdout = std::io::BufReader::new(server.stdout.take().expect("piped"));
+    let serving = guichet_tests::serving_url(&mut stdout);
+    let port = serving.rsplit(':').next().expect("a port").to_owned();
+    assert_eq!(
+        serving,
+        format!("https://127.0.0.1:{port}"),
+        "served over TLS"
+    );
     let url = format!("https://localhost:{port}/events/idm-2008-migration-de-retour");
     let mut body = String::new();
     for _ in 0..100 {

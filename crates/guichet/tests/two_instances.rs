@@ -5,7 +5,7 @@
 //! otherwise).
 
 use domain::{Status, TicketKey};
-use guichet_tests::{MailServer, TestDatabase, free_port, participant};
+use guichet_tests::{MailServer, TestDatabase, participant, serving_url};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +16,22 @@ const DEMO: &str = include_str!("../../../demo/idm-2008-migration-de-retour.toml
 struct Instance {
     child: Child,
     url: String,
+    // Held open: guichet writes to it.
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Instance {
+    /// Stops it as an operator would (SIGTERM): the requests in flight are answered and its
+    /// worker finishes the message in hand before it exits.
+    fn stop(mut self) {
+        let term = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(term.success(), "SIGTERM sent");
+        let status = self.child.wait().expect("guichet exits");
+        assert!(status.success(), "guichet stopped cleanly: {status}");
+    }
 }
 
 impl Drop for Instance {
@@ -36,24 +52,30 @@ fn env(command: &mut Command, database: &TestDatabase, dir: &std::path::Path, sm
         .env_remove("GUICHET_CONFIG");
 }
 
+/// Starts `guichet serve` on a port the system picks, and waits until it is ready.
 async fn start(database: &TestDatabase, dir: &std::path::Path, smtp: &str) -> Instance {
-    let port = free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_guichet"));
     command
         .args([
             "serve",
             "--bind",
-            &format!("127.0.0.1:{port}"),
+            "127.0.0.1:0",
             "--clock",
             "2008-07-07T09:30:00+02:00",
         ])
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     env(&mut command, database, dir, smtp);
+    let mut child = command.spawn().expect("start guichet");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
     // Owned by an Instance at once: killed and waited for however the test ends.
+    let (url, stdout) = tokio::task::spawn_blocking(move || (serving_url(&mut stdout), stdout))
+        .await
+        .expect("read guichet's address");
     let instance = Instance {
-        child: command.spawn().expect("start guichet"),
-        url: format!("http://127.0.0.1:{port}"),
+        child,
+        url,
+        _stdout: stdout,
     };
     let client = reqwest::Client::new();
     for _ in 0..200 {
@@ -93,7 +115,8 @@ fn run(database: &TestDatabase, dir: &std::path::Path, args: &[&str], stdin: Opt
 async fn two_instances_on_one_database_share_checkins_seats_mail_and_sessions() {
     let database = TestDatabase::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mail = MailServer::start();
+    // Two instances' pools of SMTP connections at once.
+    let mail = MailServer::start_with_threads(64);
     let small = DEMO
         .replacen(
             "slug = \"idm-2008-migration-de-retour\"",
@@ -270,12 +293,21 @@ async fn two_instances_on_one_database_share_checkins_seats_mail_and_sessions() 
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Stopped, each has finished its deliveries: what the SMTP server holds is final.
+    drop(client);
+    tokio::task::spawn_blocking(move || {
+        a.stop();
+        b.stop();
+    })
+    .await
+    .expect("both stopped");
     let messages = mail.messages();
     assert_eq!(messages.len(), 300, "each message once");
     let mut recipients: Vec<&str> = messages.iter().map(|m| m.to[0].as_str()).collect();
     recipients.sort_unstable();
     recipients.dedup();
     assert_eq!(recipients.len(), 300, "nobody got a message twice");
-    assert_eq!(db.outbox_counts().await.expect("counts").sent, 300);
+    // Nothing left waiting, nothing given up on.
+    let counts = db.outbox_counts().await.expect("counts");
+    assert_eq!((counts.pending, counts.sent, counts.failed), (0, 300, 0));
 }

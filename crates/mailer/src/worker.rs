@@ -189,6 +189,12 @@ impl<S: OutboxStore> Worker<S> {
     }
 
     /// Composes and sends one claimed message, and records what became of it.
+    #[tracing::instrument(skip_all, fields(
+        outbox_id = job.id,
+        kind = job.kind.as_str(),
+        attempt = job.attempts,
+        to = %job.registration.participant.email.masked(),
+    ))]
     async fn deliver(&self, job: Job) -> Result<Delivery, StoreError> {
         let content = EmailContent {
             kind: job.kind,
@@ -206,20 +212,20 @@ impl<S: OutboxStore> Worker<S> {
         };
         match result {
             Ok(()) => {
-                tracing::info!(outbox_id = job.id, kind = job.kind.as_str(), "email sent");
+                tracing::info!("email sent");
                 self.store.mark_sent(job.id, self.clock.now()).await?;
                 Ok(Delivery::Sent)
             }
             Err(error) if job.attempts < self.settings.max_attempts => {
                 let retry_at = self.clock.now() + to_chrono(self.settings.backoff(job.attempts));
-                tracing::warn!(outbox_id = job.id, attempts = job.attempts, %error, %retry_at, "email not sent, will retry");
+                tracing::warn!(%error, %retry_at, "email not sent, will retry");
                 self.store
                     .mark_failed(job.id, &error, Some(retry_at))
                     .await?;
                 Ok(Delivery::Retried)
             }
             Err(error) => {
-                tracing::error!(outbox_id = job.id, attempts = job.attempts, %error, "email failed for good");
+                tracing::error!(%error, "email failed for good");
                 self.store.mark_failed(job.id, &error, None).await?;
                 Ok(Delivery::Failed)
             }

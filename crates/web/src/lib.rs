@@ -125,9 +125,38 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// The root span of each request: its id (set by `SetRequestIdLayer` outside, echoed to the
+/// client in `x-request-id`), so every line logged while answering it can be traced to it. At
+/// INFO, so that the lines of handlers at INFO and above carry it. The path only, with any ticket
+/// token masked: query strings (a desk's name search) and tokens stay out of the logs.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %request_id,
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+    )
+}
+
+/// `path` with the token of a ticket's pages (`/t/{token}/…`) masked.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/t/") {
+        Some(rest) => {
+            let after = rest.find('/').map_or("", |at| &rest[at..]);
+            format!("/t/…{after}").into()
+        }
+        None => path.into(),
+    }
 }
 
 /// Runs each request's handler on a task of its own, to completion, even when the client goes
@@ -140,7 +169,10 @@ async fn run_to_completion(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    match tokio::spawn(next.run(request)).await {
+    // A spawned task does not inherit the span it was spawned in: pass the request's on, so
+    // that what the handler logs carries the request id.
+    let span = tracing::Span::current();
+    match tokio::spawn(tracing::Instrument::instrument(next.run(request), span)).await {
         Ok(response) => response,
         // A panic goes on to the panic layer outside, which answers with the 500 page.
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
@@ -166,11 +198,16 @@ pub struct Application {
 impl Application {
     /// Binds `addr` (port 0 picks a free port: see [`Application::local_addr`]).
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
-        Ok(Self {
+        Ok(Self::on(TcpListener::bind(addr).await?, state))
+    }
+
+    /// Serves on a listener already bound: the caller may need the real address before it can
+    /// build the state (the links in emails point at it).
+    pub fn on(listener: TcpListener, state: AppState) -> Self {
+        Self {
             listener,
             router: router(state),
-        })
+        }
     }
 
     /// The address actually bound.
@@ -199,5 +236,17 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn logged_paths_hide_ticket_tokens() {
+        assert_eq!(loggable_path("/t/ABCDEF234567/qr.png"), "/t/…/qr.png");
+        assert_eq!(loggable_path("/t/ABCDEF234567"), "/t/…");
+        assert_eq!(loggable_path("/events/demo"), "/events/demo");
     }
 }

@@ -50,7 +50,7 @@ pub fn parse(
 }
 
 /// Registers `form` for `stored`, or says what is wrong with it (messages in `lang`).
-#[tracing::instrument(skip_all, fields(event = %stored.event.slug))]
+#[tracing::instrument(skip_all, fields(event = %stored.event.slug, email = tracing::field::Empty))]
 pub async fn submit(
     state: &AppState,
     stored: &StoredEvent,
@@ -64,6 +64,7 @@ pub async fn submit(
         )])));
     }
     let participant = parse(stored, form, lang)?;
+    tracing::Span::current().record("email", participant.email.masked());
     state
         .db()
         .register(stored.id, participant, state.shared_clock())

@@ -78,6 +78,7 @@ pub use crate::extract::body_error;
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, unreadable JSON, or registration not open", body = ValidationErrors),
     )
 )]
+#[tracing::instrument(skip_all, fields(event = %stored.event.slug))]
 pub async fn register(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
