@@ -338,6 +338,73 @@ async fn a_retry_keeps_its_first_answer_even_when_the_desk_has_opened_since() {
 }
 
 #[tokio::test]
+async fn a_retry_is_answered_from_the_typed_log_in_the_retrys_language() {
+    // The scan log keeps the answer as values (outcome, times, who), not as the first response's
+    // text: a retry gets the same facts, worded in its own language.
+    let (app, desk) = desk_app().await;
+    app.add_staff("desk2@example.org", Role::Desk).await;
+    let desk2 = app.login("desk2@example.org").await;
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    let (event, _, ticket) = michels_ticket(&app).await;
+    let (_, first) = app
+        .scan(&desk, DEMO_SLUG, json!({ "token": ticket, "nonce": "a" }))
+        .await;
+    assert_eq!(first["outcome"], "ok");
+    app.set_clock(instant("2008-07-07T09:45:00+02:00"));
+    let body = json!({ "token": ticket, "nonce": "b" });
+    let (_, second) = app.scan(&desk2, DEMO_SLUG, body.clone()).await;
+    assert_eq!(second["outcome"], "already_checked_in");
+    assert_eq!(second["by"], "desk1@example.org");
+    assert_eq!(second["checked_in_at"], first["checked_in_at"]);
+
+    let logged = app
+        .db
+        .logged_scan(event.id, "b")
+        .await
+        .expect("read")
+        .expect("logged");
+    assert_eq!(
+        logged.decision,
+        domain::Decision::AlreadyCheckedIn {
+            at: instant("2008-07-07T09:30:00+02:00"),
+            by: "desk1@example.org".into()
+        }
+    );
+
+    // Later, in French: the same facts, in French words.
+    app.set_clock(instant("2008-07-07T10:00:00+02:00"));
+    let retry: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/checkins")))
+        .bearer_auth(&desk2)
+        .header("accept-language", "fr")
+        .json(&body)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    for field in ["outcome", "by", "checked_in_at"] {
+        assert_eq!(retry[field], second[field], "{field}");
+    }
+    assert_eq!(
+        retry["participant"]["registration_id"],
+        second["participant"]["registration_id"]
+    );
+    assert_eq!(retry["participant"]["country"], "Suisse", "worded anew");
+    assert_ne!(retry["message"], second["message"], "worded anew");
+    assert!(
+        retry["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("09:30") && m.contains("desk1@example.org")),
+        "{retry}"
+    );
+    // Only the email this test queued: no worker ran to send it.
+    app.assert_outbox(Outbox::pending(1)).await;
+}
+
+#[tokio::test]
 async fn ten_copies_of_one_scan_at_once_are_one_scan() {
     // A desk retrying the same scan while the first is still on its way: the copies may land in
     // one group of writes or in several; either way one check-in, one log line, one answer.

@@ -17,6 +17,17 @@ pub struct DayCheckin {
     pub at: DateTime<Utc>,
     /// The email of the staff member who scanned.
     pub by: String,
+    pub staff_id: i32,
+}
+
+impl DayCheckin {
+    /// The check-in as the desk's rule sees it: when, and by whom.
+    pub fn earlier(&self) -> domain::EarlierCheckin {
+        domain::EarlierCheckin {
+            at: self.at,
+            by: self.by.clone(),
+        }
+    }
 }
 
 /// The check-ins of these registrations, keyed (and so ordered) by (registration, day), each with
@@ -28,11 +39,13 @@ pub(crate) async fn checkins_with_staff(
     if registration_ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let rows: Vec<(i32, NaiveDate, DateTime<Utc>, Option<String>)> = checkin::Entity::find()
+    type Row = (i32, NaiveDate, DateTime<Utc>, i32, Option<String>);
+    let rows: Vec<Row> = checkin::Entity::find()
         .select_only()
         .column(checkin::Column::RegistrationId)
         .column(checkin::Column::Day)
         .column(checkin::Column::At)
+        .column(checkin::Column::StaffId)
         .column_as(staff::Column::Email, "by")
         .join(JoinType::LeftJoin, checkin::Relation::Staff.def())
         .filter(checkin::Column::RegistrationId.is_in(registration_ids.iter().copied()))
@@ -41,13 +54,14 @@ pub(crate) async fn checkins_with_staff(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(registration_id, day, at, by)| {
+        .map(|(registration_id, day, at, staff_id, by)| {
             (
                 (registration_id, day),
                 DayCheckin {
                     day,
                     at,
                     by: by.unwrap_or_default(),
+                    staff_id,
                 },
             )
         })

@@ -1,6 +1,7 @@
 //! Check-ins and the scan log. One check-in per registration per day is a unique index: when two
 //! desks scan one ticket at the same instant, one insert wins and the other learns who did.
 
+use crate::attendance::{DayCheckin, checkins_with_staff};
 use crate::entities::{checkin, registration, scan_log, staff};
 use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,40 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use std::collections::HashMap;
-
-/// A check-in, with the staff member who made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct First {
-    pub(crate) checkin: EarlierCheckin,
-    pub(crate) staff_id: i32,
-}
-
-/// The check-ins of these registrations, by (registration, day), each with who made it: one
-/// query however many.
-pub(crate) async fn earlier_checkins(
-    conn: &impl ConnectionTrait,
-    registrations: &[i32],
-) -> Result<HashMap<(i32, NaiveDate), First>> {
-    let rows = checkin::Entity::find()
-        .find_also_related(staff::Entity)
-        .filter(checkin::Column::RegistrationId.is_in(registrations.iter().copied()))
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, by)| {
-            let first = First {
-                checkin: EarlierCheckin {
-                    at: row.at,
-                    by: by.map(|s| s.email).unwrap_or_default(),
-                },
-                staff_id: row.staff_id,
-            };
-            ((row.registration_id, row.day), first)
-        })
-        .collect())
-}
 
 /// Removes the registration's latest check-in at this event, and says so in the scan log
 /// (outcome `undone`, by `staff_id`), in the caller's transaction; returns the day it was for.
@@ -109,10 +76,10 @@ impl Database {
         registration_id: i32,
         day: NaiveDate,
     ) -> Result<Option<EarlierCheckin>> {
-        Ok(earlier_checkins(&self.conn, &[registration_id])
+        Ok(checkins_with_staff(&self.conn, &[registration_id])
             .await?
-            .remove(&(registration_id, day))
-            .map(|first| first.checkin))
+            .get(&(registration_id, day))
+            .map(DayCheckin::earlier))
     }
 
     /// Removes the registration's latest check-in at this event, and says so in the scan log
@@ -200,7 +167,7 @@ impl Database {
         let checkins = match day {
             Some(_) => {
                 let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-                crate::attendance::checkins_with_staff(&self.conn, &ids).await?
+                checkins_with_staff(&self.conn, &ids).await?
             }
             None => Default::default(),
         };

@@ -10,7 +10,7 @@
 //! ([`Decision::admitted`]) for the final answer. The log line keeps that answer typed. A scan
 //! whose nonce is already logged is a retry: nothing of it is kept, and it gets the first answer.
 
-use crate::checkins::earlier_checkins;
+use crate::attendance::checkins_with_staff;
 use crate::entities::scan_log::Outcome as Logged;
 use crate::entities::{checkin, scan_log, staff};
 use crate::group::insert_new;
@@ -182,17 +182,17 @@ async fn record_checkins(
         return Ok(attempts);
     }
     let registrations: Vec<i32> = already.iter().map(|(r, _)| *r).collect();
-    let earlier = earlier_checkins(txn, &registrations).await?;
+    let earlier = checkins_with_staff(txn, &registrations).await?;
     for (scan, attempt) in scans.iter().zip(&mut attempts) {
         let Some(key) = scan.registration_id.zip(scan.verdict.admits()) else {
             continue;
         };
         if attempt.is_none() {
-            let first = earlier.get(&key).cloned().ok_or_else(|| {
+            let first = earlier.get(&key).ok_or_else(|| {
                 crate::Error::Corrupt("a check-in conflicted, then vanished".into())
             })?;
             *attempt = Some(Attempt {
-                recorded: Recorded::Already(first.checkin),
+                recorded: Recorded::Already(first.earlier()),
                 inserted: None,
                 first_staff_id: Some(first.staff_id),
             });

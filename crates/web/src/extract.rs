@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 
 /// Turns a JSON body that could not be read into a clear error in `lang`: 415 when it is not
 /// JSON, 413 when it is too large, 422 (naming the problem) otherwise.
-pub fn body_error(rejection: JsonRejection, lang: Lang) -> Error {
+fn body_error(rejection: JsonRejection, lang: Lang) -> Error {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => Error::Body {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
+use crate::extract::ApiJson;
 use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
@@ -256,14 +256,15 @@ pub async fn checkin(
     RequestLang(lang): RequestLang,
     staff: Staff,
     Path(slug): Path<String>,
-    body: Result<Json<CheckinRequest>, JsonRejection>,
+    // The body's error is held until the event is known: an unknown event is a 404 whatever the
+    // body, and a good scan reads its event and registration in one query (no lookup first).
+    body: Result<ApiJson<CheckinRequest>, Error>,
 ) -> Result<Json<CheckinResponse>, Error> {
     let request = match body {
-        Ok(Json(request)) => request,
-        Err(rejection) => {
-            // An unknown event is a 404 whatever the body.
+        Ok(ApiJson(request)) => request,
+        Err(error) => {
             crate::lookup::any_event(&state, &slug).await?;
-            return Err(super::registrations::body_error(rejection, lang));
+            return Err(error);
         }
     };
     let (stored, found) =
@@ -449,10 +450,10 @@ pub async fn walk_in(
     RequestLang(lang): RequestLang,
     staff: Staff,
     Path(slug): Path<String>,
-    body: Result<Json<domain::RegistrationForm>, JsonRejection>,
+    body: Result<ApiJson<domain::RegistrationForm>, Error>,
 ) -> Result<Json<WalkInResponse>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
-    let Json(form) = body.map_err(|r| super::registrations::body_error(r, lang))?;
+    let ApiJson(form) = body?;
     let participant = crate::registration::parse(&stored, &form, lang)?;
     let registered = state
         .db()

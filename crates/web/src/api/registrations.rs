@@ -59,9 +59,6 @@ pub struct ValidationErrors {
     errors: std::collections::BTreeMap<String, String>,
 }
 
-/// Kept here for the desk's handlers, which still name it by this path.
-pub use crate::extract::body_error;
-
 /// Register for an event. The answer is `202` whether the address is new or already registered
 /// (then the existing ticket is emailed again): the ticket travels only by email.
 #[utoipa::path(
