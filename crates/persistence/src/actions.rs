@@ -165,7 +165,7 @@ async fn perform(
             let registration = registration::Entity::find_by_id(registration_id)
                 .one(txn)
                 .await?
-                .ok_or_else(|| Error::Corrupt(format!("no registration {registration_id}")))?;
+                .ok_or_else(|| Error::NotFound(format!("registration {registration_id}")))?;
             Database::resend_ticket_on(txn, &to_domain(registration)?, now).await?;
             Some(Done::TicketResent)
         }

@@ -64,10 +64,8 @@ impl<T: Send + 'static, R: Send + 'static> GroupWriter<T, R> {
         let (done, answer) = oneshot::channel();
         self.0
             .send((item, done))
-            .map_err(|_| Error::Corrupt("a group writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Corrupt("a group writer dropped a write".into()))?
+            .map_err(|_| Error::Stopped("group writer"))?;
+        answer.await.map_err(|_| Error::Stopped("group writer"))?
     }
 }
 
@@ -76,6 +74,7 @@ impl<T: Send + 'static, R: Send + 'static> GroupWriter<T, R> {
 fn share(error: &Error) -> Error {
     match error {
         Error::Db(db) => Error::Db(db.clone()),
+        Error::Stopped(what) => Error::Stopped(what),
         other => Error::Corrupt(other.to_string()),
     }
 }

@@ -42,6 +42,12 @@ pub enum Error {
     Db(#[from] sea_orm::DbErr),
     #[error("the stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// What the caller named is not (or no longer) there.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The instance is shutting down: its writing task no longer takes work.
+    #[error("the {0} has stopped")]
+    Stopped(&'static str),
     #[error("cannot create the database directory {path}")]
     Directory {
         path: String,
@@ -57,6 +63,7 @@ impl Error {
         matches!(
             self,
             Error::Db(sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
+                | Error::Stopped(_)
         )
     }
 }

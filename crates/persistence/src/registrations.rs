@@ -403,7 +403,7 @@ impl Database {
             .into_iter()
             .next();
         let Some(row) = registration::Entity::find_by_id(id).one(&txn).await? else {
-            return Err(Error::Corrupt(format!("no registration {id}")));
+            return Err(Error::NotFound(format!("registration {id}")));
         };
         let event =
             event.ok_or_else(|| Error::Corrupt(format!("event {} vanished", row.event_id)))?;
@@ -462,7 +462,7 @@ impl Database {
         let row = registration::Entity::find_by_id(id)
             .one(&txn)
             .await?
-            .ok_or_else(|| Error::Corrupt(format!("no registration {id}")))?;
+            .ok_or_else(|| Error::NotFound(format!("registration {id}")))?;
         if row.status == registration::Status::Confirmed {
             enqueue(&txn, id, EmailKind::Confirmation, now).await?;
         }

@@ -49,6 +49,8 @@ impl From<persistence::Error> for Error {
         // A database that cannot be reached deserves "try again", not a bug report.
         if error.is_unavailable() {
             Error::Unavailable(error)
+        } else if matches!(error, persistence::Error::NotFound(_)) {
+            Error::NotFound
         } else {
             Error::Internal(Box::new(error))
         }
