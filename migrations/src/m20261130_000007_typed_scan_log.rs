@@ -1,8 +1,10 @@
 //! The scan log keeps the desk's answer as typed columns instead of the web layer's JSON: the day
 //! an `ok` was recorded for, the earlier check-in an `already_checked_in` met (when, by whom), and
 //! the opening a `too_early` gave. A retried scan (same nonce) is answered from these, in the
-//! language of the retry. Lines logged before this migration keep their outcome; their answer's
-//! details are gone with the JSON column.
+//! language of the retry. Lines logged before this migration keep their outcome, but their
+//! answer's details go with the JSON column: they lose their nonce too, so that a late retry of one
+//! is answered as a new scan (an `ok` then reads "already checked in" by that same desk) rather
+//! than failing on an answer that can no longer be rebuilt.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{date_null, integer_null, timestamp_with_time_zone_null};
@@ -18,6 +20,7 @@ enum ScanLog {
     FirstStaffId,
     OpensAt,
     Response,
+    Nonce,
 }
 
 #[async_trait::async_trait]
@@ -39,6 +42,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(ScanLog::Table)
+                    .value(ScanLog::Nonce, Option::<String>::None)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

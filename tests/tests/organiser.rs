@@ -356,6 +356,67 @@ async fn an_event_changed_through_another_instance_is_seen_at_once() {
     app.assert_outbox(Outbox::SETTLED).await;
 }
 
+#[tokio::test]
+async fn an_undo_at_the_desk_is_audited_and_cancelling_twice_is_audited_once() {
+    let (app, cookie, csrf) = organiser_app().await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let desk = app.login("desk@example.org").await;
+    let event = app.demo_event().await;
+    let (registration, ticket) = app
+        .ticket(&event, "Nikolai", "Alisov", "n@example.org")
+        .await;
+    let (_, scanned) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+    assert_eq!(scanned["outcome"], "ok");
+    let undo = app.url(&format!(
+        "/api/v1/events/{DEMO_SLUG}/checkins/{}",
+        registration.id
+    ));
+    let response = app
+        .client
+        .delete(&undo)
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(audited(&app).await, ["checkin_undone"]);
+    let history = app.db.history(registration.id).await.expect("history");
+    assert!(
+        history.iter().any(|l| l.what
+            == Happened::Audit {
+                action: AuditAction::CheckinUndone
+            }
+            && l.by.as_deref() == Some("desk@example.org")),
+        "{history:?}"
+    );
+    // Nothing left to undo: a 404, and no second audit line.
+    let response = app
+        .client
+        .delete(&undo)
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    assert_eq!(audited(&app).await, ["checkin_undone"]);
+
+    let cancel = format!(
+        "/organiser/{DEMO_SLUG}/registrations/{}/cancel",
+        registration.id
+    );
+    for _ in 0..2 {
+        let response = app.post_form(&cancel, &cookie, &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), 303);
+    }
+    assert_eq!(
+        audited(&app).await,
+        ["registration_cancelled", "checkin_undone"],
+        "the second cancel changed nothing and is not audited"
+    );
+    // The ticket and the cancellation notice: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2)).await;
+}
+
 /// Every pending email of the app fails for good (the SMTP server is down).
 async fn fail_every_email(app: &TestApp) -> Vec<i32> {
     let settings = mailer::WorkerSettings {

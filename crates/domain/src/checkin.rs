@@ -41,7 +41,8 @@ pub enum Recorded {
 pub enum Refusal {
     /// The desk is not open yet; it opens at `opens_at`.
     TooEarly { opens_at: DateTime<Utc> },
-    /// The desk is closed for today, and no later day remains.
+    /// The desk is closed: today's last item has ended (a later day opens again), or the event
+    /// is over.
     Closed,
     /// The registration was cancelled.
     Cancelled,

@@ -48,6 +48,14 @@ pub enum Done {
 }
 
 impl Done {
+    /// Whether the action changed anything (cancelling a cancelled registration does not).
+    fn changed_anything(&self) -> bool {
+        match self {
+            Done::RegistrationCancelled(cancelled) => cancelled.changed,
+            _ => true,
+        }
+    }
+
     /// The audit line's action, and its details: language-neutral values (a number, a date) that
     /// the pages put into words in the reader's language.
     fn audit(&self) -> (AuditAction, Option<String>) {
@@ -86,7 +94,8 @@ impl Action {
 
 impl Database {
     /// Performs `action` on the event `event_id` for the staff member `staff_id`, and writes its
-    /// audit line, in one transaction. `None` when there was nothing to act on (no such
+    /// audit line, in one transaction. Every organiser action comes here, from a page or the API,
+    /// and so does the desk's undo of a check-in. `None` when there was nothing to act on (no such
     /// registration or failed email at this event, no check-in to undo, another event's file):
     /// then nothing is written.
     #[tracing::instrument(skip(self, action))]
@@ -120,6 +129,11 @@ impl Database {
             txn.rollback().await?;
             return Ok(None);
         };
+        if !done.changed_anything() {
+            // Cancelling what was cancelled already: nothing happened, nothing to audit.
+            txn.rollback().await?;
+            return Ok(Some(done));
+        }
         let (audited, details) = done.audit();
         audit_log::ActiveModel {
             event_id: Set(event_id),

@@ -8,12 +8,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{EarlierCheckin, Registration};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 
 /// Removes the registration's latest check-in at this event, and says so in the scan log
 /// (outcome `undone`, by `staff_id`), in the caller's transaction; returns the day it was for.
-/// The desk's undo and the organiser's audited one both come here.
+/// Reached through `actions.rs` (undoing is an audited action, from the desk or a page).
 pub(crate) async fn undo_latest_checkin(
     conn: &impl ConnectionTrait,
     event_id: i32,
@@ -80,21 +80,6 @@ impl Database {
             .await?
             .get(&(registration_id, day))
             .map(DayCheckin::earlier))
-    }
-
-    /// Removes the registration's latest check-in at this event, and says so in the scan log
-    /// (outcome `undone`, by `staff_id`), both or neither; returns the day it was for.
-    pub async fn undo_latest_checkin(
-        &self,
-        event_id: i32,
-        registration_id: i32,
-        staff_id: i32,
-        at: DateTime<Utc>,
-    ) -> Result<Option<NaiveDate>> {
-        let txn = self.writer.begin().await?;
-        let day = undo_latest_checkin(&txn, event_id, registration_id, staff_id, at).await?;
-        txn.commit().await?;
-        Ok(day)
     }
 
     /// The event's latest scans, newest first: one query, whose registrations and staff are

@@ -75,6 +75,7 @@ fn share(error: &Error) -> Error {
     match error {
         Error::Db(db) => Error::Db(db.clone()),
         Error::Stopped(what) => Error::Stopped(what),
+        Error::NotFound(what) => Error::NotFound(what.clone()),
         other => Error::Corrupt(other.to_string()),
     }
 }

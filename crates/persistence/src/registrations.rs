@@ -321,7 +321,7 @@ impl Database {
     /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
     /// address already registered is not registered twice: its email is sent again instead.
     /// Registrations arriving together are written together (see `group.rs`).
-    #[tracing::instrument(skip_all, fields(event_id, email = %participant.email.masked()))]
+    #[tracing::instrument(skip_all, fields(event_id = event_id, email = %participant.email.masked()))]
     pub async fn register(
         &self,
         event_id: i32,

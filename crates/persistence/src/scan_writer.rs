@@ -57,10 +57,7 @@ pub(crate) type ScanWriter = crate::group::GroupWriter<Scan, Written>;
 pub(crate) fn start(writer: DatabaseConnection, reader: DatabaseConnection) -> ScanWriter {
     ScanWriter::start(GROUP, move |scans| {
         let (writer, reader) = (writer.clone(), reader.clone());
-        async move {
-            let written = write(&writer, &reader, scans).await?;
-            Ok(written.into_iter().map(Ok).collect())
-        }
+        async move { write(&writer, &reader, scans).await }
     })
 }
 
@@ -81,11 +78,13 @@ struct Attempt {
     first_staff_id: Option<i32>,
 }
 
+/// Writes a group; each scan gets its answer, or its own error (a retry whose first answer cannot
+/// be read back fails alone: the others are saved and answered).
 async fn write(
     writer: &DatabaseConnection,
     reader: &DatabaseConnection,
     scans: Vec<Scan>,
-) -> Result<Vec<Written>> {
+) -> Result<Vec<Result<Written>>> {
     let txn = writer.begin().await?;
     let attempts = record_checkins(&txn, &scans).await?;
     let mut decisions = Vec::with_capacity(scans.len());
@@ -116,13 +115,21 @@ async fn write(
     }
     txn.commit().await?;
 
-    let mut results: Vec<Written> = decisions.into_iter().map(Written::Saved).collect();
+    let mut results: Vec<Result<Written>> = decisions
+        .into_iter()
+        .map(|d| Ok(Written::Saved(d)))
+        .collect();
     for index in retries {
         let scan = &scans[index];
         let nonce = scan.nonce.as_deref().unwrap_or_default();
-        if let Some(first) = logged_scan(reader, scan.event_id, nonce).await? {
-            results[index] = Written::Retry(first);
-        }
+        results[index] = match logged_scan(reader, scan.event_id, nonce).await {
+            Ok(Some(first)) => Ok(Written::Retry(first)),
+            // Logged, then gone (an event deleted meanwhile): nothing to repeat.
+            Ok(None) => Err(crate::Error::NotFound(format!(
+                "the scan with nonce {nonce}"
+            ))),
+            Err(error) => Err(error),
+        };
     }
     Ok(results)
 }

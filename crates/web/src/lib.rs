@@ -196,11 +196,6 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `addr` (port 0 picks a free port: see [`Application::local_addr`]).
-    pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
-        Ok(Self::on(TcpListener::bind(addr).await?, state))
-    }
-
     /// Serves on a listener already bound: the caller may need the real address before it can
     /// build the state (the links in emails point at it).
     pub fn on(listener: TcpListener, state: AppState) -> Self {
@@ -208,11 +203,6 @@ impl Application {
             listener,
             router: router(state),
         }
-    }
-
-    /// The address actually bound.
-    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.listener.local_addr()
     }
 
     /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]).

@@ -15,7 +15,7 @@ use domain::{
     desk_state, verdict,
 };
 use i18n::{hh_mm, long_date, t};
-use persistence::{Scan, StoredEvent, Written};
+use persistence::{Action, Done, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -310,19 +310,23 @@ pub async fn undo(
     Path((slug, registration_id)): Path<(String, i32)>,
 ) -> Result<Json<Undone>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
-    let day = state
+    // The same action as the organiser's page: removed, logged in the scan log, and audited
+    // with who did it, in one transaction.
+    let done = state
         .db()
-        .undo_latest_checkin(
+        .organiser_action(
             stored.id,
-            registration_id,
             staff.member.id,
+            Action::UndoCheckin { registration_id },
             state.clock().now(),
         )
-        .await?
-        .ok_or(Error::NotFound)?;
-    Ok(Json(Undone {
-        day: day.to_string(),
-    }))
+        .await?;
+    match done {
+        Some(Done::CheckinUndone { day }) => Ok(Json(Undone {
+            day: day.to_string(),
+        })),
+        _ => Err(Error::NotFound),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
