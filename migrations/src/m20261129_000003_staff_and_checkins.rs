@@ -85,6 +85,7 @@ enum Registrations {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    // Over 80 lines: a migration is history and must not change, so it stays as first written.
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(

@@ -273,20 +273,7 @@ impl EventFile {
             .parse::<Lang>()
             .map_err(|_| p.push("language", "must be fr or en"))
             .ok();
-        let time_zone = self
-            .time_zone
-            .trim()
-            .parse::<Tz>()
-            .map_err(|_| {
-                p.push(
-                    "time_zone",
-                    format_args!(
-                        "{:?} is not a known IANA time zone (such as Europe/Zurich)",
-                        self.time_zone
-                    ),
-                )
-            })
-            .ok();
+        let time_zone = parse_time_zone(&mut p, &self.time_zone);
         let capacity = Capacity::new(self.capacity).ok_or_else(|| {
             p.push(
                 "capacity",
@@ -301,84 +288,17 @@ impl EventFile {
             .enumerate()
             .map(|(i, o)| p.text(&format!("objectives[{i}]"), o, limits::LONG_TEXT))
             .collect();
-        let venue = Venue {
-            name: p.text("venue.name", &self.venue.name, limits::SHORT_TEXT),
-            address: p.optional_text(
-                "venue.address",
-                self.venue.address.as_deref(),
-                limits::SHORT_TEXT,
-            ),
-            city: p.text("venue.city", &self.venue.city, limits::SHORT_TEXT),
-        };
-
-        p.count("categories", self.categories.len(), limits::CATEGORIES);
-        let mut categories = Vec::with_capacity(self.categories.len());
-        for (i, c) in self.categories.iter().enumerate() {
-            let field = format!("categories[{i}]");
-            let key = c.key.trim();
-            if key.is_empty()
-                || key.len() > 64
-                || !key
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            {
-                p.push(format!("{field}.key"), "must be 1 to 64 of a-z, 0-9 and _");
-            } else if categories.iter().any(|other: &Category| other.key == key) {
-                p.push(
-                    format!("{field}.key"),
-                    format_args!("{key:?} appears twice"),
-                );
-            }
-            categories.push(Category {
-                key: key.to_owned(),
-                fr: p.text(&format!("{field}.fr"), &c.fr, limits::SHORT_TEXT),
-                en: p.text(&format!("{field}.en"), &c.en, limits::SHORT_TEXT),
-            });
-        }
-
+        let venue = self.venue.parse(&mut p);
+        let categories = parse_categories(&mut p, &self.categories);
         let agenda = parse_agenda(&mut p, &self.days);
-
         // Rules that need the zone and the agenda together.
-        let mut registration = None;
-        if let (Some(tz), Some(agenda)) = (time_zone, agenda.as_ref()) {
-            for (d, i, time) in agenda.nonexistent_times(tz) {
-                p.push(
-                    format!("days[{d}].items[{i}]"),
-                    format_args!(
-                        "{} does not exist in {tz} on {} (clocks go forward)",
-                        format_time(time),
-                        agenda.days()[d].date()
-                    ),
-                );
+        let registration = match (time_zone, agenda.as_ref()) {
+            (Some(tz), Some(agenda)) => {
+                report_nonexistent_times(&mut p, tz, agenda);
+                parse_registration(&mut p, &self.registration, tz, agenda)
             }
-            let opens = parse_local_datetime(&self.registration.opens);
-            if opens.is_none() {
-                p.push(
-                    "registration.opens",
-                    "must be a local date and time such as 2008-05-01T00:00",
-                );
-            }
-            let closes = match &self.registration.closes {
-                None => Some(agenda.ends_at(tz)),
-                Some(text) => match parse_local_datetime(text) {
-                    Some(c) => Some(local_instant(tz, c.date(), c.time())),
-                    None => {
-                        p.push(
-                            "registration.closes",
-                            "must be a local date and time such as 2008-07-08T18:00",
-                        );
-                        None
-                    }
-                },
-            };
-            if let (Some(opens), Some(closes)) = (opens, closes) {
-                registration =
-                    RegistrationWindow::new(local_instant(tz, opens.date(), opens.time()), closes);
-                if registration.is_none() {
-                    p.push("registration.closes", "must be after registration.opens");
-                }
-            }
-        }
+            _ => None,
+        };
 
         match (slug, language, time_zone, capacity, agenda, registration) {
             (
@@ -463,6 +383,112 @@ impl EventFile {
     }
 }
 
+/// The zone is parsed after trimming, but a problem quotes the value as written, so that the
+/// organiser sees the stray space.
+fn parse_time_zone(p: &mut Problems, raw: &str) -> Option<Tz> {
+    raw.trim()
+        .parse::<Tz>()
+        .map_err(|_| {
+            p.push(
+                "time_zone",
+                format_args!("{raw:?} is not a known IANA time zone (such as Europe/Zurich)"),
+            )
+        })
+        .ok()
+}
+
+/// The categories in the file's order. A key is stored and typed into URLs and filters, hence the
+/// narrow alphabet; a duplicate would make two categories one.
+fn parse_categories(p: &mut Problems, categories: &[Category]) -> Vec<Category> {
+    p.count("categories", categories.len(), limits::CATEGORIES);
+    let mut parsed = Vec::with_capacity(categories.len());
+    for (i, c) in categories.iter().enumerate() {
+        let field = format!("categories[{i}]");
+        let key = c.key.trim();
+        if key.is_empty()
+            || key.len() > 64
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            p.push(format!("{field}.key"), "must be 1 to 64 of a-z, 0-9 and _");
+        } else if parsed.iter().any(|other: &Category| other.key == key) {
+            p.push(
+                format!("{field}.key"),
+                format_args!("{key:?} appears twice"),
+            );
+        }
+        parsed.push(Category {
+            key: key.to_owned(),
+            fr: p.text(&format!("{field}.fr"), &c.fr, limits::SHORT_TEXT),
+            en: p.text(&format!("{field}.en"), &c.en, limits::SHORT_TEXT),
+        });
+    }
+    parsed
+}
+
+/// A local time skipped by a daylight-saving change would silently become another time; the
+/// organiser must choose one that exists.
+fn report_nonexistent_times(p: &mut Problems, tz: Tz, agenda: &Agenda) {
+    for (d, i, time) in agenda.nonexistent_times(tz) {
+        p.push(
+            format!("days[{d}].items[{i}]"),
+            format_args!(
+                "{} does not exist in {tz} on {} (clocks go forward)",
+                format_time(time),
+                agenda.days()[d].date()
+            ),
+        );
+    }
+}
+
+/// The registration window, in the event's zone; without a closing time, registration closes when
+/// the agenda ends.
+fn parse_registration(
+    p: &mut Problems,
+    file: &RegistrationFile,
+    tz: Tz,
+    agenda: &Agenda,
+) -> Option<RegistrationWindow> {
+    let opens = parse_local_datetime(&file.opens);
+    if opens.is_none() {
+        p.push(
+            "registration.opens",
+            "must be a local date and time such as 2008-05-01T00:00",
+        );
+    }
+    let closes = match &file.closes {
+        None => Some(agenda.ends_at(tz)),
+        Some(text) => match parse_local_datetime(text) {
+            Some(c) => Some(local_instant(tz, c.date(), c.time())),
+            None => {
+                p.push(
+                    "registration.closes",
+                    "must be a local date and time such as 2008-07-08T18:00",
+                );
+                None
+            }
+        },
+    };
+    let (opens, closes) = (opens?, closes?);
+    let registration =
+        RegistrationWindow::new(local_instant(tz, opens.date(), opens.time()), closes);
+    if registration.is_none() {
+        p.push("registration.closes", "must be after registration.opens");
+    }
+    registration
+}
+
+impl VenueFile {
+    fn parse(&self, p: &mut Problems) -> Venue {
+        Venue {
+            name: p.text("venue.name", &self.name, limits::SHORT_TEXT),
+            address: p.optional_text("venue.address", self.address.as_deref(), limits::SHORT_TEXT),
+            city: p.text("venue.city", &self.city, limits::SHORT_TEXT),
+        }
+    }
+}
+
 impl PersonFile {
     fn from_person(p: &Person) -> Self {
         Self {
@@ -495,98 +521,16 @@ impl PersonFile {
     }
 }
 
+/// The agenda, or `None` when any of it is wrong: each problem is reported where it is, and the
+/// order of the days is only checked once every day parsed.
 fn parse_agenda(p: &mut Problems, days: &[DayFile]) -> Option<Agenda> {
     p.count("days", days.len(), limits::DAYS);
     let before = p.0.len();
-    let mut parsed_days = Vec::with_capacity(days.len());
-    for (d, day) in days.iter().enumerate() {
-        let field = format!("days[{d}]");
-        let date = parse_date(&day.date);
-        if date.is_none() {
-            p.push(
-                format!("{field}.date"),
-                format_args!("{:?} is not a date such as 2008-07-07", day.date),
-            );
-        }
-        p.count(
-            &format!("{field}.items"),
-            day.items.len(),
-            limits::ITEMS_PER_DAY,
-        );
-        let mut items = Vec::with_capacity(day.items.len());
-        for (i, item) in day.items.iter().enumerate() {
-            let field = format!("{field}.items[{i}]");
-            let start = parse_time(&item.start);
-            if start.is_none() {
-                p.push(
-                    format!("{field}.start"),
-                    format_args!("{:?} is not a time such as 09:00", item.start),
-                );
-            }
-            let end = parse_time(&item.end);
-            if end.is_none() {
-                p.push(
-                    format!("{field}.end"),
-                    format_args!("{:?} is not a time such as 10:00", item.end),
-                );
-            }
-            let kind = ItemKind::parse(item.kind.trim());
-            if kind.is_none() {
-                p.push(
-                    format!("{field}.kind"),
-                    format_args!(
-                        "{:?} is not one of registration, opening, session, break, closing, other",
-                        item.kind
-                    ),
-                );
-            }
-            let title = p.text(&format!("{field}.title"), &item.title, limits::TITLE);
-            let description = p.optional_text(
-                &format!("{field}.description"),
-                item.description.as_deref(),
-                limits::LONG_TEXT,
-            );
-            let moderator = item
-                .moderator
-                .as_ref()
-                .map(|m| m.parse(p, &format!("{field}.moderator")));
-            p.count(
-                &format!("{field}.speakers"),
-                item.speakers.len(),
-                limits::SPEAKERS_PER_ITEM,
-            );
-            let speakers = item
-                .speakers
-                .iter()
-                .enumerate()
-                .map(|(s, speaker)| speaker.parse(p, &format!("{field}.speakers[{s}]")))
-                .collect();
-            if let (Some(start), Some(end), Some(kind)) = (start, end, kind) {
-                match TimeSlot::new(start, end) {
-                    Ok(slot) => items.push(Item {
-                        slot,
-                        kind,
-                        title,
-                        description,
-                        moderator,
-                        speakers,
-                    }),
-                    Err(e) => p.push(format!("{field}.end"), e),
-                }
-            }
-        }
-        // A day whose items did not all parse has had its problems reported already.
-        if let (Some(date), true) = (date, items.len() == day.items.len()) {
-            match Day::new(date, items) {
-                Ok(day) => parsed_days.push(day),
-                Err(crate::AgendaError::ItemsOutOfOrder { item, .. }) => p.push(
-                    format!("{field}.items[{item}].start"),
-                    "starts before the item above it: list items in time order",
-                ),
-                Err(e) => p.push(format!("{field}.items"), e),
-            }
-        }
-    }
+    let parsed_days: Vec<Day> = days
+        .iter()
+        .enumerate()
+        .filter_map(|(d, day)| parse_day(p, d, day))
+        .collect();
     if p.0.len() > before {
         return None;
     }
@@ -601,6 +545,114 @@ fn parse_agenda(p: &mut Problems, days: &[DayFile]) -> Option<Agenda> {
         }
         Err(e) => {
             p.push("days", e);
+            None
+        }
+    }
+}
+
+/// Day `d` of the file; an item out of order is reported on its start time, where the organiser
+/// will fix it.
+fn parse_day(p: &mut Problems, d: usize, day: &DayFile) -> Option<Day> {
+    let field = format!("days[{d}]");
+    let date = parse_date(&day.date);
+    if date.is_none() {
+        p.push(
+            format!("{field}.date"),
+            format_args!("{:?} is not a date such as 2008-07-07", day.date),
+        );
+    }
+    p.count(
+        &format!("{field}.items"),
+        day.items.len(),
+        limits::ITEMS_PER_DAY,
+    );
+    let items: Vec<Item> = day
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| parse_item(p, &format!("{field}.items[{i}]"), item))
+        .collect();
+    // A day whose items did not all parse has had its problems reported already.
+    if items.len() != day.items.len() {
+        return None;
+    }
+    match Day::new(date?, items) {
+        Ok(day) => Some(day),
+        Err(crate::AgendaError::ItemsOutOfOrder { item, .. }) => {
+            p.push(
+                format!("{field}.items[{item}].start"),
+                "starts before the item above it: list items in time order",
+            );
+            None
+        }
+        Err(e) => {
+            p.push(format!("{field}.items"), e);
+            None
+        }
+    }
+}
+
+/// One agenda item; every field is checked, even when an earlier one failed, so that the
+/// organiser sees all of the item's problems at once.
+fn parse_item(p: &mut Problems, field: &str, item: &ItemFile) -> Option<Item> {
+    let start = parse_time(&item.start);
+    if start.is_none() {
+        p.push(
+            format!("{field}.start"),
+            format_args!("{:?} is not a time such as 09:00", item.start),
+        );
+    }
+    let end = parse_time(&item.end);
+    if end.is_none() {
+        p.push(
+            format!("{field}.end"),
+            format_args!("{:?} is not a time such as 10:00", item.end),
+        );
+    }
+    let kind = ItemKind::parse(item.kind.trim());
+    if kind.is_none() {
+        p.push(
+            format!("{field}.kind"),
+            format_args!(
+                "{:?} is not one of registration, opening, session, break, closing, other",
+                item.kind
+            ),
+        );
+    }
+    let title = p.text(&format!("{field}.title"), &item.title, limits::TITLE);
+    let description = p.optional_text(
+        &format!("{field}.description"),
+        item.description.as_deref(),
+        limits::LONG_TEXT,
+    );
+    let moderator = item
+        .moderator
+        .as_ref()
+        .map(|m| m.parse(p, &format!("{field}.moderator")));
+    p.count(
+        &format!("{field}.speakers"),
+        item.speakers.len(),
+        limits::SPEAKERS_PER_ITEM,
+    );
+    let speakers = item
+        .speakers
+        .iter()
+        .enumerate()
+        .map(|(s, speaker)| speaker.parse(p, &format!("{field}.speakers[{s}]")))
+        .collect();
+    // An item without a valid start, end and kind has had its problems reported already.
+    let (start, end, kind) = (start?, end?, kind?);
+    match TimeSlot::new(start, end) {
+        Ok(slot) => Some(Item {
+            slot,
+            kind,
+            title,
+            description,
+            moderator,
+            speakers,
+        }),
+        Err(e) => {
+            p.push(format!("{field}.end"), e);
             None
         }
     }
@@ -799,5 +851,17 @@ mod tests {
             error.to_string(),
             "days[0].items[1].end: the end (09:15:00) is not after the start (10:00:00)"
         );
+    }
+
+    #[test]
+    fn an_item_of_unknown_kind_is_not_also_blamed_for_its_times() {
+        // The slot is only checked for an item that has a start, an end and a kind: this file is
+        // refused on the kind, and its times are checked once the kind is fixed.
+        let mut file = minimal();
+        file.days[0].items[0].kind = "party".into();
+        file.days[0].items[0].end = file.days[0].items[0].start.clone();
+        let errors = file.into_event().expect_err("unknown kind");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["days[0].items[0].kind"], "{errors:#?}");
     }
 }

@@ -103,6 +103,12 @@ impl FormErrors {
         }
     }
 
+    /// The parsed value, or `None` with its problem noted against `field`: the caller carries on
+    /// checking the other fields.
+    fn check<T>(&mut self, field: Field, parsed: Result<T, Problem>) -> Option<T> {
+        parsed.map_err(|problem| self.add(field, problem)).ok()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -268,69 +274,28 @@ impl RegistrationForm {
     /// Checks every field against `event`'s categories; lists every problem found.
     pub fn parse(&self, event: &Event) -> Result<Participant, FormErrors> {
         let mut errors = FormErrors::default();
-        let mut line = |field: Field, raw: &str, max: usize| {
-            Line::parse(raw, max).map_err(|p| errors.add(field, p)).ok()
-        };
-        let given_name = line(Field::GivenName, &self.given_name, limits::NAME);
-        let family_name = line(Field::FamilyName, &self.family_name, limits::NAME);
-        let organisation = line(
-            Field::Organisation,
-            &self.organisation,
-            limits::ORGANISATION,
+        let given_name = errors.check(
+            Field::GivenName,
+            Line::parse(&self.given_name, limits::NAME),
         );
-        let function = match self.function.as_deref().map(str::trim) {
-            None | Some("") => Some(None),
-            Some(raw) => line(Field::Function, raw, limits::FUNCTION).map(Some),
-        };
-        let email = Email::parse(&self.email)
-            .map_err(|p| errors.add(Field::Email, p))
-            .ok();
-        let category_key = self.category.trim();
-        let category = if category_key.is_empty() {
-            errors.add(Field::Category, Problem::Required);
-            None
-        } else if event.category(category_key).is_none() {
-            errors.add(Field::Category, Problem::UnknownCategory);
-            None
-        } else {
-            Some(category_key.to_owned())
-        };
-        let country = Country::parse(&self.country)
-            .map_err(|p| errors.add(Field::Country, p))
-            .ok();
-        let language = if self.language.trim().is_empty() {
-            errors.add(Field::Language, Problem::Required);
-            None
-        } else {
-            match self.language.trim() {
-                "fr" => Some(Lang::Fr),
-                "en" => Some(Lang::En),
-                _ => {
-                    errors.add(Field::Language, Problem::UnknownLanguage);
-                    None
-                }
-            }
-        };
-        let needs = match self.needs.as_deref().map(str::trim) {
-            None | Some("") => Some(None),
-            Some(text) if text.chars().count() > limits::NEEDS => {
-                errors.add(Field::Needs, Problem::TooLong { max: limits::NEEDS });
-                None
-            }
-            // Line breaks are fine in a free text; other control characters are not.
-            Some(text)
-                if text
-                    .chars()
-                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
-            {
-                errors.add(Field::Needs, Problem::ControlCharacters);
-                None
-            }
-            Some(text) => Some(Some(text.to_owned())),
-        };
+        let family_name = errors.check(
+            Field::FamilyName,
+            Line::parse(&self.family_name, limits::NAME),
+        );
+        let organisation = errors.check(
+            Field::Organisation,
+            Line::parse(&self.organisation, limits::ORGANISATION),
+        );
+        let function = errors.check(Field::Function, parse_function(self.function.as_deref()));
+        let email = errors.check(Field::Email, Email::parse(&self.email));
+        let category = errors.check(Field::Category, parse_category(&self.category, event));
+        let country = errors.check(Field::Country, Country::parse(&self.country));
+        let language = errors.check(Field::Language, parse_language(&self.language));
+        let needs = errors.check(Field::Needs, parse_needs(self.needs.as_deref()));
         if !self.consent {
             errors.add(Field::Consent, Problem::ConsentRequired);
         }
+        // Every field is checked before answering, so that the form shows all its problems at once.
         match (
             given_name,
             family_name,
@@ -368,6 +333,55 @@ impl RegistrationForm {
                 Err(errors)
             }
         }
+    }
+}
+
+/// The function is optional: left blank it is no function, not an error.
+fn parse_function(raw: Option<&str>) -> Result<Option<Line>, Problem> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => Line::parse(raw, limits::FUNCTION).map(Some),
+    }
+}
+
+/// A category must be one of the event's own keys: the form may have been posted by hand.
+fn parse_category(raw: &str, event: &Event) -> Result<String, Problem> {
+    let key = raw.trim();
+    if key.is_empty() {
+        Err(Problem::Required)
+    } else if event.category(key).is_none() {
+        Err(Problem::UnknownCategory)
+    } else {
+        Ok(key.to_owned())
+    }
+}
+
+/// The language of the participant's emails: only the languages guichet writes them in.
+fn parse_language(raw: &str) -> Result<Lang, Problem> {
+    match raw.trim() {
+        "" => Err(Problem::Required),
+        "fr" => Ok(Lang::Fr),
+        "en" => Ok(Lang::En),
+        _ => Err(Problem::UnknownLanguage),
+    }
+}
+
+/// Needs are optional free text, bounded so that a form cannot store a book.
+fn parse_needs(raw: Option<&str>) -> Result<Option<String>, Problem> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) if text.chars().count() > limits::NEEDS => {
+            Err(Problem::TooLong { max: limits::NEEDS })
+        }
+        // Line breaks are fine in a free text; other control characters are not.
+        Some(text)
+            if text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
+        {
+            Err(Problem::ControlCharacters)
+        }
+        Some(text) => Ok(Some(text.to_owned())),
     }
 }
 
@@ -601,5 +615,30 @@ mod tests {
         f.given_name = "<script>alert(1)</script>".into();
         let p = f.parse(&event()).expect("accepted: escaped wherever shown");
         assert_eq!(p.given_name.as_str(), "<script>alert(1)</script>");
+    }
+
+    #[test]
+    fn needs_keep_their_line_breaks_but_no_other_control_character() {
+        assert_eq!(parse_needs(None), Ok(None));
+        assert_eq!(parse_needs(Some("  ")), Ok(None));
+        assert_eq!(
+            parse_needs(Some(" vegetarian\r\nwheelchair\tramp ")),
+            Ok(Some("vegetarian\r\nwheelchair\tramp".to_owned()))
+        );
+        assert_eq!(
+            parse_needs(Some("vegetarian\u{1b}[31m")),
+            Err(Problem::ControlCharacters)
+        );
+    }
+
+    #[test]
+    fn a_blank_function_is_no_function_and_a_blank_language_is_missing() {
+        assert_eq!(parse_function(Some("   ")), Ok(None));
+        assert_eq!(
+            parse_function(Some(" Director ")).map(|f| f.map(|l| l.as_str().to_owned())),
+            Ok(Some("Director".to_owned()))
+        );
+        assert_eq!(parse_language(" "), Err(Problem::Required));
+        assert_eq!(parse_language(" en "), Ok(Lang::En));
     }
 }

@@ -85,52 +85,14 @@ impl Database {
             .filter(event::Column::Slug.eq(event.slug.as_str()))
             .one(&txn)
             .await?;
-        let objectives =
-            serde_json::to_string(&event.objectives).map_err(|e| Error::Corrupt(e.to_string()))?;
-        let mut row = event::ActiveModel {
-            slug: Set(event.slug.to_string()),
-            title: Set(event.title.clone()),
-            organiser: Set(event.organiser.clone()),
-            language: Set(event.language.code().to_owned()),
-            time_zone: Set(event.time_zone.name().to_owned()),
-            capacity: Set(seats(event.capacity)),
-            published: Set(event.published),
-            overview: Set(event.overview.clone()),
-            objectives: Set(objectives),
-            venue_name: Set(event.venue.name.clone()),
-            venue_address: Set(event.venue.address.clone()),
-            venue_city: Set(event.venue.city.clone()),
-            registration_opens_at: Set(event.registration.opens_at()),
-            registration_closes_at: Set(event.registration.closes_at()),
-            updated_at: Set(now),
-            ..Default::default()
-        };
+        let mut row = event_row(event, now)?;
         let (event_id, outcome) = match existing {
             Some(old) => {
                 row.id = Set(old.id);
                 row.created_at = Set(old.created_at);
                 row.update(&txn).await?;
                 bump_revision(&txn, old.id).await?;
-                // The agenda and categories are replaced whole.
-                let item_ids: Vec<i32> = agenda_item::Entity::find()
-                    .select_only()
-                    .column(agenda_item::Column::Id)
-                    .filter(agenda_item::Column::EventId.eq(old.id))
-                    .into_tuple()
-                    .all(&txn)
-                    .await?;
-                agenda_person::Entity::delete_many()
-                    .filter(agenda_person::Column::ItemId.is_in(item_ids))
-                    .exec(&txn)
-                    .await?;
-                agenda_item::Entity::delete_many()
-                    .filter(agenda_item::Column::EventId.eq(old.id))
-                    .exec(&txn)
-                    .await?;
-                event_category::Entity::delete_many()
-                    .filter(event_category::Column::EventId.eq(old.id))
-                    .exec(&txn)
-                    .await?;
+                delete_agenda_and_categories(&txn, old.id).await?;
                 (old.id, SaveOutcome::Replaced)
             }
             None => {
@@ -141,62 +103,10 @@ impl Database {
                 (inserted.id, SaveOutcome::Created)
             }
         };
-
-        if !event.categories.is_empty() {
-            event_category::Entity::insert_many(event.categories.iter().enumerate().map(
-                |(position, c)| event_category::ActiveModel {
-                    event_id: Set(event_id),
-                    position: Set(position_of(position)),
-                    key: Set(c.key.clone()),
-                    label_fr: Set(c.fr.clone()),
-                    label_en: Set(c.en.clone()),
-                    ..Default::default()
-                },
-            ))
-            .exec(&txn)
-            .await?;
-        }
-
+        insert_categories(&txn, event_id, &event.categories).await?;
         for day in event.agenda.days() {
             for (position, item) in day.items().iter().enumerate() {
-                let stored = agenda_item::ActiveModel {
-                    event_id: Set(event_id),
-                    day: Set(day.date()),
-                    position: Set(position_of(position)),
-                    starts_at: Set(item.slot.start()),
-                    ends_at: Set(item.slot.end()),
-                    kind: Set(item.kind.into()),
-                    title: Set(item.title.clone()),
-                    description: Set(item.description.clone()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                let people = item
-                    .moderator
-                    .iter()
-                    .map(|m| (agenda_person::Role::Moderator, 0, m))
-                    .chain(
-                        item.speakers
-                            .iter()
-                            .enumerate()
-                            .map(|(i, s)| (agenda_person::Role::Speaker, i, s)),
-                    );
-                let rows: Vec<agenda_person::ActiveModel> = people
-                    .map(|(role, position, person)| agenda_person::ActiveModel {
-                        item_id: Set(stored.id),
-                        role: Set(role),
-                        position: Set(position_of(position)),
-                        name: Set(person.name.clone()),
-                        function: Set(person.function.clone()),
-                        organisation: Set(person.organisation.clone()),
-                        country: Set(person.country.clone()),
-                        ..Default::default()
-                    })
-                    .collect();
-                if !rows.is_empty() {
-                    agenda_person::Entity::insert_many(rows).exec(&txn).await?;
-                }
+                insert_item(&txn, event_id, day.date(), position, item).await?;
             }
         }
         txn.commit().await?;
@@ -389,6 +299,131 @@ fn corrupt(what: &str, error: impl std::fmt::Display) -> Error {
     Error::Corrupt(format!("{what}: {error}"))
 }
 
+/// The event's own row, without the columns that depend on whether it is new (id, creation time,
+/// counters): the caller sets those.
+fn event_row(event: &Event, now: DateTime<Utc>) -> Result<event::ActiveModel> {
+    let objectives =
+        serde_json::to_string(&event.objectives).map_err(|e| Error::Corrupt(e.to_string()))?;
+    Ok(event::ActiveModel {
+        slug: Set(event.slug.to_string()),
+        title: Set(event.title.clone()),
+        organiser: Set(event.organiser.clone()),
+        language: Set(event.language.code().to_owned()),
+        time_zone: Set(event.time_zone.name().to_owned()),
+        capacity: Set(seats(event.capacity)),
+        published: Set(event.published),
+        overview: Set(event.overview.clone()),
+        objectives: Set(objectives),
+        venue_name: Set(event.venue.name.clone()),
+        venue_address: Set(event.venue.address.clone()),
+        venue_city: Set(event.venue.city.clone()),
+        registration_opens_at: Set(event.registration.opens_at()),
+        registration_closes_at: Set(event.registration.closes_at()),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+}
+
+/// A replaced event's agenda and categories are replaced whole, not merged: deleting them all is
+/// simpler than matching old rows to new ones, and only the agenda's people refer to an item row.
+/// The people go first, as they refer to the items.
+async fn delete_agenda_and_categories(txn: &DatabaseTransaction, event_id: i32) -> Result<()> {
+    let item_ids: Vec<i32> = agenda_item::Entity::find()
+        .select_only()
+        .column(agenda_item::Column::Id)
+        .filter(agenda_item::Column::EventId.eq(event_id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    agenda_person::Entity::delete_many()
+        .filter(agenda_person::Column::ItemId.is_in(item_ids))
+        .exec(txn)
+        .await?;
+    agenda_item::Entity::delete_many()
+        .filter(agenda_item::Column::EventId.eq(event_id))
+        .exec(txn)
+        .await?;
+    event_category::Entity::delete_many()
+        .filter(event_category::Column::EventId.eq(event_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The categories in one statement, numbered so that they read back in the organiser's order.
+async fn insert_categories(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    categories: &[Category],
+) -> Result<()> {
+    if categories.is_empty() {
+        return Ok(());
+    }
+    event_category::Entity::insert_many(categories.iter().enumerate().map(|(position, c)| {
+        event_category::ActiveModel {
+            event_id: Set(event_id),
+            position: Set(position_of(position)),
+            key: Set(c.key.clone()),
+            label_fr: Set(c.fr.clone()),
+            label_en: Set(c.en.clone()),
+            ..Default::default()
+        }
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+/// One agenda item, then its people, which need the item's new id. The moderator is stored at
+/// position 0 of its role and the speakers in their order, so [`to_domain`] rebuilds them as given.
+async fn insert_item(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    day: NaiveDate,
+    position: usize,
+    item: &Item,
+) -> Result<()> {
+    let stored = agenda_item::ActiveModel {
+        event_id: Set(event_id),
+        day: Set(day),
+        position: Set(position_of(position)),
+        starts_at: Set(item.slot.start()),
+        ends_at: Set(item.slot.end()),
+        kind: Set(item.kind.into()),
+        title: Set(item.title.clone()),
+        description: Set(item.description.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let people = item
+        .moderator
+        .iter()
+        .map(|m| (agenda_person::Role::Moderator, 0, m))
+        .chain(
+            item.speakers
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (agenda_person::Role::Speaker, i, s)),
+        );
+    let rows: Vec<agenda_person::ActiveModel> = people
+        .map(|(role, position, person)| agenda_person::ActiveModel {
+            item_id: Set(stored.id),
+            role: Set(role),
+            position: Set(position_of(position)),
+            name: Set(person.name.clone()),
+            function: Set(person.function.clone()),
+            organisation: Set(person.organisation.clone()),
+            country: Set(person.country.clone()),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        agenda_person::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(())
+}
+
 /// Rebuilds a domain event from its rows, through the domain's own constructors: a row that breaks
 /// a rule is reported as corrupt rather than shown.
 fn to_domain(
@@ -397,50 +432,7 @@ fn to_domain(
     items: Vec<agenda_item::Model>,
     people: Vec<agenda_person::Model>,
 ) -> Result<Event> {
-    let mut people_of: HashMap<i32, Vec<agenda_person::Model>> = HashMap::new();
-    for person in people {
-        people_of.entry(person.item_id).or_default().push(person);
-    }
-    let mut days: Vec<Day> = Vec::new();
-    let mut current: Option<(NaiveDate, Vec<Item>)> = None;
-    for item in items {
-        let mut moderator = None;
-        let mut speakers = Vec::new();
-        for p in people_of.remove(&item.id).unwrap_or_default() {
-            let person = Person {
-                name: p.name,
-                function: p.function,
-                organisation: p.organisation,
-                country: p.country,
-            };
-            if p.role == agenda_person::Role::Moderator {
-                moderator = Some(person);
-            } else {
-                speakers.push(person);
-            }
-        }
-        let domain_item = Item {
-            slot: TimeSlot::new(item.starts_at, item.ends_at)
-                .map_err(|e| corrupt("agenda item", e))?,
-            kind: item.kind.into(),
-            title: item.title,
-            description: item.description,
-            moderator,
-            speakers,
-        };
-        match &mut current {
-            Some((date, list)) if *date == item.day => list.push(domain_item),
-            _ => {
-                if let Some((date, list)) = current.take() {
-                    days.push(Day::new(date, list).map_err(|e| corrupt("agenda day", e))?);
-                }
-                current = Some((item.day, vec![domain_item]));
-            }
-        }
-    }
-    if let Some((date, list)) = current {
-        days.push(Day::new(date, list).map_err(|e| corrupt("agenda day", e))?);
-    }
+    let days = days_from_rows(items, people)?;
     let objectives: Vec<String> =
         serde_json::from_str(&row.objectives).map_err(|e| corrupt("objectives", e))?;
     Ok(Event {
@@ -478,6 +470,66 @@ fn to_domain(
             .collect(),
         published: row.published,
         agenda: Agenda::new(days).map_err(|e| corrupt("agenda", e))?,
+    })
+}
+
+/// The agenda's days from its item rows, which come ordered by day then position: a new date
+/// starts a new day.
+fn days_from_rows(
+    items: Vec<agenda_item::Model>,
+    people: Vec<agenda_person::Model>,
+) -> Result<Vec<Day>> {
+    let mut people_of: HashMap<i32, Vec<agenda_person::Model>> = HashMap::new();
+    for person in people {
+        people_of.entry(person.item_id).or_default().push(person);
+    }
+    let mut days: Vec<Day> = Vec::new();
+    let mut current: Option<(NaiveDate, Vec<Item>)> = None;
+    for item in items {
+        let date = item.day;
+        let people = people_of.remove(&item.id).unwrap_or_default();
+        let domain_item = item_from_row(item, people)?;
+        match &mut current {
+            Some((day, list)) if *day == date => list.push(domain_item),
+            _ => {
+                if let Some((day, list)) = current.take() {
+                    days.push(Day::new(day, list).map_err(|e| corrupt("agenda day", e))?);
+                }
+                current = Some((date, vec![domain_item]));
+            }
+        }
+    }
+    if let Some((day, list)) = current {
+        days.push(Day::new(day, list).map_err(|e| corrupt("agenda day", e))?);
+    }
+    Ok(days)
+}
+
+/// One agenda item and its people; the people rows come ordered by position, so the speakers
+/// keep their order.
+fn item_from_row(item: agenda_item::Model, people: Vec<agenda_person::Model>) -> Result<Item> {
+    let mut moderator = None;
+    let mut speakers = Vec::new();
+    for p in people {
+        let person = Person {
+            name: p.name,
+            function: p.function,
+            organisation: p.organisation,
+            country: p.country,
+        };
+        if p.role == agenda_person::Role::Moderator {
+            moderator = Some(person);
+        } else {
+            speakers.push(person);
+        }
+    }
+    Ok(Item {
+        slot: TimeSlot::new(item.starts_at, item.ends_at).map_err(|e| corrupt("agenda item", e))?,
+        kind: item.kind.into(),
+        title: item.title,
+        description: item.description,
+        moderator,
+        speakers,
     })
 }
 

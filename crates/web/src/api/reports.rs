@@ -400,104 +400,188 @@ impl Tally {
 /// a page that could not be read fails the workbook.
 fn workbook(
     stored: &StoredEvent,
-    mut pages: tokio::sync::mpsc::Receiver<Result<Vec<ReportRow>, persistence::Error>>,
+    pages: tokio::sync::mpsc::Receiver<Result<Vec<ReportRow>, persistence::Error>>,
     lang: Lang,
 ) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(Box::new(e));
-    let event = &stored.event;
-    let tz = event.time_zone;
-    let days = event.agenda.days();
-    let bold = Format::new().set_bold();
-    let when = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    let mut book = Workbook::new();
-    let mut labels = Labels::new(lang);
-    let mut total = Tally::new(days.len());
-    let mut by_category: std::collections::HashMap<String, Tally> =
-        std::collections::HashMap::new();
+    let formats = Formats::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let tallies = write_participants(&mut book, stored, pages, &formats, lang)?;
+    let summary = book.add_worksheet();
+    summary
+        .set_name(t(lang, "report-sheet-summary", &[]))
+        .map_err(xlsx)?;
+    write_day_summary(summary, &stored.event, &tallies.total, &formats, lang)?;
+    write_category_summary(summary, &stored.event, &tallies, &formats, lang)?;
+    summary.autofit();
+    book.save_to_buffer().map_err(xlsx)
+}
 
+/// Every writer error is ours (bad cell, failed temporary file), never the organiser's.
+fn xlsx(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Internal(Box::new(e))
+}
+
+/// The workbook's cell formats, built once rather than per cell.
+struct Formats {
+    bold: rust_xlsxwriter::Format,
+    when: rust_xlsxwriter::Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Self {
+            bold: rust_xlsxwriter::Format::new().set_bold(),
+            when: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+        }
+    }
+}
+
+/// The summary figures, counted while the rows stream past: the rows are not kept, so the
+/// summary sheet cannot count them afterwards.
+struct Tallies {
+    total: Tally,
+    by_category: std::collections::HashMap<String, Tally>,
+}
+
+impl Tallies {
+    fn new(days: usize) -> Self {
+        Self {
+            total: Tally::new(days),
+            by_category: std::collections::HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, row: &ReportRow, days: &[domain::Day]) {
+        self.total.add(row, days);
+        self.by_category
+            .entry(row.registration.participant.category.clone())
+            .or_insert_with(|| Tally::new(days.len()))
+            .add(row, days);
+    }
+}
+
+/// Writes the participants sheet page by page as the read-ahead task delivers them, and counts
+/// the summary on the way.
+fn write_participants(
+    book: &mut rust_xlsxwriter::Workbook,
+    stored: &StoredEvent,
+    mut pages: tokio::sync::mpsc::Receiver<Result<Vec<ReportRow>, persistence::Error>>,
+    formats: &Formats,
+    lang: Lang,
+) -> Result<Tallies, Error> {
+    let days = stored.event.agenda.days();
+    let mut labels = Labels::new(lang);
+    let mut tallies = Tallies::new(days.len());
     // Constant-memory mode writes each row to a temporary file as it goes: a 100,000-row sheet
     // does not sit in memory.
-    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
     sheet
         .set_name(t(lang, "report-sheet-participants", &[]))
-        .map_err(fail)?;
+        .map_err(xlsx)?;
     let columns = header(stored, lang);
     for (c, title) in columns.iter().enumerate() {
         sheet
-            .write_string_with_format(0, col(c), title, &bold)
-            .map_err(fail)?;
+            .write_string_with_format(0, col(c), title, &formats.bold)
+            .map_err(xlsx)?;
     }
     let mut line: u32 = 0;
     while let Some(page) = pages.blocking_recv() {
         let page = page?;
         for row in &page {
             line = line.saturating_add(1);
-            total.add(row, days);
-            by_category
-                .entry(row.registration.participant.category.clone())
-                .or_insert_with(|| Tally::new(days.len()))
-                .add(row, days);
+            tallies.add(row, days);
             let cells = text_cells(row, stored, &mut labels);
-            // Text columns (the first eight), then real date-times in the event's local time.
-            for (c, cell) in cells.iter().enumerate().take(8) {
-                sheet
-                    .write_string(line, col(c), neutralise(cell))
-                    .map_err(fail)?;
-            }
-            let registered = row
-                .registration
-                .registered_at
-                .with_timezone(&tz)
-                .naive_local();
-            sheet
-                .write_datetime_with_format(line, 8, registered, &when)
-                .map_err(fail)?;
-            for (d, day) in days.iter().enumerate() {
-                let at_col = col(9 + 2 * d);
-                if let Some(c) = row.checkins.iter().find(|c| c.day == day.date()) {
-                    let local = c.at.with_timezone(&tz).naive_local();
-                    sheet
-                        .write_datetime_with_format(line, at_col, local, &when)
-                        .map_err(fail)?;
-                    sheet
-                        .write_string(line, at_col + 1, neutralise(&c.by))
-                        .map_err(fail)?;
-                }
-            }
+            write_participant(sheet, line, row, &cells, stored, formats)?;
         }
     }
     for c in 0..columns.len() {
-        sheet.set_column_width(col(c), 22).map_err(fail)?;
+        sheet.set_column_width(col(c), 22).map_err(xlsx)?;
     }
+    Ok(tallies)
+}
 
-    // Summary: per day, present and no-shows; per category, by status and presence.
-    let summary = book.add_worksheet();
-    summary
-        .set_name(t(lang, "report-sheet-summary", &[]))
-        .map_err(fail)?;
-    let mut titles = vec![
+/// One participant's line: text columns (the first eight), then real date-times in the event's
+/// local time, so a spreadsheet can sort and filter them as dates.
+fn write_participant(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    line: u32,
+    row: &ReportRow,
+    cells: &[String],
+    stored: &StoredEvent,
+    formats: &Formats,
+) -> Result<(), Error> {
+    let tz = stored.event.time_zone;
+    for (c, cell) in cells.iter().enumerate().take(8) {
+        sheet
+            .write_string(line, col(c), neutralise(cell))
+            .map_err(xlsx)?;
+    }
+    let registered = row
+        .registration
+        .registered_at
+        .with_timezone(&tz)
+        .naive_local();
+    sheet
+        .write_datetime_with_format(line, 8, registered, &formats.when)
+        .map_err(xlsx)?;
+    for (d, day) in stored.event.agenda.days().iter().enumerate() {
+        let at_col = col(9 + 2 * d);
+        if let Some(c) = row.checkins.iter().find(|c| c.day == day.date()) {
+            let local = c.at.with_timezone(&tz).naive_local();
+            sheet
+                .write_datetime_with_format(line, at_col, local, &formats.when)
+                .map_err(xlsx)?;
+            sheet
+                .write_string(line, at_col + 1, neutralise(&c.by))
+                .map_err(xlsx)?;
+        }
+    }
+    Ok(())
+}
+
+/// The summary's first table: per day, present and no-shows.
+fn write_day_summary(
+    summary: &mut rust_xlsxwriter::Worksheet,
+    event: &domain::Event,
+    total: &Tally,
+    formats: &Formats,
+    lang: Lang,
+) -> Result<(), Error> {
+    let titles = [
         t(lang, "report-summary-day", &[]),
         t(lang, "report-summary-present", &[]),
         t(lang, "report-summary-no-shows", &[]),
     ];
-    for (c, title) in titles.drain(..).enumerate() {
+    for (c, title) in titles.into_iter().enumerate() {
         summary
-            .write_string_with_format(0, col(c), title, &bold)
-            .map_err(fail)?;
+            .write_string_with_format(0, col(c), title, &formats.bold)
+            .map_err(xlsx)?;
     }
-    for (d, day) in days.iter().enumerate() {
+    for (d, day) in event.agenda.days().iter().enumerate() {
         let line = u32::try_from(d + 1).unwrap_or(u32::MAX);
         summary
             .write_string(line, 0, long_date(day.date(), lang))
-            .map_err(fail)?;
+            .map_err(xlsx)?;
         summary
             .write_number(line, 1, total.present[d] as f64)
-            .map_err(fail)?;
+            .map_err(xlsx)?;
         summary
             .write_number(line, 2, total.no_shows[d] as f64)
-            .map_err(fail)?;
+            .map_err(xlsx)?;
     }
+    Ok(())
+}
+
+/// The summary's second table, below the first after a blank line: per category (every category
+/// of the event, even one nobody chose, in the event's order), then the total.
+fn write_category_summary(
+    summary: &mut rust_xlsxwriter::Worksheet,
+    event: &domain::Event,
+    tallies: &Tallies,
+    formats: &Formats,
+    lang: Lang,
+) -> Result<(), Error> {
+    let days = event.agenda.days();
     let start = u32::try_from(days.len() + 2).unwrap_or(u32::MAX);
     let mut titles = vec![
         t(lang, "report-category", &[]),
@@ -515,8 +599,8 @@ fn workbook(
     }));
     for (c, title) in titles.iter().enumerate() {
         summary
-            .write_string_with_format(start, col(c), title, &bold)
-            .map_err(fail)?;
+            .write_string_with_format(start, col(c), title, &formats.bold)
+            .map_err(xlsx)?;
     }
     let empty = Tally::new(days.len());
     let mut categories: Vec<(String, &Tally)> = event
@@ -525,13 +609,13 @@ fn workbook(
         .map(|c| {
             (
                 c.label(lang).to_owned(),
-                by_category.get(&c.key).unwrap_or(&empty),
+                tallies.by_category.get(&c.key).unwrap_or(&empty),
             )
         })
         .collect();
-    categories.push((t(lang, "report-summary-total", &[]), &total));
+    categories.push((t(lang, "report-summary-total", &[]), &tallies.total));
     for (line, (label, tally)) in (start + 1..).zip(categories) {
-        summary.write_string(line, 0, &label).map_err(fail)?;
+        summary.write_string(line, 0, &label).map_err(xlsx)?;
         let figures = [
             tally.registered,
             tally.confirmed,
@@ -545,11 +629,10 @@ fn workbook(
         {
             summary
                 .write_number(line, col(1 + c), figure as f64)
-                .map_err(fail)?;
+                .map_err(xlsx)?;
         }
     }
-    summary.autofit();
-    book.save_to_buffer().map_err(fail)
+    Ok(())
 }
 
 fn col(index: usize) -> u16 {

@@ -386,6 +386,18 @@ struct GroupView {
     cancelled: u64,
 }
 
+impl GroupView {
+    fn new(label: String, counts: &persistence::StatusCounts) -> Self {
+        Self {
+            label,
+            registered: counts.registered(),
+            confirmed: counts.confirmed,
+            waitlisted: counts.waitlisted,
+            cancelled: counts.cancelled,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct FailedView {
     id: i32,
@@ -411,63 +423,20 @@ struct Stats {
 
 async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Stats, Error> {
     let event = &stored.event;
-    let tz = event.time_zone;
     let figures = state.db().dashboard(stored.id).await?;
-    let days = event
-        .agenda
-        .days()
-        .iter()
-        .enumerate()
-        .map(|(index, day)| {
-            let arrivals = figures
-                .arrivals
-                .get(&day.date())
-                .cloned()
-                .unwrap_or_default();
-            DayView {
-                number: index + 1,
-                date: long_date(day.date(), lang),
-                checked_in: arrivals.len(),
-                no_shows: figures
-                    .counts
-                    .confirmed
-                    .saturating_sub(arrivals.len() as u64),
-                chart: crate::charts::arrival_curve(&arrivals, day.desk_window(tz), tz),
-            }
-        })
-        .collect();
-    let group = |label: String, g: &persistence::StatusCounts| GroupView {
-        label,
-        registered: g.registered(),
-        confirmed: g.confirmed,
-        waitlisted: g.waitlisted,
-        cancelled: g.cancelled,
-    };
+    let days = day_views(event, &figures, lang);
+    // Every category of the event, even one nobody chose yet, in the event's order.
     let categories = event
         .categories
         .iter()
         .map(|c| {
-            group(
+            GroupView::new(
                 c.label(lang).to_owned(),
                 &figures.by_category.get(&c.key).copied().unwrap_or_default(),
             )
         })
         .collect();
-    let mut countries: Vec<GroupView> = figures
-        .by_country
-        .iter()
-        .map(|(code, g)| {
-            let name = domain::Country::parse(code)
-                .map(|c| i18n::country_name(lang, c))
-                .unwrap_or_else(|_| code.clone());
-            group(name, g)
-        })
-        .collect();
-    countries.sort_by(|a, b| {
-        b.registered
-            .cmp(&a.registered)
-            .then_with(|| a.label.cmp(&b.label))
-    });
+    let countries = country_views(&figures.by_country, lang);
     let failed = figures
         .failed_emails
         .into_iter()
@@ -491,6 +460,62 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         emails_failed: figures.emails.failed,
         failed,
     })
+}
+
+/// One line per day of the agenda, even a day nobody has come yet; no-shows are the confirmed
+/// registrations not checked in that day.
+fn day_views(
+    event: &domain::Event,
+    figures: &persistence::DashboardFigures,
+    lang: Lang,
+) -> Vec<DayView> {
+    let tz = event.time_zone;
+    event
+        .agenda
+        .days()
+        .iter()
+        .enumerate()
+        .map(|(index, day)| {
+            let arrivals = figures
+                .arrivals
+                .get(&day.date())
+                .cloned()
+                .unwrap_or_default();
+            DayView {
+                number: index + 1,
+                date: long_date(day.date(), lang),
+                checked_in: arrivals.len(),
+                no_shows: figures
+                    .counts
+                    .confirmed
+                    .saturating_sub(arrivals.len() as u64),
+                chart: crate::charts::arrival_curve(&arrivals, day.desk_window(tz), tz),
+            }
+        })
+        .collect()
+}
+
+/// Countries by name in the reader's language, largest first: the organiser looks for where most
+/// participants come from. A code no longer known is shown as stored rather than dropped.
+fn country_views(
+    by_country: &std::collections::BTreeMap<String, persistence::StatusCounts>,
+    lang: Lang,
+) -> Vec<GroupView> {
+    let mut countries: Vec<GroupView> = by_country
+        .iter()
+        .map(|(code, g)| {
+            let name = domain::Country::parse(code)
+                .map(|c| i18n::country_name(lang, c))
+                .unwrap_or_else(|_| code.clone());
+            GroupView::new(name, g)
+        })
+        .collect();
+    countries.sort_by(|a, b| {
+        b.registered
+            .cmp(&a.registered)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    countries
 }
 
 fn render_stats(
