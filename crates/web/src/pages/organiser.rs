@@ -183,9 +183,7 @@ impl HistoryView {
 /// The catalog's words for the stored `code` (message `{prefix}-{code}`), or the code itself
 /// when the catalog has none: a line written by a newer version still shows.
 fn catalog_or_code(lang: Lang, prefix: &str, code: &str) -> String {
-    let key = format!("{prefix}-{code}");
-    let words = t(lang, &key, &[]);
-    if words == key { code.to_owned() } else { words }
+    i18n::try_t(lang, &format!("{prefix}-{code}"), &[]).unwrap_or_else(|| code.to_owned())
 }
 
 /// An audited action's details (language-neutral values, see `persistence::Done`) in words;
