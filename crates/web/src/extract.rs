@@ -98,6 +98,24 @@ where
     }
 }
 
+/// The event the address names (`{slug}`), published or not (the desk's routes), or 404.
+#[derive(Debug, Clone)]
+pub struct AnyEvent(pub StoredEvent);
+
+impl<S> FromRequestParts<S> for AnyEvent
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let slug = slug_of(parts, state).await?;
+        let state = AppState::from_ref(state);
+        Ok(Self(crate::lookup::any_event(&state, &slug).await?))
+    }
+}
+
 /// A staff member who organises the event the address names (`{slug}`, published or not).
 ///
 /// Refused: a stranger (a page asked for is a redirection to the sign-in form and back; anything
@@ -189,6 +207,26 @@ where
         let CsrfField { csrf } = decode(&bytes).await?;
         staff.check_csrf(csrf.as_deref())?;
         Ok(Self(decode(&bytes).await?))
+    }
+}
+
+/// A form a visitor posts (no session, so no CSRF token: registration). One that cannot be read
+/// is a 400 with the localised "bad request" page, as every unreadable form.
+#[derive(Debug, Clone)]
+pub struct VisitorForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for VisitorForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(request, state)
+            .await
+            .map(|axum::Form(value)| Self(value))
+            .map_err(|rejection| Error::BadRequest(rejection.body_text()))
     }
 }
 

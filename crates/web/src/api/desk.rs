@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::extract::ApiJson;
+use crate::extract::{AnyEvent, ApiJson};
 use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
@@ -453,11 +453,10 @@ pub async fn walk_in(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     staff: Staff,
-    Path(slug): Path<String>,
-    body: Result<ApiJson<domain::RegistrationForm>, Error>,
+    // The event before the body: an unknown event is a 404 whatever the body.
+    AnyEvent(stored): AnyEvent,
+    ApiJson(form): ApiJson<domain::RegistrationForm>,
 ) -> Result<Json<WalkInResponse>, Error> {
-    let stored = crate::lookup::any_event(&state, &slug).await?;
-    let ApiJson(form) = body?;
     let participant = crate::registration::parse(&stored, &form, lang)?;
     let registered = state
         .db()

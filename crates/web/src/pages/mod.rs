@@ -2,13 +2,13 @@
 
 use crate::AppState;
 use crate::error::Error;
+use crate::extract::{PublishedEvent, VisitorForm};
 use crate::lang::{LANG_COOKIE, RequestLang};
 use crate::registration::window_problem;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, EventPage, FormView};
 use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -131,14 +131,11 @@ impl From<PostedForm> for RegistrationForm {
 async fn register(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    Path(slug): Path<String>,
-    form: Result<Form<PostedForm>, FormRejection>,
+    // The event before the form: an unknown event is a 404 whatever was posted.
+    PublishedEvent(stored): PublishedEvent,
+    VisitorForm(posted): VisitorForm<PostedForm>,
 ) -> Result<Response, Error> {
-    let stored = crate::lookup::published_event(&state, &slug).await?;
-    let form: RegistrationForm = match form {
-        Ok(Form(posted)) => posted.into(),
-        Err(rejection) => return Err(Error::BadRequest(rejection.body_text())),
-    };
+    let form = RegistrationForm::from(posted);
     match crate::registration::submit(&state, &stored, &form, lang).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/events/{}/registered", stored.event.slug)).into_response())
