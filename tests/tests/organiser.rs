@@ -608,6 +608,25 @@ async fn an_action_with_nothing_to_act_on_changes_nothing_and_leaves_no_audit_li
         .await;
     assert_eq!(response.status(), 404);
     assert_eq!(app.db.outbox_counts().await.expect("counts").failed, 2);
+    // The dashboard lists this event's failed email by its kind in words, not its stored name.
+    let dashboard = app
+        .get_with_cookie(&format!("/organiser/{DEMO_SLUG}"), &cookie)
+        .await
+        .text()
+        .await
+        .expect("body");
+    let amina = failed
+        .iter()
+        .find(|f| f.registration_id != elsewhere.id)
+        .expect("Amina's ticket failed");
+    assert!(
+        dashboard.contains(&format!("#{} ticket —", amina.id)),
+        "{dashboard}"
+    );
+    assert!(
+        !dashboard.contains(&format!("#{} ", jims.id)),
+        "another event's"
+    );
 
     assert_eq!(audited(&app).await, Vec::<String>::new());
     let untouched = app

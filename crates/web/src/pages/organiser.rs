@@ -399,7 +399,8 @@ impl GroupView {
 #[derive(Debug, Serialize)]
 struct FailedView {
     id: i32,
-    kind: &'static str,
+    /// The email's kind, in words.
+    kind: String,
     error: String,
 }
 
@@ -440,7 +441,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         .into_iter()
         .map(|f| FailedView {
             id: f.id,
-            kind: f.kind.as_str(),
+            kind: catalog_or_code(lang, "history-email", f.kind.as_str()),
             error: f.last_error.unwrap_or_default(),
         })
         .collect();
