@@ -105,6 +105,16 @@ impl TicketKey {
             std::cmp::Ordering::Greater => TicketStanding::Unknown,
         }
     }
+
+    /// The standing of a token as typed or scanned, given the registration it names (looked up by
+    /// [`TicketClaim::registration_id`]; `None` when there is none): unreadable text and a missing
+    /// registration are `Unknown` like a forgery.
+    pub fn standing_of(&self, raw: &str, registration: Option<&Registration>) -> TicketStanding {
+        match (TicketClaim::parse(raw), registration) {
+            (Some(claim), Some(registration)) => self.standing(&claim, registration),
+            _ => TicketStanding::Unknown,
+        }
+    }
 }
 
 /// A token's readable part, not yet verified: which registration and version it claims to be.
@@ -243,6 +253,12 @@ mod tests {
         );
         let foreign = TicketClaim::parse(key(8).issue(3, 42, 2).as_str()).expect("readable");
         assert_eq!(key(7).standing(&foreign, &current), TicketStanding::Unknown);
+        // From the text: unreadable, or naming no registration, is unknown too.
+        let token = key(7).issue(3, 42, 2);
+        let of = |raw: &str, r| key(7).standing_of(raw, r);
+        assert_eq!(of(token.as_str(), Some(&current)), TicketStanding::Current);
+        assert_eq!(of(token.as_str(), None), TicketStanding::Unknown);
+        assert_eq!(of("HELLO", Some(&current)), TicketStanding::Unknown);
     }
 
     #[test]

@@ -37,15 +37,11 @@ pub(crate) enum Ticket {
 /// Finds the registration a token belongs to, checking its MAC: `NotFound` for anything forged.
 pub(crate) async fn find_ticket(state: &AppState, raw: &str) -> Result<Ticket, Error> {
     let claim = TicketClaim::parse(raw).ok_or(Error::NotFound)?;
-    let registration = state
-        .db()
-        .registration(claim.registration_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let standing = state.ticket_key().standing(&claim, &registration);
-    if standing == TicketStanding::Unknown {
+    let registration = state.db().registration(claim.registration_id).await?;
+    let standing = state.ticket_key().standing_of(raw, registration.as_ref());
+    let Some(registration) = registration.filter(|_| standing != TicketStanding::Unknown) else {
         return Err(Error::NotFound);
-    }
+    };
     let stored = state
         .db()
         .event_by_id(registration.event_id)

@@ -115,8 +115,8 @@ fn resolve(
     if request.registration_id.is_some() {
         return Some(registration);
     }
-    let claim = request.token.as_deref().and_then(TicketClaim::parse)?;
-    (state.ticket_key().standing(&claim, &registration) == TicketStanding::Current)
+    let token = request.token.as_deref()?;
+    (state.ticket_key().standing_of(token, Some(&registration)) == TicketStanding::Current)
         .then_some(registration)
 }
 
