@@ -8,7 +8,7 @@
 use crate::checkins::undo_latest_checkin;
 use crate::entities::{audit_log, event, outbox, registration};
 use crate::registrations::to_domain;
-use crate::{AuditAction, Cancelled, Database, Error, Result};
+use crate::{AuditAction, AuditDetails, Cancelled, Database, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Event;
 use sea_orm::{
@@ -56,25 +56,32 @@ impl Done {
         }
     }
 
-    /// The audit line's action, and its details: language-neutral values (a number, a date) that
-    /// the pages put into words in the reader's language.
-    fn audit(&self) -> (AuditAction, Option<String>) {
+    /// The audit line's action, and its details: values that the pages put into words in the
+    /// reader's language.
+    fn audit(&self) -> (AuditAction, Option<AuditDetails>) {
         match self {
             Done::TicketResent => (AuditAction::TicketResent, None),
-            Done::TicketReissued { version } => {
-                (AuditAction::TicketReissued, Some(version.to_string()))
-            }
+            Done::TicketReissued { version } => (
+                AuditAction::TicketReissued,
+                Some(AuditDetails::TicketVersion(*version)),
+            ),
             Done::RegistrationCancelled(c) => (
                 AuditAction::RegistrationCancelled,
-                c.promoted.map(|id| id.to_string()),
+                c.promoted.map(AuditDetails::Promoted),
             ),
-            Done::CheckinUndone { day } => (AuditAction::CheckinUndone, Some(day.to_string())),
+            Done::CheckinUndone { day } => {
+                (AuditAction::CheckinUndone, Some(AuditDetails::Day(*day)))
+            }
             Done::EmailRetried => (AuditAction::EmailRetried, None),
             Done::Published(true) => (AuditAction::Published, None),
             Done::Published(false) => (AuditAction::Unpublished, None),
-            Done::EventReplaced { days, items } => {
-                (AuditAction::AgendaReplaced, Some(format!("{days}/{items}")))
-            }
+            Done::EventReplaced { days, items } => (
+                AuditAction::AgendaReplaced,
+                Some(AuditDetails::Agenda {
+                    days: *days,
+                    items: *items,
+                }),
+            ),
         }
     }
 }
@@ -141,7 +148,7 @@ impl Database {
             at: Set(now),
             action: Set(audited),
             registration_id: Set(registration_id),
-            details: Set(details),
+            details: Set(details.map(|d| d.stored())),
             ..Default::default()
         }
         .insert(&txn)

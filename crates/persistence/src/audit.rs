@@ -3,7 +3,7 @@
 
 use crate::entities::{audit_log, outbox, scan_log, staff};
 use crate::{Database, EmailStatus, Result, ScanOutcome};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::EmailKind;
 use sea_orm::sea_query::StringLen;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -53,7 +53,8 @@ pub struct HistoryLine {
     pub at: DateTime<Utc>,
     pub by: Option<String>,
     pub what: Happened,
-    /// An email's last error, or an audited action's details (see `actions.rs`).
+    /// An email's last error, or an audited action's details kept as text (lines older than
+    /// [`AuditDetails`]).
     pub details: Option<String>,
 }
 
@@ -67,8 +68,70 @@ pub enum Happened {
     },
     /// A scan at the desk, with its outcome (or an undo).
     Scan { outcome: ScanOutcome },
-    /// An organiser action.
-    Audit { action: AuditAction },
+    /// An organiser action, with its details when it has any.
+    Audit {
+        action: AuditAction,
+        details: Option<AuditDetails>,
+    },
+}
+
+/// An audited action's details, as values; their stored text is written and read here alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditDetails {
+    /// A re-issue: the ticket's new version.
+    TicketVersion(i32),
+    /// A cancellation that freed a seat: the registration promoted to it.
+    Promoted(i32),
+    /// An undone check-in: the day it was for.
+    Day(NaiveDate),
+    /// A replaced event: its days and agenda items.
+    Agenda { days: usize, items: usize },
+}
+
+impl AuditDetails {
+    /// The text `audit_log.details` keeps.
+    pub(crate) fn stored(&self) -> String {
+        match self {
+            AuditDetails::TicketVersion(n) | AuditDetails::Promoted(n) => n.to_string(),
+            AuditDetails::Day(day) => day.to_string(),
+            AuditDetails::Agenda { days, items } => format!("{days}/{items}"),
+        }
+    }
+
+    /// Reads back what [`AuditDetails::stored`] wrote for `action` (`None` for anything else:
+    /// lines written before details were values).
+    fn read(action: AuditAction, text: &str) -> Option<Self> {
+        match action {
+            AuditAction::TicketReissued => text.parse().ok().map(AuditDetails::TicketVersion),
+            AuditAction::RegistrationCancelled => text.parse().ok().map(AuditDetails::Promoted),
+            AuditAction::CheckinUndone => text.parse().ok().map(AuditDetails::Day),
+            AuditAction::AgendaReplaced => {
+                let (days, items) = text.split_once('/')?;
+                Some(AuditDetails::Agenda {
+                    days: days.parse().ok()?,
+                    items: items.parse().ok()?,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An audit line as a history line: typed details when they can be read, else the text as kept.
+fn audit_line(row: audit_log::Model, by: Option<String>) -> HistoryLine {
+    let details = row
+        .details
+        .as_deref()
+        .and_then(|text| AuditDetails::read(row.action, text));
+    HistoryLine {
+        at: row.at,
+        by,
+        what: Happened::Audit {
+            action: row.action,
+            details: details.clone(),
+        },
+        details: if details.is_some() { None } else { row.details },
+    }
 }
 
 impl Database {
@@ -83,11 +146,9 @@ impl Database {
         let staff = self.staff_emails().await?;
         Ok(rows
             .into_iter()
-            .map(|r| HistoryLine {
-                at: r.at,
-                by: staff.get(&r.staff_id).cloned(),
-                what: Happened::Audit { action: r.action },
-                details: r.details,
+            .map(|r| {
+                let by = staff.get(&r.staff_id).cloned();
+                audit_line(r, by)
             })
             .collect())
     }
@@ -139,12 +200,8 @@ impl Database {
             .all(&self.conn)
             .await?
         {
-            lines.push(HistoryLine {
-                at: a.at,
-                by: staff.get(&a.staff_id).cloned(),
-                what: Happened::Audit { action: a.action },
-                details: a.details,
-            });
+            let by = staff.get(&a.staff_id).cloned();
+            lines.push(audit_line(a, by));
         }
         lines.sort_by_key(|l| l.at);
         Ok(lines)

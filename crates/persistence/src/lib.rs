@@ -24,7 +24,7 @@ mod staff;
 
 pub use actions::{Action, Done};
 pub use attendance::DayCheckin;
-pub use audit::{AuditAction, Happened, HistoryLine};
+pub use audit::{AuditAction, AuditDetails, Happened, HistoryLine};
 pub use checkins::{Found, ScanLine};
 pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};

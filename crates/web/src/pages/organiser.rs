@@ -16,7 +16,7 @@ use domain::Lang;
 use i18n::long_date;
 use i18n::t;
 use minijinja::context;
-use persistence::{Action, AuditAction, Done, Happened, HistoryLine, StoredEvent};
+use persistence::{Action, AuditDetails, Done, Happened, HistoryLine, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -166,9 +166,14 @@ impl HistoryView {
                     details,
                 )
             }
-            Happened::Audit { action } => (
+            Happened::Audit {
+                action,
+                details: typed,
+            } => (
                 catalog_or_code(lang, "history-audit", action.as_str()),
-                audit_details(*action, details, lang),
+                typed
+                    .as_ref()
+                    .map_or(details, |typed| audit_details(typed, lang)),
             ),
         };
         HistoryView {
@@ -186,33 +191,21 @@ fn catalog_or_code(lang: Lang, prefix: &str, code: &str) -> String {
     i18n::try_t(lang, &format!("{prefix}-{code}"), &[]).unwrap_or_else(|| code.to_owned())
 }
 
-/// An audited action's details (language-neutral values, see `persistence::Done`) in words;
-/// details written before they were language-neutral show as they are.
-fn audit_details(action: AuditAction, details: String, lang: Lang) -> String {
-    let number = |text: &str| text.parse::<i64>().ok();
-    let words =
-        match action {
-            AuditAction::TicketReissued => number(&details)
-                .map(|n| t(lang, "history-details-version", &[("number", n.into())])),
-            AuditAction::RegistrationCancelled => number(&details)
-                .map(|n| t(lang, "history-details-promoted", &[("number", n.into())])),
-            AuditAction::CheckinUndone => details
-                .parse::<chrono::NaiveDate>()
-                .ok()
-                .map(|day| long_date(day, lang)),
-            AuditAction::AgendaReplaced => details
-                .split_once('/')
-                .and_then(|(days, items)| Some((number(days)?, number(items)?)))
-                .map(|(days, items)| {
-                    t(
-                        lang,
-                        "history-details-agenda",
-                        &[("number", days.into()), ("detail", items.into())],
-                    )
-                }),
-            _ => None,
-        };
-    words.unwrap_or(details)
+/// An audited action's details in words of the reader's language (details older than
+/// `AuditDetails` show as they were kept).
+fn audit_details(details: &AuditDetails, lang: Lang) -> String {
+    match *details {
+        AuditDetails::TicketVersion(n) => {
+            t(lang, "history-details-version", &[("number", n.into())])
+        }
+        AuditDetails::Promoted(n) => t(lang, "history-details-promoted", &[("number", n.into())]),
+        AuditDetails::Day(day) => long_date(day, lang),
+        AuditDetails::Agenda { days, items } => t(
+            lang,
+            "history-details-agenda",
+            &[("number", days.into()), ("detail", items.into())],
+        ),
+    }
 }
 
 async fn participant(
