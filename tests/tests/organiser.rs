@@ -3,7 +3,7 @@
 
 use domain::Role;
 use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant, unescape_html};
-use persistence::{AuditAction, Happened};
+use persistence::{AuditAction, AuditDetails, Happened};
 use serde_json::json;
 
 async fn organiser_app() -> (TestApp, String, String) {
@@ -382,13 +382,14 @@ async fn an_undo_at_the_desk_is_audited_and_cancelling_twice_is_audited_once() {
     assert_eq!(audited(&app).await, ["checkin_undone"]);
     let history = app.db.history(registration.id).await.expect("history");
     assert!(
-        history.iter().any(|l| matches!(
-            l.what,
-            Happened::Audit {
+        history.iter().any(|l| l.what
+            == Happened::Audit {
                 action: AuditAction::CheckinUndone,
-                ..
+                details: Some(AuditDetails::Day(
+                    chrono::NaiveDate::from_ymd_opt(2008, 7, 7).expect("date")
+                )),
             }
-        ) && l.by.as_deref() == Some("desk@example.org")),
+            && l.by.as_deref() == Some("desk@example.org")),
         "{history:?}"
     );
     // Nothing left to undo: a 404, and no second audit line.
