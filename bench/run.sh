@@ -271,6 +271,8 @@ done
 
 # Read before the results are appended, which would count as a change.
 VERSION="$(git rev-parse --short HEAD)$(git diff --quiet || echo ', with uncommitted changes')"
+# GUICHET_LABEL names a GUICHET_BIN build (say, the commit it was built from).
+if [ -n "${GUICHET_BIN:-}" ]; then VERSION="guichet ${GUICHET_LABEL:-from $GUICHET_BIN}; scripts at $VERSION"; fi
 {
   echo
   echo "## $(date -u +%Y-%m-%d) — bench/run.sh ($VERSION)"
