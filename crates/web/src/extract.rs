@@ -80,6 +80,31 @@ async fn slug_of<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String,
         .ok_or(Error::NotFound)
 }
 
+/// Which events an address may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Published {
+    Only,
+    OrNot,
+}
+
+/// The event the address names (`{slug}`), or 404.
+async fn named_event<S>(
+    parts: &mut Parts,
+    state: &S,
+    which: Published,
+) -> Result<StoredEvent, Error>
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    let slug = slug_of(parts, state).await?;
+    let state = AppState::from_ref(state);
+    match which {
+        Published::Only => crate::lookup::published_event(&state, &slug).await,
+        Published::OrNot => crate::lookup::any_event(&state, &slug).await,
+    }
+}
+
 /// The published event the address names (`{slug}`), or 404.
 #[derive(Debug, Clone)]
 pub struct PublishedEvent(pub StoredEvent);
@@ -92,9 +117,7 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let slug = slug_of(parts, state).await?;
-        let state = AppState::from_ref(state);
-        Ok(Self(crate::lookup::published_event(&state, &slug).await?))
+        named_event(parts, state, Published::Only).await.map(Self)
     }
 }
 
@@ -110,9 +133,7 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let slug = slug_of(parts, state).await?;
-        let state = AppState::from_ref(state);
-        Ok(Self(crate::lookup::any_event(&state, &slug).await?))
+        named_event(parts, state, Published::OrNot).await.map(Self)
     }
 }
 
