@@ -1,6 +1,7 @@
 //! Events and their agendas: saved whole, read whole.
 
 use crate::entities::{agenda_item, agenda_person, event, event_category};
+use crate::unique::Unique;
 use crate::{Database, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
@@ -121,7 +122,7 @@ impl Database {
             .columns([event::Column::Id, event::Column::Revision])
             .filter(event::Column::Slug.eq(slug.as_str()))
             .into_tuple()
-            .one(&self.conn)
+            .unique(&self.conn)
             .await?;
         match found {
             Some((id, revision)) => self.event_at(id, revision).await,
@@ -143,7 +144,7 @@ impl Database {
             .select_only()
             .column(event::Column::Revision)
             .into_tuple()
-            .one(&self.conn)
+            .unique(&self.conn)
             .await?)
     }
 
@@ -155,7 +156,7 @@ impl Database {
         // The event row and its agenda are separate reads: a change saved between them would
         // mix two versions. A change raises the revision, so read again until it stands still.
         for _ in 0..3 {
-            let Some(row) = event::Entity::find_by_id(id).one(&self.conn).await? else {
+            let Some(row) = event::Entity::find_by_id(id).unique(&self.conn).await? else {
                 return Ok(None);
             };
             let read_at = row.revision;

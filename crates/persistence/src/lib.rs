@@ -21,6 +21,7 @@ mod registrations;
 mod reports;
 mod scan_writer;
 mod staff;
+mod unique;
 
 pub use actions::{Action, Done};
 pub use attendance::DayCheckin;

@@ -14,6 +14,7 @@
 
 use crate::entities::{event, outbox, registration};
 use crate::group::{GroupWriter, insert_new};
+use crate::unique::Unique;
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
 use domain::{
@@ -275,7 +276,7 @@ async fn register_one(
     let existing = registration::Entity::find()
         .filter(registration::Column::EventId.eq(request.event_id))
         .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
-        .one(txn)
+        .unique(txn)
         .await?
         .ok_or_else(|| Error::Corrupt("a registration conflicted, then vanished".into()))?;
     if existing.status != registration::Status::Cancelled {
@@ -340,7 +341,7 @@ impl Database {
     /// A registration by id.
     pub async fn registration(&self, id: i32) -> Result<Option<Registration>> {
         registration::Entity::find_by_id(id)
-            .one(&self.conn)
+            .unique(&self.conn)
             .await?
             .map(to_domain)
             .transpose()

@@ -3,6 +3,7 @@
 //! sessions hold across instances.
 
 use crate::entities::{login_failure, staff, staff_session};
+use crate::unique::Unique;
 use crate::{Database, Result};
 use chrono::{DateTime, Utc};
 use domain::Role;
@@ -106,7 +107,7 @@ impl Database {
         let email = email.trim().to_lowercase();
         let Some(row) = staff::Entity::find()
             .filter(staff::Column::Email.eq(email))
-            .one(&self.conn)
+            .unique(&self.conn)
             .await?
         else {
             return Ok(None);
@@ -150,7 +151,7 @@ impl Database {
             .filter(staff_session::Column::TokenHash.eq(token_hash))
             .filter(staff_session::Column::RevokedAt.is_null())
             .filter(staff_session::Column::ExpiresAt.gt(now))
-            .one(&self.conn)
+            .unique(&self.conn)
             .await?
         else {
             return Ok(None);
