@@ -862,3 +862,76 @@ async fn a_scan_whose_client_gave_up_is_still_finished_and_leaves_no_transaction
     // Only the email this test queued: no worker ran to send it.
     app.assert_outbox(Outbox::pending(1)).await;
 }
+
+#[tokio::test]
+async fn addresses_and_queries_that_do_not_parse_get_the_apis_json_answers_as_documented() {
+    let (app, desk) = desk_app().await;
+    // A registration id beyond i32 names nothing: the API's JSON 404, not a plain-text 400.
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/v1/events/{DEMO_SLUG}/checkins/2147483648")))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.expect("a JSON body");
+    assert_eq!(body["error"], "not_found");
+
+    // A search without its words: 422 naming the missing field, in the request's language.
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{DEMO_SLUG}/search")))
+        .header("accept-language", "fr")
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("a JSON body");
+    let message = body["errors"]["query"].as_str().expect("a message");
+    assert!(
+        message.starts_with("La requête de l'adresse n'est pas valide"),
+        "{message}"
+    );
+    assert!(message.contains("`q`"), "{message}");
+
+    // The document says so, for every operation that can answer them.
+    let document: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("the document");
+    let undo = &document["paths"]["/api/v1/events/{slug}/checkins/{registration_id}"]["delete"];
+    for status in ["401", "403", "404"] {
+        assert!(
+            undo["responses"][status].is_object(),
+            "undo documents {status}"
+        );
+    }
+    let search = &document["paths"]["/api/v1/events/{slug}/search"]["get"];
+    assert!(
+        search["responses"]["422"].is_object(),
+        "search documents 422"
+    );
+    let q = search["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "q")
+        .expect("q is documented");
+    assert_eq!(q["in"], "query");
+    assert_eq!(q["required"], true);
+    let checkin = &document["paths"]["/api/v1/events/{slug}/checkins"]["post"];
+    for status in ["413", "415", "422"] {
+        assert!(
+            checkin["responses"][status].is_object(),
+            "check-in documents {status}"
+        );
+    }
+    app.assert_outbox(Outbox::SETTLED).await;
+}

@@ -10,9 +10,9 @@ use crate::auth::Staff;
 use crate::error::Error;
 use crate::lang::RequestLang;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{JsonRejection, RawFormRejection};
+use axum::extract::rejection::{JsonRejection, QueryRejection, RawFormRejection};
 use axum::extract::{
-    FromRef, FromRequest, FromRequestParts, Json, RawForm, RawPathParams, Request,
+    FromRef, FromRequest, FromRequestParts, Json, Path, Query, RawForm, RawPathParams, Request,
 };
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
@@ -64,6 +64,56 @@ where
         match Json::<T>::from_request(Request::from_parts(parts, body), state).await {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(body_error(rejection, lang)),
+        }
+    }
+}
+
+/// An address's parameters for the API. One that does not parse (a registration id beyond
+/// `i32`, bytes that are not UTF-8) names nothing: the API's JSON 404, not axum's plain-text 400.
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(_) => Err(Error::NotFound),
+        }
+    }
+}
+
+/// An address's query for the API; one that does not parse is refused with
+/// `{"errors": {"query": message}}` (422) in the request's language, naming what is wrong.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let RequestLang(lang) = RequestLang::from_parts(parts);
+                let detail = match rejection {
+                    QueryRejection::FailedToDeserializeQueryString(e) => e.body_text(),
+                    other => other.body_text(),
+                };
+                Err(Error::Invalid(std::collections::BTreeMap::from([(
+                    "query".to_owned(),
+                    t(lang, "query-invalid", &[("detail", detail.into())]),
+                )])))
+            }
         }
     }
 }

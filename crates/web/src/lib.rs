@@ -185,7 +185,7 @@ async fn run_to_completion(
 
 /// The OpenAPI description of the JSON API, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().into_openapi()
+    api::document()
 }
 
 /// guichet's HTTP server, bound to its port.

@@ -104,6 +104,7 @@ field-unknown-country = Choose a country from the list.
 field-unknown-language = Choose French or English.
 field-consent-required = Your consent is needed to register.
 body-invalid-json = The request body is not valid JSON of the expected shape: { $detail }
+query-invalid = The address's query is not valid: { $detail }
 body-not-json = Send the request body as JSON, with Content-Type: application/json.
 body-too-large = The request body is too large.
 registration-not-open = Registration for this event opens on { $opens }.

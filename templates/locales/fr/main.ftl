@@ -104,6 +104,7 @@ field-unknown-country = Choisissez un pays dans la liste.
 field-unknown-language = Choisissez le français ou l'anglais.
 field-consent-required = Votre consentement est nécessaire pour vous inscrire.
 body-invalid-json = Le corps de la requête n'est pas du JSON de la forme attendue : { $detail }
+query-invalid = La requête de l'adresse n'est pas valide : { $detail }
 body-not-json = Envoyez le corps de la requête en JSON, avec Content-Type: application/json.
 body-too-large = Le corps de la requête est trop volumineux.
 registration-not-open = L'inscription à cet événement ouvrira le { $opens }.

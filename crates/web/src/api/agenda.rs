@@ -2,8 +2,9 @@
 
 use crate::AppState;
 use crate::error::Error;
+use crate::extract::ApiPath;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use domain::{Event, ItemKind, Person, agenda::local_instant};
@@ -158,7 +159,7 @@ impl AgendaResponse {
 )]
 pub async fn agenda(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<AgendaResponse>, Error> {
     let stored = crate::lookup::published_event(&state, &slug).await?;
     Ok(Json(AgendaResponse::new(&stored.event)))

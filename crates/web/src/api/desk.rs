@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::extract::{AnyEvent, ApiJson};
+use crate::extract::{AnyEvent, ApiJson, ApiPath, ApiQuery};
 use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
     Decision, DeskState, Lang, Refusal, Registration, Scanned, Status, TicketClaim, TicketStanding,
@@ -255,7 +255,7 @@ pub async fn checkin(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     staff: Staff,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     // The body's error is held until the event is known: an unknown event is a 404 whatever the
     // body, and a good scan reads its event and registration in one query (no lookup first).
     body: Result<ApiJson<CheckinRequest>, Error>,
@@ -307,7 +307,7 @@ pub struct Undone {
 pub async fn undo(
     State(state): State<AppState>,
     staff: Staff,
-    Path((slug, registration_id)): Path<(String, i32)>,
+    ApiPath((slug, registration_id)): ApiPath<(String, i32)>,
 ) -> Result<Json<Undone>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
     // The same action as the organiser's page: removed, logged in the scan log, and audited
@@ -330,6 +330,7 @@ pub async fn undo(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words of a name, email or organisation.
     q: String,
@@ -360,8 +361,8 @@ pub async fn search(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     _staff: Staff,
-    Path(slug): Path<String>,
-    Query(query): Query<SearchQuery>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<SearchResult>>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
     if query.q.trim().chars().count() < 2 {
@@ -412,7 +413,7 @@ pub struct ScanLineView {
 pub async fn scans(
     State(state): State<AppState>,
     _staff: Staff,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<Vec<ScanLineView>>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
     let lines = state.db().recent_scans(stored.id, 15).await?;

@@ -23,6 +23,7 @@ use utoipa_axum::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&Security),
+    components(schemas(Problem, registrations::ValidationErrors)),
     tags(
         (name = "events", description = "Published events and their agendas"),
         (name = "registrations", description = "Registering participants"),
@@ -53,6 +54,106 @@ impl utoipa::Modify for Security {
                 crate::auth::SESSION_COOKIE,
             ))),
         );
+    }
+}
+
+/// An error answer: a code to act on, and a message for people in the request's language.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Problem {
+    #[schema(example = "not_found")]
+    error: String,
+    #[schema(example = "not found")]
+    message: String,
+}
+
+/// Adds to every operation the answers that the edge gives whatever the handler: 401 and 403
+/// where staff must sign in, 404 where the address names something (an event, a registration)
+/// or its parameters do not parse, 415/413/422 where a JSON body is read, 422 where a query is
+/// read. Done here, from the document itself, so that a new route cannot forget them; an answer
+/// a handler documents itself is kept as written.
+struct StandardAnswers;
+
+impl utoipa::Modify for StandardAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{Operation, ParameterIn};
+        use utoipa::openapi::{Content, Ref, RefOr, Response};
+        let answer = |description: &str, schema: &str| {
+            let mut response = Response::new(description);
+            response.content.insert(
+                "application/json".to_owned(),
+                RefOr::T(Content::new(Some(Ref::from_schema_name(schema)))),
+            );
+            RefOr::T(response)
+        };
+        let add = |operation: &mut Operation, status: &str, description: &str, schema: &str| {
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| answer(description, schema));
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let names_something = path.contains('{');
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add(operation, "401", "No valid session or token", "Problem");
+                    add(
+                        operation,
+                        "403",
+                        "Not allowed for this account or event, or a cross-site request",
+                        "Problem",
+                    );
+                }
+                if names_something {
+                    add(
+                        operation,
+                        "404",
+                        "The address names nothing (no such event or record)",
+                        "Problem",
+                    );
+                }
+                if operation.request_body.is_some() {
+                    add(
+                        operation,
+                        "413",
+                        "The body is too large",
+                        "ValidationErrors",
+                    );
+                    add(
+                        operation,
+                        "415",
+                        "The body is not of the expected type",
+                        "ValidationErrors",
+                    );
+                    add(
+                        operation,
+                        "422",
+                        "The body is not valid: each problem named",
+                        "ValidationErrors",
+                    );
+                }
+                let reads_query = operation.parameters.iter().flatten().any(|p| match p {
+                    RefOr::T(p) => p.parameter_in == ParameterIn::Query,
+                    RefOr::Ref(_) => false,
+                });
+                if reads_query {
+                    add(
+                        operation,
+                        "422",
+                        "The query is not valid: each problem named",
+                        "ValidationErrors",
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -89,5 +190,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = OK, description = "The OpenAPI 3.1 description of this API", content_type = "application/json"))
 )]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(router().into_openapi())
+    Json(document())
+}
+
+/// The OpenAPI description of the routes, with the answers every route gives (see
+/// [`StandardAnswers`], which needs the routes' operations and so runs after they are added).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = router().into_openapi();
+    utoipa::Modify::modify(&StandardAnswers, &mut document);
+    document
 }

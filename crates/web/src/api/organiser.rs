@@ -5,9 +5,9 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::extract::Organiser;
+use crate::extract::{ApiPath, Organiser};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use persistence::{Action, Done};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -39,7 +39,7 @@ pub struct Reissued {
 pub async fn reissue(
     State(state): State<AppState>,
     Organiser { staff, event }: Organiser,
-    Path((_, registration_id)): Path<(String, i32)>,
+    ApiPath((_, registration_id)): ApiPath<(String, i32)>,
 ) -> Result<Json<Reissued>, Error> {
     let done = state
         .db()
@@ -118,7 +118,7 @@ pub async fn failed_emails(
 pub async fn retry_email(
     State(state): State<AppState>,
     staff: Staff,
-    Path(email_id): Path<i32>,
+    ApiPath(email_id): ApiPath<i32>,
 ) -> Result<axum::http::StatusCode, Error> {
     // The address names no event: the email's own decides who may retry it.
     staff.require_organiser()?;

@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::error::Error;
-use crate::extract::Organiser;
+use crate::extract::{ApiQuery, Organiser};
 use crate::lang::RequestLang;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -24,22 +24,24 @@ const PAGE: u64 = 1000;
 
 /// Filters, as in the registrations list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Words of a name, email or organisation.
     pub q: Option<String>,
     /// confirmed, waitlisted or cancelled.
+    #[param(pattern = "^(confirmed|waitlisted|cancelled)?$")]
     pub status: Option<String>,
     /// A category key of the event.
     pub category: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
-    /// Only those checked in on this day (YYYY-MM-DD).
+    /// Only those checked in on this day (YYYY-MM-DD; empty: no filter).
     #[serde(default, deserialize_with = "empty_as_none")]
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub present_on: Option<NaiveDate>,
-    /// Only those not checked in on this day.
+    /// Only those not checked in on this day (YYYY-MM-DD; empty: no filter).
     #[serde(default, deserialize_with = "empty_as_none")]
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub absent_on: Option<NaiveDate>,
 }
 
@@ -52,12 +54,8 @@ where
 {
     match Option::<String>::deserialize(deserializer)? {
         None => Ok(None),
-        Some(text) if text.trim().is_empty() => Ok(None),
-        Some(text) => text
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(serde::de::Error::custom),
+        Some(text) if text.is_empty() => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
 
@@ -267,7 +265,7 @@ pub async fn attendance_csv(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Organiser { event: stored, .. }: Organiser,
-    Query(query): Query<ReportQuery>,
+    ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Response, Error> {
     let filter = query.filter(lang)?;
     let mut first = b"\xEF\xBB\xBF".to_vec();
@@ -328,7 +326,7 @@ pub async fn attendance_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Organiser { event: stored, .. }: Organiser,
-    Query(query): Query<ReportQuery>,
+    ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Response, Error> {
     let filter = query.filter(lang)?;
     let filename = format!(
