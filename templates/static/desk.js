@@ -5,7 +5,9 @@
 (function () {
   const desk = document.getElementById("desk");
   const slug = desk.dataset.slug;
-  const csrf = desk.dataset.csrf;
+  // The session's CSRF token, sent with every request that changes something (guichet refuses
+  // those without it).
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
   const text = desk.dataset;
   const api = "/api/v1/events/" + encodeURIComponent(slug);
   const scan = document.getElementById("scan");

@@ -657,28 +657,44 @@ impl TestApp {
         body["token"].as_str().expect("a token").to_owned()
     }
 
+    /// The sign-in form as a browser gets it: its CSRF cookie (`name=value`) and the token in
+    /// its `csrf` field.
+    pub async fn login_form(&self) -> (String, String) {
+        let response = self.get("/login").await;
+        assert_eq!(response.status(), 200, "the sign-in form");
+        let cookie = set_cookie(&response, "guichet_login_csrf").expect("the form's CSRF cookie");
+        let html = response.text().await.expect("body");
+        let token = hidden_field(&html, "csrf").expect("a CSRF token in the form");
+        (cookie, token)
+    }
+
+    /// POSTs the sign-in form as a browser does after opening it: with its cookie and token.
+    pub async fn post_login(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (cookie, token) = self.login_form().await;
+        let mut form = fields.to_vec();
+        form.push(("csrf", &token));
+        self.client
+            .post(self.url("/login"))
+            .header("cookie", cookie)
+            .header("accept-language", "en")
+            .form(&form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Signs in through the login form; returns the session cookie (`name=value`) and the CSRF
     /// token that the page at `page` embeds.
     pub async fn browser_session(&self, email: &str, page: &str) -> (String, String) {
         let response = self
-            .client
-            .post(self.url("/login"))
-            .form(&[
+            .post_login(&[
                 ("email", email),
                 ("password", STAFF_PASSWORD),
                 ("next", "/"),
             ])
-            .send()
-            .await
-            .expect("request");
+            .await;
         assert_eq!(response.status(), 303, "signed in");
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .expect("ascii")
-            .split(';')
-            .next()
-            .expect("name=value")
-            .to_owned();
+        let cookie = set_cookie(&response, "guichet_session").expect("the session cookie");
         let html = self
             .get_with_cookie(page, &cookie)
             .await
@@ -823,6 +839,26 @@ impl TestApp {
             .expect("query")
             .expect("saved")
     }
+}
+
+/// The cookie `name` that `response` sets, as `name=value` (what a browser sends back).
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.split_once('=').is_some_and(|(n, _)| n == name))
+        .map(str::to_owned)
+}
+
+/// The value of the hidden field `name` in a page.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(unescape_html)
 }
 
 /// The SMTP transport to the test server on `port`.

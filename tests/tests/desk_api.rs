@@ -610,16 +610,12 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
 
     // A wrong password stays on the form, with the message.
     let wrong = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
+        .post_login(&[
             ("email", "desk3@example.org"),
             ("password", "wrong wrong wrong"),
             ("next", "/"),
         ])
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_eq!(wrong.status(), 401);
     assert!(
         wrong
@@ -630,16 +626,12 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
     );
 
     let signed_in = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
+        .post_login(&[
             ("email", "desk3@example.org"),
             ("password", STAFF_PASSWORD),
             ("next", &format!("/desk/{DEMO_SLUG}")),
         ])
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_eq!(signed_in.status(), 303);
     assert_eq!(
         signed_in.headers()["location"],
@@ -666,7 +658,7 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
     assert_eq!(page.status(), 200);
     let page = page.text().await.expect("body");
     let csrf = page
-        .split("data-csrf=\"")
+        .split("<meta name=\"csrf-token\" content=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .expect("the CSRF token in the page")

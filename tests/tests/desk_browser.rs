@@ -300,3 +300,225 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
     // All the emails this test queued: no worker ran to send them.
     app.assert_outbox(Outbox::pending(2)).await;
 }
+
+/// Keeps, in every page the browser opens from now on, the Content-Security-Policy violations it
+/// reports (`securitypolicyviolation` events) in `window.cspViolations`. Installed through
+/// chromedriver's DevTools command so that it runs before the page's own content is parsed: an
+/// inline script or style would be refused while the page loads, before a script run afterwards
+/// could listen.
+async fn record_csp_violations(client: &fantoccini::Client, port: u16) {
+    const RECORDER: &str = r#"
+        window.cspViolations = [];
+        window.addEventListener("securitypolicyviolation", function (e) {
+          window.cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+            + " at " + e.sourceFile + ":" + e.lineNumber);
+        }, true);
+    "#;
+    let session = client
+        .session_id()
+        .await
+        .expect("the session")
+        .expect("a session id");
+    let response = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{port}/session/{session}/goog/cdp/execute"
+        ))
+        .json(&serde_json::json!({
+            "cmd": "Page.addScriptToEvaluateOnNewDocument",
+            "params": { "source": RECORDER },
+        }))
+        .send()
+        .await
+        .expect("chromedriver answers");
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+/// The violations the current page reported; panics if the recorder is not there (the check
+/// would prove nothing).
+async fn csp_violations(client: &fantoccini::Client) -> Vec<String> {
+    let found = client
+        .execute("return window.cspViolations || null", vec![])
+        .await
+        .expect("a script runs");
+    let found = found.as_array().expect("the recorder runs in this page");
+    found
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A computed style of the first element `css` selects: proof that a stylesheet applied.
+async fn computed(client: &fantoccini::Client, css: &str, property: &str) -> String {
+    client
+        .execute(
+            "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]]",
+            vec![serde_json::json!(css), serde_json::json!(property)],
+        )
+        .await
+        .expect("a script runs")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits until `script` returns true (at most 10 s).
+async fn wait_until(client: &fantoccini::Client, script: &str, what: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if client.execute(script, vec![]).await.ok() == Some(serde_json::json!(true)) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_event_page_the_desk_and_the_dashboard_work_with_no_csp_violation() {
+    let Some((_driver, port)) = chromedriver() else {
+        return;
+    };
+    let app = TestApp::spawn_at(instant("2008-07-07T09:05:00+02:00")).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let device = app.login("org@example.org").await;
+    let event = app.demo_event().await;
+    let (_, ticket) = app
+        .ticket(&event, "Meera", "Sethi", "meera@example.org")
+        .await;
+    let (_, second) = app
+        .ticket(&event, "Fernando", "Alzate Donoso", "fernando@example.org")
+        .await;
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--lang=en", "--window-size=1200,900",
+                // A camera that films a test pattern, granted without asking: the desk's
+                // camera runs under the policy too.
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"
+            ]
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("an object")
+    };
+    let mut client = None;
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let client = client.expect("a WebDriver session");
+    record_csp_violations(&client, port).await;
+
+    let result = async {
+        // The event page: styled by its stylesheets, its form there.
+        client
+            .goto(&app.url(&format!("/events/{DEMO_SLUG}")))
+            .await?;
+        client.find(Locator::Css("form.register")).await?;
+        assert_eq!(
+            computed(&client, "body", "marginTop").await,
+            "0px",
+            "site.css"
+        );
+        assert_eq!(
+            computed(&client, "ol.agenda", "listStyleType").await,
+            "none",
+            "event.css"
+        );
+        assert_eq!(
+            csp_violations(&client).await,
+            Vec::<String>::new(),
+            "event page"
+        );
+
+        // The desk: sign in (the form's token), scan (fetch with the header), search, camera.
+        sign_in(
+            &client,
+            &app,
+            &format!("/desk/{DEMO_SLUG}"),
+            "org@example.org",
+        )
+        .await?;
+        wait_for_text(&client, "#panel", "Ready for the next scan").await;
+        assert_eq!(
+            computed(&client, "#scan", "textTransform").await,
+            "uppercase"
+        );
+        let field = client.active_element().await?;
+        field.send_keys(&format!("{ticket}\n")).await?;
+        wait_for_text(&client, "#panel.ok", "Meera Sethi").await;
+        wait_for_text(&client, "#recent", "Meera Sethi").await;
+        client
+            .find(Locator::Css("#search"))
+            .await?
+            .send_keys("alzate")
+            .await?;
+        wait_for_text(&client, "#results", "Fernando Alzate Donoso").await;
+        client
+            .find(Locator::Css("#camera-toggle"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#camera-toggle", "Stop the camera").await;
+        wait_until(
+            &client,
+            "return document.getElementById('camera').readyState >= 2",
+            "the camera's picture in the page",
+        )
+        .await;
+        assert_eq!(csp_violations(&client).await, Vec::<String>::new(), "desk");
+
+        // The dashboard: styled, its chart drawn, and live (a scan elsewhere shows up).
+        client
+            .goto(&app.url(&format!("/organiser/{DEMO_SLUG}")))
+            .await?;
+        wait_for_text(&client, "#checked-in-1", "1").await;
+        assert_eq!(
+            computed(&client, ".tiles", "display").await,
+            "grid",
+            "dashboard.css"
+        );
+        let (_, answer) = app
+            .scan(&device, DEMO_SLUG, serde_json::json!({ "token": second }))
+            .await;
+        assert_eq!(answer["outcome"], "ok");
+        wait_for_text(&client, "#checked-in-1", "2").await;
+        assert_eq!(
+            csp_violations(&client).await,
+            Vec::<String>::new(),
+            "dashboard"
+        );
+
+        // The recorder does see a violation: an inline style is refused and reported.
+        client
+            .execute("document.body.setAttribute('style', 'color: red')", vec![])
+            .await?;
+        wait_until(
+            &client,
+            "return window.cspViolations.length > 0",
+            "an inline style reported",
+        )
+        .await;
+        assert_ne!(computed(&client, "body", "color").await, "rgb(255, 0, 0)");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("the pages work under their Content-Security-Policy");
+    // The two tickets: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(2)).await;
+}

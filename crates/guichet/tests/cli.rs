@@ -328,10 +328,26 @@ async fn serve_speaks_https_with_the_given_certificate() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // Over TLS, browsers are told to keep to HTTPS.
+    let headers = Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-D", "-", "--cacert"])
+        .arg(&cert)
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), &url])
+        .output()
+        .expect("curl");
+    let headers = text(&headers.stdout).to_ascii_lowercase();
     let _ = server.kill();
     let _ = server.wait();
     assert!(
         body.contains("Renforcement du r"),
         "no page over HTTPS: {body}"
+    );
+    assert!(
+        headers.contains("strict-transport-security: max-age=31536000"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("x-content-type-options: nosniff"),
+        "{headers}"
     );
 }

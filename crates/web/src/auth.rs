@@ -5,8 +5,8 @@
 use crate::AppState;
 use crate::error::Error;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{Method, header};
 use axum_extra::extract::CookieJar;
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use domain::Role;
@@ -15,8 +15,6 @@ use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
-/// The header a browser's script sends its CSRF token in.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A new random token (256 bits, URL-safe base64).
 pub fn new_token() -> Result<String, Error> {
@@ -31,10 +29,11 @@ pub fn token_hash(token: &str) -> String {
     HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
 }
 
-/// A signed-in staff member, from a bearer token or the session cookie. Rejects with 401; for a
-/// cookie session, a request that changes state must carry the CSRF token (in a header, or in a
-/// form's field: see [`crate::extract::CsrfForm`]) or it is refused with 403. Read once per
-/// request: later extractors find it in the request's extensions.
+/// A signed-in staff member, from a bearer token or the session cookie. Rejects with 401. A
+/// request that changes state must also come from this site and, with the cookie, carry the
+/// session's CSRF token, or it is refused with 403 ([`crate::csrf::check_staff`]): this extractor
+/// is the only way to be authenticated by the cookie, so no route can skip the check. Read once
+/// per request: later extractors find it in the request's extensions.
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub member: StaffMember,
@@ -66,15 +65,6 @@ impl Staff {
             Ok(())
         } else {
             Err(Error::Forbidden)
-        }
-    }
-
-    /// For a cookie session, `given` must be the session's CSRF token.
-    pub fn check_csrf(&self, given: Option<&str>) -> Result<(), Error> {
-        match (self.session.kind, &self.session.csrf_token) {
-            (SessionKind::Device, _) => Ok(()),
-            (SessionKind::Browser, Some(expected)) if given == Some(expected.as_str()) => Ok(()),
-            (SessionKind::Browser, _) => Err(Error::Forbidden),
         }
     }
 
@@ -127,19 +117,8 @@ where
             session,
             token,
         };
-        // JSON requests from a signed-in browser carry the CSRF token in a header; the pages'
-        // forms carry it in a field, which `CsrfForm` checks. The API takes no forms: a form sent
-        // there needs the header like anything else.
-        let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let is_page_form = !parts.uri.path().starts_with("/api/")
-            && parts
-                .headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if changes_state && !is_page_form {
-            let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            staff.check_csrf(given)?;
+        if crate::csrf::changes_state(&parts.method) {
+            crate::csrf::check_staff(parts, &staff.session)?;
         }
         parts.extensions.insert(staff.clone());
         Ok(staff)

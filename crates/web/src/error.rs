@@ -21,9 +21,13 @@ pub enum Error {
     /// Not signed in, or the session expired: 401.
     #[error("sign in first")]
     Unauthorized,
-    /// Signed in, but this is not for this role (or a CSRF token is missing): 403.
+    /// Signed in, but this is not for this role: 403.
     #[error("not allowed")]
     Forbidden,
+    /// A request that changes state without its CSRF token, or from another site: 403, with a
+    /// message in the visitor's language (reload the page).
+    #[error("refused: no CSRF token, or sent from another site")]
+    CsrfRejected(String),
     /// A wrong email or password (the same message for both): 401.
     #[error("wrong email or password")]
     LoginFailed(String),
@@ -70,6 +74,7 @@ pub enum ErrorPage {
     NotFound,
     Unauthorized,
     Forbidden,
+    CsrfRejected,
     BadRequest,
     Unavailable,
     Internal,
@@ -81,6 +86,7 @@ impl ErrorPage {
             ErrorPage::NotFound => ("error-not-found-title", "error-not-found-body"),
             ErrorPage::Unauthorized => ("error-unauthorized-title", "error-unauthorized-body"),
             ErrorPage::Forbidden => ("error-forbidden-title", "error-forbidden-body"),
+            ErrorPage::CsrfRejected => ("error-csrf-title", "error-csrf-body"),
             ErrorPage::BadRequest => ("error-bad-request-title", "error-bad-request-body"),
             ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
             ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
@@ -98,6 +104,7 @@ impl Error {
                 "unauthorized",
             ),
             Error::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, "forbidden"),
+            Error::CsrfRejected(_) => (StatusCode::FORBIDDEN, ErrorPage::CsrfRejected, "csrf"),
             Error::LoginFailed(_) => (
                 StatusCode::UNAUTHORIZED,
                 ErrorPage::Unauthorized,
@@ -156,7 +163,8 @@ impl IntoResponse for Error {
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
             Error::BadRequest(detail)
             | Error::TooManyAttempts(detail)
-            | Error::LoginFailed(detail) => {
+            | Error::LoginFailed(detail)
+            | Error::CsrfRejected(detail) => {
                 json!({ "error": code, "message": detail })
             }
             other => json!({ "error": code, "message": other.to_string() }),

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
 use crate::lang::RequestLang;
+use crate::redirect::SafePath;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{JsonRejection, QueryRejection, RawFormRejection};
 use axum::extract::{
@@ -16,7 +17,7 @@ use axum::extract::{
 };
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use domain::Lang;
 use i18n::t;
 use persistence::StoredEvent;
@@ -210,8 +211,8 @@ where
         let staff = match Staff::from_request_parts(parts, state).await {
             Ok(staff) => staff,
             Err(Error::Unauthorized) if is_page_view(parts) => {
-                let back = parts.uri.path();
-                return Err(Redirect::to(&format!("/login?next={back}")).into_response());
+                let back = SafePath::or_home(Some(parts.uri.path()));
+                return Err(back.login_redirect().into_response());
             }
             Err(other) => return Err(other.into_response()),
         };
@@ -241,18 +242,14 @@ fn is_page_view(parts: &Parts) -> bool {
 
 /// A form sent by a signed-in staff member, with the session's CSRF token in its `csrf` field
 /// (device tokens need none: they are not sent by browsers on their own). A missing or wrong
-/// token is refused with 403 before the form is read.
+/// token is refused with 403 before the form is read: by [`Staff`], which every request that
+/// changes state through the cookie passes (see [`crate::csrf`]).
 #[derive(Debug, Clone)]
 pub struct CsrfForm<T>(pub T);
 
 /// A form with no fields other than its CSRF token.
 #[derive(Debug, Deserialize)]
 pub struct NoFields {}
-
-#[derive(Debug, Deserialize)]
-struct CsrfField {
-    csrf: Option<String>,
-}
 
 impl<T, S> FromRequest<S> for CsrfForm<T>
 where
@@ -264,7 +261,8 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        // Signed in, and the token checked (a form that changes state).
+        Staff::from_request_parts(&mut parts, state).await?;
         let RequestLang(lang) = RequestLang::from_parts(&parts);
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
             .await
@@ -275,8 +273,6 @@ where
                 },
                 other => Error::BadRequest(other.body_text()),
             })?;
-        let CsrfField { csrf } = decode(&bytes).await?;
-        staff.check_csrf(csrf.as_deref())?;
         Ok(Self(decode(&bytes).await?))
     }
 }
@@ -304,7 +300,7 @@ where
 /// Reads the urlencoded `bytes` as a `T`. axum reads forms only through its extractor, so the
 /// bytes are handed to it as a request of their own (the token's field and the form's are read
 /// from the same bytes, whatever `T`'s fields' types).
-async fn decode<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Error> {
+pub(crate) async fn decode<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Error> {
     let request = Request::builder()
         .method(Method::POST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

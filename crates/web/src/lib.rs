@@ -8,15 +8,19 @@
 //! except through `persistence`'s repositories (no sea-orm here).
 
 mod api;
+mod assets;
 mod auth;
 mod charts;
+mod csrf;
 mod error;
 mod extract;
+mod headers;
 mod health;
 mod lang;
 mod login;
 mod lookup;
 mod pages;
+mod redirect;
 mod registration;
 mod templates;
 mod tickets;
@@ -105,13 +109,20 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     let (api, _openapi) = api::router().split_for_parts();
-    Router::new()
+    let routes = Router::new()
         .merge(pages::router())
         .merge(tickets::router())
+        .merge(assets::router())
         .merge(health::router())
         .merge(api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(run_to_completion))
+        // What a request that changes state presents against CSRF, for the `Staff` extractor and
+        // the sign-in form to check (see `csrf`).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::gather,
+        ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -123,7 +134,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
-        ))
+        ));
+    // Outside everything else: error pages and timeouts carry them too.
+    headers::layer(routes)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
@@ -211,7 +224,8 @@ impl Application {
         config: Arc<tokio_rustls::rustls::ServerConfig>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        tls::serve(self.listener, self.router, config, shutdown).await
+        let router = headers::hsts(self.router);
+        tls::serve(self.listener, router, config, shutdown).await
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.

@@ -172,14 +172,8 @@ async fn qr_png(
 ) -> Result<Response, Error> {
     let (_, _, token) = confirmed_ticket(&state, &token).await?;
     let png = mailer::qr::png(token.as_str()).map_err(|e| Error::Internal(Box::new(e)))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        png,
-    )
-        .into_response())
+    // Not cached (`no-store`, as every answer with personal data): the code is the ticket.
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
 async fn calendar(

@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::error::Error;
 use crate::extract::{PublishedEvent, VisitorForm};
 use crate::lang::{LANG_COOKIE, RequestLang};
+use crate::redirect::SafePath;
 use crate::registration::window_problem;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, EventPage, FormView};
@@ -182,20 +183,14 @@ async fn switch_language(
     let Ok(lang) = code.parse::<Lang>() else {
         return Error::NotFound.into_response();
     };
-    let target = local_path(next.next);
+    let target = SafePath::or_home(next.next.as_deref());
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .same_site(SameSite::Lax)
         .http_only(true)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    (jar.add(cookie), Redirect::to(&target)).into_response()
-}
-
-/// `next` if it is a path on this site, else `/`: never an open redirect to another site.
-pub(crate) fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned())
+    (jar.add(cookie), target.redirect()).into_response()
 }
 
 /// A signed-in staff member for a page, or the redirection to the sign-in form (and back).
@@ -209,9 +204,9 @@ pub(crate) fn page_staff(
 ) -> Result<crate::auth::Staff, Response> {
     match staff {
         Ok(staff) => Ok(staff),
-        Err(Error::Unauthorized) => {
-            Err(Redirect::to(&format!("/login?next={path}")).into_response())
-        }
+        Err(Error::Unauthorized) => Err(SafePath::or_home(Some(path))
+            .login_redirect()
+            .into_response()),
         Err(other) => Err(other.into_response()),
     }
 }

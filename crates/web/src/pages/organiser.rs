@@ -601,9 +601,16 @@ async fn live(
             }
         }
     });
-    Ok(Sse::new(stream)
+    let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::default())
-        .into_response())
+        .into_response();
+    // axum says `no-cache`; the figures name failed emails' errors: `no-store`, as every staff
+    // page.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }
 
 async fn retry_email(

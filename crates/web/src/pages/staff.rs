@@ -1,17 +1,18 @@
 //! Staff pages: sign-in, sign-out, and the desk.
 
-use super::local_path;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
+use crate::csrf::{LoginCheck, login_token};
 use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
 use crate::login::sign_in;
+use crate::redirect::SafePath;
 use crate::templates::{languages, view};
 use crate::views::FormView;
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -29,7 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/desk/{slug}", get(desk_page))
-        .route("/static/desk.js", get(desk_js))
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,37 +37,45 @@ struct Next {
     next: Option<String>,
 }
 
-fn render_login(
+/// Whether guichet's cookies must travel over HTTPS only.
+fn secure_cookies(state: &AppState) -> bool {
+    state.composer().base_url().starts_with("https://")
+}
+
+/// The sign-in form (with `status`), carrying its CSRF token, whose cookie it sets if the visitor
+/// has none yet.
+fn login_form(
     state: &AppState,
     lang: Lang,
-    next: &str,
+    jar: CookieJar,
+    next: &SafePath,
     email: &str,
     error: Option<String>,
-) -> Result<String, Error> {
-    Ok(state.templates().render(
+    status: StatusCode,
+) -> Result<Response, Error> {
+    let (jar, csrf) = login_token(jar, secure_cookies(state))?;
+    let html = state.templates().render(
         "login.html",
         context! {
             lang => lang.code(),
             languages => languages("/login", lang),
-            next => next,
+            next => next.as_str(),
             email => email,
             error => error,
+            csrf => csrf,
         },
-    )?)
+    )?;
+    Ok((status, jar, Html(html)).into_response())
 }
 
 async fn login_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    jar: CookieJar,
     Query(next): Query<Next>,
-) -> Result<Html<String>, Error> {
-    Ok(Html(render_login(
-        &state,
-        lang,
-        &local_path(next.next),
-        "",
-        None,
-    )?))
+) -> Result<Response, Error> {
+    let next = SafePath::or_home(next.next.as_deref());
+    login_form(&state, lang, jar, &next, "", None, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,9 +92,16 @@ async fn login(
     RequestLang(lang): RequestLang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
+    check: LoginCheck,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
-    let next = local_path(form.next);
+    let next = SafePath::or_home(form.next.as_deref());
+    // Before the password is looked at: a form another site made the browser send is no attempt.
+    if !check.genuine {
+        let message = i18n::t(lang, "login-form-expired", &[]);
+        let status = StatusCode::FORBIDDEN;
+        return login_form(&state, lang, jar, &next, &form.email, Some(message), status);
+    }
     let signed_in = sign_in(
         &state,
         &form.email,
@@ -102,14 +117,16 @@ async fn login(
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
-                .secure(state.composer().base_url().starts_with("https://"))
+                .secure(secure_cookies(&state))
                 .max_age(cookie::time::Duration::hours(12))
                 .build();
-            Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+            // The sign-in form's token cookie stays (for a later sign-in in this browser): one
+            // Set-Cookie, the session's, keeps the answer simple for scripts.
+            Ok((jar.add(cookie), next.redirect()).into_response())
         }
         Err(Error::LoginFailed(message) | Error::TooManyAttempts(message)) => {
-            let html = render_login(&state, lang, &next, &form.email, Some(message))?;
-            Ok((StatusCode::UNAUTHORIZED, Html(html)).into_response())
+            let status = StatusCode::UNAUTHORIZED;
+            login_form(&state, lang, jar, &next, &form.email, Some(message), status)
         }
         Err(other) => Err(other),
     }
@@ -180,16 +197,4 @@ async fn desk_page(
         },
     )?;
     Ok(Html(html).into_response())
-}
-
-/// The desk's script, served by guichet itself: venue networks block CDNs.
-async fn desk_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        include_str!("../../../../templates/static/desk.js"),
-    )
-        .into_response()
 }
