@@ -10,10 +10,12 @@
 mod api;
 mod auth;
 mod charts;
+mod client;
 mod error;
 mod extract;
 mod health;
 mod lang;
+mod limits;
 mod login;
 mod lookup;
 mod pages;
@@ -23,8 +25,10 @@ mod tickets;
 pub mod tls;
 mod views;
 
+pub use client::{ClientAddr, NotAProxy, TrustedProxies};
 pub use error::Error;
 pub use lang::RequestLang;
+pub use limits::{Limits, default_password_checks};
 
 use axum::Router;
 use domain::{Clock, TicketKey};
@@ -55,6 +59,9 @@ struct Inner {
     templates: Templates,
     ticket_key: TicketKey,
     composer: Arc<Composer>,
+    trusted_proxies: TrustedProxies,
+    registrations: limits::RegistrationLimiter,
+    password_checks: limits::PasswordChecks,
 }
 
 impl AppState {
@@ -65,6 +72,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ticket_key: TicketKey,
         composer: Arc<Composer>,
+        limits: Limits,
     ) -> Self {
         Self(Arc::new(Inner {
             db,
@@ -72,7 +80,22 @@ impl AppState {
             templates: Templates::new(),
             ticket_key,
             composer,
+            trusted_proxies: limits.trusted_proxies,
+            registrations: limits::RegistrationLimiter::new(limits.registrations_per_minute),
+            password_checks: limits::PasswordChecks::new(limits.password_checks),
         }))
+    }
+
+    pub(crate) fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.0.trusted_proxies
+    }
+
+    pub(crate) fn registration_limiter(&self) -> &limits::RegistrationLimiter {
+        &self.0.registrations
+    }
+
+    pub(crate) fn password_checks(&self) -> &limits::PasswordChecks {
+        &self.0.password_checks
     }
 
     pub(crate) fn ticket_key(&self) -> &TicketKey {
@@ -125,6 +148,11 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        // Inside the trace layer: it writes the client's address into the request's span.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
@@ -133,7 +161,8 @@ pub fn router(state: AppState) -> Router {
 /// The root span of each request: its id (set by `SetRequestIdLayer` outside, echoed to the
 /// client in `x-request-id`), so every line logged while answering it can be traced to it. At
 /// INFO, so that the lines of handlers at INFO and above carry it. The path only, with any ticket
-/// token masked: query strings (a desk's name search) and tokens stay out of the logs.
+/// token masked: query strings (a desk's name search) and tokens stay out of the logs. The
+/// client's address is filled in by [`client::resolve`].
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let request_id = request
         .headers()
@@ -145,6 +174,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         id = %request_id,
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
+        client = tracing::field::Empty,
     )
 }
 

@@ -3,6 +3,7 @@
 use super::local_path;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
+use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
@@ -10,7 +11,7 @@ use crate::login::sign_in;
 use crate::templates::{languages, view};
 use crate::views::FormView;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,7 +23,6 @@ use minijinja::context;
 use persistence::SessionKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -82,7 +82,7 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
@@ -91,7 +91,7 @@ async fn login(
         &state,
         &form.email,
         &form.password,
-        &peer.ip().to_string(),
+        client,
         SessionKind::Browser,
         lang,
     )
@@ -107,11 +107,20 @@ async fn login(
                 .build();
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(Error::LoginFailed(message) | Error::TooManyAttempts(message)) => {
+        Err(Error::LoginFailed(message)) => {
             let html = render_login(&state, lang, &next, &form.email, Some(message))?;
             Ok((StatusCode::UNAUTHORIZED, Html(html)).into_response())
         }
-        Err(other) => Err(other),
+        // Throttled (429) or busy (503): the form again, with the reason and when to come back.
+        Err(error) => {
+            let Some(throttled) = error.throttled() else {
+                return Err(error);
+            };
+            let message = Some(throttled.message.clone());
+            let html = render_login(&state, lang, &next, &form.email, message)?;
+            let retry_after = [(header::RETRY_AFTER, throttled.retry_after_header())];
+            Ok((error.status(), retry_after, Html(html)).into_response())
+        }
     }
 }
 
