@@ -16,6 +16,7 @@ mod m20261129_000004_audit_log;
 mod m20261129_000005_event_revision;
 mod m20261129_000006_registrations_by_event_and_id;
 mod m20261130_000007_typed_scan_log;
+mod m20261130_000008_abuse_limits;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_event_revision::Migration),
             Box::new(m20261129_000006_registrations_by_event_and_id::Migration),
             Box::new(m20261130_000007_typed_scan_log::Migration),
+            Box::new(m20261130_000008_abuse_limits::Migration),
         ]
     }
 }

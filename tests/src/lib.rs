@@ -356,6 +356,10 @@ pub struct Options {
     pub smtp_port: u16,
     /// Whether its outbox worker runs in the background.
     pub worker: bool,
+    /// Its abuse limits: [`guichet::Limits::default`] is what `serve` runs with by default
+    /// (20 registrations per client address and minute: a test that registers more from its one
+    /// address sets `registrations_per_minute: 0`, as the benchmarks do).
+    pub limits: guichet::Limits,
 }
 
 /// A running guichet.
@@ -440,6 +444,13 @@ impl TestApp {
         Self::start(database, db, options).await
     }
 
+    /// A second instance on the same database, beside this one (as behind a load balancer):
+    /// its own pool, writers, clock (starting at `options.now`) and in-memory limits.
+    pub async fn second_instance(&self, options: Options) -> Self {
+        let db = self.database.connect().await;
+        Self::start(self.database.clone(), db, options).await
+    }
+
     /// Another guichet on the same database, as after a restart.
     pub async fn restart(self, options: Options) -> Self {
         let database = self.database.clone();
@@ -477,6 +488,7 @@ impl TestApp {
             sender,
             worker,
             tls: None,
+            limits: options.limits.clone(),
         })
         .await
         .expect("build guichet");
@@ -518,6 +530,13 @@ impl TestApp {
 
     /// Messages the outbox tried to send and has not sent yet (each to be retried, or failed).
     pub async fn outbox_attempted_unsent(&self) -> u64 {
+        self.count("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 0 AND sent_at IS NULL")
+            .await
+    }
+
+    /// The number `sql` (a `SELECT COUNT(*) AS n …`) counts, read straight from the database:
+    /// for what no API shows (the rows of a throttle, say).
+    pub async fn count(&self, sql: &str) -> u64 {
         use sea_orm::{DbBackend, Statement};
         let backend = if self.database.is_postgres() {
             DbBackend::Postgres
@@ -528,10 +547,7 @@ impl TestApp {
             .await
             .expect("connect");
         let row = conn
-            .query_one_raw(Statement::from_string(
-                backend,
-                "SELECT COUNT(*) AS n FROM outbox WHERE attempts > 0 AND sent_at IS NULL",
-            ))
+            .query_one_raw(Statement::from_string(backend, sql))
             .await
             .expect("count")
             .expect("a row");
@@ -612,6 +628,7 @@ impl TestApp {
             now,
             smtp_port: MailServer::start().port,
             worker: false,
+            limits: guichet::Limits::default(),
         })
         .await
     }

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod event;
 pub mod event_file;
 pub mod lang;
+pub mod limits;
 pub mod registration;
 pub mod seats;
 pub mod staff;
@@ -29,6 +30,7 @@ pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
 pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, render_event_file};
 pub use lang::Lang;
+pub use limits::{LoginLimits, ResendLimit};
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
     RegistrationForm, Status, Window,

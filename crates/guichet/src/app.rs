@@ -32,6 +32,8 @@ pub struct AppSettings {
     pub worker: Option<WorkerConfig>,
     /// Serve HTTPS with this configuration (see [`web::tls::server_config`]).
     pub tls: Option<Arc<web::tls::ServerConfig>>,
+    /// Who may name the client, and how much one client may ask.
+    pub limits: web::Limits,
 }
 
 /// Where the outbox worker sends, and how it paces itself.
@@ -92,6 +94,7 @@ impl App {
             settings.clock,
             settings.ticket_key,
             composer.clone(),
+            settings.limits,
         );
         Ok(Self {
             addr,

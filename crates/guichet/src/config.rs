@@ -1,10 +1,12 @@
 //! Configuration: defaults, then an optional TOML file, then `GUICHET_*` environment variables.
 
+use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 /// A value that must not appear in logs: its `Debug` shows only that it is set.
@@ -53,6 +55,16 @@ pub struct Config {
     /// The secret that signs tickets (at least 32 characters). Unset: a random one is created in
     /// `data_dir/secret.key` on first run. Every instance serving one database needs the same.
     pub secret_key: Option<Secret>,
+    /// The proxies allowed to name the client in `X-Forwarded-For`: comma-separated addresses
+    /// and CIDR ranges (`10.0.0.0/8, 192.0.2.7`). Empty (the default): the client is always
+    /// the TCP peer, and the header is ignored.
+    pub trusted_proxies: String,
+    /// New registrations a client address may send a minute, form and API together, per
+    /// instance; 0 turns the limit off (the benchmarks do).
+    pub registrations_per_minute: u32,
+    /// Password verifications at once per instance (each holds about 19 MiB); beyond it a
+    /// sign-in gets 503 at once. Unset: two per core.
+    pub password_checks: Option<u32>,
 }
 
 impl Default for Config {
@@ -68,6 +80,9 @@ impl Default for Config {
             email_from: "guichet <guichet@localhost>".to_owned(),
             email_reply_to: None,
             secret_key: None,
+            trusted_proxies: String::new(),
+            registrations_per_minute: 20,
+            password_checks: None,
         }
     }
 }
@@ -83,6 +98,24 @@ fn config_file(explicit: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The abuse limits, checked: each setting that cannot be used is named.
+    pub fn limits(&self) -> anyhow::Result<web::Limits> {
+        let trusted_proxies = self
+            .trusted_proxies
+            .parse()
+            .context("trusted_proxies (GUICHET_TRUSTED_PROXIES)")?;
+        let password_checks = match self.password_checks {
+            None => web::default_password_checks(),
+            Some(n) => NonZeroU32::new(n)
+                .context("password_checks (GUICHET_PASSWORD_CHECKS) must be at least 1")?,
+        };
+        Ok(web::Limits {
+            trusted_proxies,
+            registrations_per_minute: self.registrations_per_minute,
+            password_checks,
+        })
+    }
+
     /// Loads the configuration; a file named explicitly must exist.
     pub fn load(explicit_file: Option<PathBuf>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -114,6 +147,58 @@ mod tests {
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn abuse_limits_come_from_the_environment_and_bad_ones_are_named() {
+        figment::Jail::expect_with(|jail| {
+            let limits = Config::load(None).map_err(|e| *e)?.limits();
+            assert_eq!(
+                limits.as_ref().map(|l| l.registrations_per_minute).ok(),
+                Some(20),
+                "the default"
+            );
+            jail.set_env("GUICHET_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7");
+            jail.set_env("GUICHET_REGISTRATIONS_PER_MINUTE", "0");
+            jail.set_env("GUICHET_PASSWORD_CHECKS", "3");
+            let limits = Config::load(None)
+                .map_err(|e| *e)?
+                .limits()
+                .map_err(|e| figment::Error::from(e.to_string()))?;
+            assert!(
+                limits
+                    .trusted_proxies
+                    .contains("10.1.2.3".parse().expect("ip"))
+            );
+            assert!(
+                limits
+                    .trusted_proxies
+                    .contains("192.0.2.7".parse().expect("ip"))
+            );
+            assert_eq!(limits.registrations_per_minute, 0);
+            assert_eq!(limits.password_checks.get(), 3);
+
+            jail.set_env("GUICHET_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example");
+            let error = Config::load(None)
+                .map_err(|e| *e)?
+                .limits()
+                .expect_err("refused");
+            let shown = format!("{error:#}");
+            assert!(shown.contains("GUICHET_TRUSTED_PROXIES"), "{shown}");
+            assert!(shown.contains("proxy.example"), "{shown}");
+            jail.set_env("GUICHET_TRUSTED_PROXIES", "");
+            jail.set_env("GUICHET_PASSWORD_CHECKS", "0");
+            let error = Config::load(None)
+                .map_err(|e| *e)?
+                .limits()
+                .expect_err("refused");
+            assert!(format!("{error:#}").contains("GUICHET_PASSWORD_CHECKS"));
+            Ok(())
+        });
     }
 
     #[test]

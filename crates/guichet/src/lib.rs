@@ -11,6 +11,7 @@ pub mod config;
 pub mod outbox;
 
 pub use app::{App, AppSettings, Running, WorkerConfig, base_url_for, outbox_worker};
+pub use web::{Limits, TrustedProxies};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -336,6 +337,8 @@ async fn serve(
     clock: Option<DateTime<Utc>>,
     tls: Option<Arc<web::tls::ServerConfig>>,
 ) -> anyhow::Result<()> {
+    // Settings first: a wrong one is named before anything starts.
+    let limits = config.limits()?;
     let db = connect(config).await?;
     let demo_event = if demo {
         Some(load_demo(&db).await?)
@@ -366,6 +369,7 @@ async fn serve(
             settings: worker_settings,
         }),
         tls,
+        limits,
     })
     .await?;
     let addr = app.local_addr();

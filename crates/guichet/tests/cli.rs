@@ -300,6 +300,7 @@ async fn serve_speaks_https_with_the_given_certificate() {
         .current_dir(dir.path())
         .env("GUICHET_DATABASE_URL", &database.url)
         .env("GUICHET_LOG", "warn")
+        .env("GUICHET_REGISTRATIONS_PER_MINUTE", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -336,6 +337,28 @@ async fn serve_speaks_https_with_the_given_certificate() {
         .output()
         .expect("curl");
     let headers = text(&headers.stdout).to_ascii_lowercase();
+    // Over TLS too the client is the TCP peer (a claimed X-Forwarded-For is not trusted), and
+    // the limit per client address holds: one registration a minute here.
+    let register = |n: u32| {
+        let out = Command::new("curl")
+            .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
+            .arg(&cert)
+            .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+            .args(["-H", "content-type: application/json"])
+            .args(["-H", &format!("x-forwarded-for: 198.51.100.{n}")])
+            .args([
+                "--data",
+                &guichet_tests::participant("Tls", "Client", &format!("tls{n}@example.org"))
+                    .to_string(),
+            ])
+            .arg(format!(
+                "https://localhost:{port}/api/v1/events/idm-2008-migration-de-retour/registrations"
+            ))
+            .output()
+            .expect("curl");
+        text(&out.stdout)
+    };
+    let statuses = [register(1), register(2)];
     let _ = server.kill();
     let _ = server.wait();
     assert!(
@@ -350,4 +373,5 @@ async fn serve_speaks_https_with_the_given_certificate() {
         headers.contains("x-content-type-options: nosniff"),
         "{headers}"
     );
+    assert_eq!(statuses, ["202", "429"], "the client's address over TLS");
 }

@@ -11,6 +11,10 @@
 //! Registrations are written in groups (`group.rs`): while one group holds the lock, the next
 //! gathers, and it then takes the lock once and commits once for all of its registrations. One
 //! at a time, a crowd registered only as fast as one commit followed another under the lock.
+//!
+//! A participant may have their ticket sent again (by registering again, or "send my ticket
+//! again") a few times an hour ([`ResendLimit`]); the re-sends are counted in the outbox under
+//! the registration row's lock, so that two instances answering at once still queue no more.
 
 use crate::entities::{event, outbox, registration};
 use crate::group::{GroupWriter, insert_new};
@@ -18,13 +22,14 @@ use crate::unique::Unique;
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
 use domain::{
-    Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, Seats, Status,
+    Clock, Country, Email, EmailKind, Lang, Line, Participant, Registration, ResendLimit, Seats,
+    Status,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set, TransactionTrait,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,6 +49,15 @@ impl Registered {
             Registered::New(r) | Registered::AlreadyRegistered(r) => r,
         }
     }
+}
+
+/// What a participant's "send my ticket again" did. The participant is told the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resent {
+    /// The email is queued.
+    Queued,
+    /// Not queued: the ticket was re-sent as often as [`ResendLimit`] allows this hour.
+    Withheld,
 }
 
 /// What cancelling did.
@@ -132,7 +146,68 @@ fn email_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbo
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        participant_resend: Set(false),
         ..Default::default()
+    }
+}
+
+/// An email a participant asked for again, due now: it counts against [`ResendLimit`].
+fn resend_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        participant_resend: Set(true),
+        ..email_row(registration_id, kind, now)
+    }
+}
+
+/// Takes the write lock of the registrations `filter` selects (a no-op UPDATE, as for the event
+/// row) and returns them as they stand under it.
+async fn lock_registrations<C: ConnectionTrait>(
+    conn: &C,
+    filter: sea_orm::Condition,
+) -> Result<Vec<registration::Model>> {
+    Ok(registration::Entity::update_many()
+        .col_expr(
+            registration::Column::TicketVersion,
+            Expr::col(registration::Column::TicketVersion),
+        )
+        .filter(filter)
+        .exec_with_returning(conn)
+        .await?)
+}
+
+/// Whether the participant may have `registration_id`'s ticket sent once more at `now`, with
+/// `queued_here` re-sends already queued by the caller's transaction (not yet in the outbox).
+/// The caller holds the registration's lock.
+async fn may_resend<C: ConnectionTrait>(
+    conn: &C,
+    registration_id: i32,
+    limit: &ResendLimit,
+    now: DateTime<Utc>,
+    queued_here: u64,
+) -> Result<bool> {
+    let earlier = outbox::Entity::find()
+        .filter(outbox::Column::RegistrationId.eq(registration_id))
+        .filter(outbox::Column::ParticipantResend.eq(true))
+        .filter(outbox::Column::CreatedAt.gt(now - limit.window))
+        .count(conn)
+        .await?;
+    let allowed = limit.allows_another(earlier + queued_here);
+    if !allowed {
+        tracing::info!(
+            registration = registration_id,
+            "ticket not sent again: it was re-sent as often as allowed this hour"
+        );
+    }
+    Ok(allowed)
+}
+
+/// The email that sends a registration's state again: its ticket, or its waitlist or
+/// cancellation notice.
+fn resent_kind(status: Status) -> EmailKind {
+    match status {
+        Status::Confirmed => EmailKind::Confirmation,
+        Status::Waitlisted => EmailKind::Waitlisted,
+        Status::Cancelled => EmailKind::Cancelled,
     }
 }
 
@@ -183,6 +258,9 @@ pub(crate) struct Request {
     event_id: i32,
     participant: Participant,
     clock: Arc<dyn Clock>,
+    /// How often an address already registered may have its ticket again; `None` for staff
+    /// (a desk's walk-in), who are not limited.
+    resends: Option<ResendLimit>,
 }
 
 /// The handle to an instance's registration-writing task.
@@ -213,6 +291,8 @@ async fn register_group(
     let before = seats.clone();
     let mut results = Vec::with_capacity(requests.len());
     let mut emails = Vec::with_capacity(requests.len());
+    // Re-sends queued by this group, per registration: not yet in the outbox to be counted.
+    let mut resent = BTreeMap::new();
     for request in &requests {
         let Some(event_seats) = seats.get_mut(&request.event_id).and_then(Option::as_mut) else {
             results.push(Err(Error::Corrupt(format!(
@@ -225,12 +305,9 @@ async fn register_group(
         // seats were given: the waitlist follows it.
         let now = request.clock.now();
         let registered = register_one(&txn, request, event_seats, now).await?;
-        let registration = registered.registration();
-        emails.push(email_row(
-            registration.id,
-            email_kind(registration.status),
-            now,
-        ));
+        if let Some(email) = email_for(&txn, request, &registered, &mut resent, now).await? {
+            emails.push(email);
+        }
         results.push(Ok(registered));
     }
     if !emails.is_empty() {
@@ -246,6 +323,29 @@ async fn register_group(
     }
     txn.commit().await?;
     Ok(results)
+}
+
+/// The email a registration of a group gets: a new one its ticket (or waitlist notice); one
+/// already there the same again, unless the participant had it re-sent as often as allowed.
+async fn email_for(
+    txn: &DatabaseTransaction,
+    request: &Request,
+    registered: &Registered,
+    resent: &mut BTreeMap<i32, u64>,
+    now: DateTime<Utc>,
+) -> Result<Option<outbox::ActiveModel>> {
+    let registration = registered.registration();
+    let kind = email_kind(registration.status);
+    let limit = match (registered, &request.resends) {
+        (Registered::AlreadyRegistered(_), Some(limit)) => limit,
+        _ => return Ok(Some(email_row(registration.id, kind, now))),
+    };
+    let queued_here = resent.entry(registration.id).or_insert(0);
+    if !may_resend(txn, registration.id, limit, now, *queued_here).await? {
+        return Ok(None);
+    }
+    *queued_here += 1;
+    Ok(Some(resend_row(registration.id, kind, now)))
 }
 
 /// One registration of a group, under its event's lock.
@@ -273,12 +373,17 @@ async fn register_one(
         seats.take(status);
         return Ok(Registered::New(to_domain(stored)?));
     }
-    let existing = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(request.event_id))
-        .filter(registration::Column::EmailNormalized.eq(participant.email.normalized()))
-        .unique(txn)
-        .await?
-        .ok_or_else(|| Error::Corrupt("a registration conflicted, then vanished".into()))?;
+    // Locked: its re-sends are counted under the lock that "send my ticket again" takes too.
+    let existing = lock_registrations(
+        txn,
+        sea_orm::Condition::all()
+            .add(registration::Column::EventId.eq(request.event_id))
+            .add(registration::Column::EmailNormalized.eq(participant.email.normalized())),
+    )
+    .await?
+    .into_iter()
+    .next()
+    .ok_or_else(|| Error::Corrupt("a registration conflicted, then vanished".into()))?;
     if existing.status != registration::Status::Cancelled {
         return Ok(Registered::AlreadyRegistered(to_domain(existing)?));
     }
@@ -320,7 +425,8 @@ fn new_row(
 
 impl Database {
     /// Registers `participant` for the event: confirmed while seats remain, waitlisted after. An
-    /// address already registered is not registered twice: its email is sent again instead.
+    /// address already registered is not registered twice: its email is sent again instead, as
+    /// often as [`ResendLimit::DEFAULT`] allows (and the answer is the same beyond it).
     /// Registrations arriving together are written together (see `group.rs`).
     #[tracing::instrument(skip_all, fields(event_id = event_id, email = %participant.email.masked()))]
     pub async fn register(
@@ -334,8 +440,58 @@ impl Database {
                 event_id,
                 participant,
                 clock,
+                resends: Some(ResendLimit::DEFAULT),
             })
             .await
+    }
+
+    /// [`Database::register`] for staff (a desk's walk-in): an address already registered gets
+    /// its email again whatever the count of re-sends.
+    #[tracing::instrument(skip_all, fields(event_id = event_id, email = %participant.email.masked()))]
+    pub async fn register_by_staff(
+        &self,
+        event_id: i32,
+        participant: Participant,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Registered> {
+        self.registrations
+            .write(Request {
+                event_id,
+                participant,
+                clock,
+                resends: None,
+            })
+            .await
+    }
+
+    /// "Send my ticket again", at the participant's request: their ticket (or waitlist or
+    /// cancellation notice, as the registration stands) is queued, unless it was re-sent as often
+    /// as [`ResendLimit::DEFAULT`] allows this hour. Counted under the registration's lock, in
+    /// the outbox, so that this holds across instances.
+    #[tracing::instrument(skip(self))]
+    pub async fn resend_ticket_to_participant(
+        &self,
+        registration_id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Resent> {
+        let txn = self.writer.begin().await?;
+        let row = lock_registrations(
+            &txn,
+            sea_orm::Condition::all().add(registration::Column::Id.eq(registration_id)),
+        )
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::NotFound(format!("registration {registration_id}")))?;
+        if !may_resend(&txn, row.id, &ResendLimit::DEFAULT, now, 0).await? {
+            txn.commit().await?;
+            return Ok(Resent::Withheld);
+        }
+        resend_row(row.id, resent_kind(row.status.into()), now)
+            .insert(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(Resent::Queued)
     }
 
     /// A registration by id.
@@ -347,27 +503,14 @@ impl Database {
             .transpose()
     }
 
-    /// Queues a registration's ticket (or waitlist notice) again.
-    pub async fn resend_ticket(
-        &self,
-        registration: &Registration,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        Self::resend_ticket_on(&self.writer, registration, now).await
-    }
-
-    /// [`Database::resend_ticket`] on `conn`, which may be a transaction of a larger action.
+    /// Queues a registration's ticket (or waitlist or cancellation notice) again, at an
+    /// organiser's request (not limited), on `conn`: the transaction of the action.
     pub(crate) async fn resend_ticket_on<C: ConnectionTrait>(
         conn: &C,
         registration: &Registration,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let kind = match registration.status {
-            Status::Confirmed => EmailKind::Confirmation,
-            Status::Waitlisted => EmailKind::Waitlisted,
-            Status::Cancelled => EmailKind::Cancelled,
-        };
-        enqueue(conn, registration.id, kind, now).await
+        enqueue(conn, registration.id, resent_kind(registration.status), now).await
     }
 
     /// Cancels a registration. A seat it held goes to the first waitlisted registration, which is

@@ -1,16 +1,14 @@
-//! Staff accounts, their sessions (browser cookies and device bearer tokens, both stored as
-//! SHA-256 hashes and revocable) and failed logins, kept in the database so that throttling and
-//! sessions hold across instances.
+//! Staff accounts and their sessions (browser cookies and device bearer tokens, both stored as
+//! SHA-256 hashes and revocable), kept in the database so that sessions hold across instances.
+//! Sign-in attempts are counted in `login_throttle.rs`.
 
-use crate::entities::{login_failure, staff, staff_session};
+use crate::entities::{staff, staff_session};
 use crate::unique::Unique;
 use crate::{Database, Result};
 use chrono::{DateTime, Utc};
 use domain::Role;
 use sea_orm::sea_query::StringLen;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 /// A staff member (without their password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,43 +172,5 @@ impl Database {
             .exec(&self.writer)
             .await?;
         Ok(result.rows_affected > 0)
-    }
-
-    /// Notes a failed login for throttling.
-    pub async fn record_login_failure(
-        &self,
-        email: &str,
-        address: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        login_failure::ActiveModel {
-            email: Set(email.trim().to_lowercase().chars().take(254).collect()),
-            address: Set(address.chars().take(64).collect()),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(&self.writer)
-        .await?;
-        Ok(())
-    }
-
-    /// Failed logins since `since`: for this address (account) and from this network address.
-    pub async fn login_failures_since(
-        &self,
-        email: &str,
-        address: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(u64, u64)> {
-        let by_account = login_failure::Entity::find()
-            .filter(login_failure::Column::Email.eq(email.trim().to_lowercase()))
-            .filter(login_failure::Column::At.gte(since))
-            .count(&self.conn)
-            .await?;
-        let by_address = login_failure::Entity::find()
-            .filter(login_failure::Column::Address.eq(address))
-            .filter(login_failure::Column::At.gte(since))
-            .count(&self.conn)
-            .await?;
-        Ok((by_account, by_address))
     }
 }

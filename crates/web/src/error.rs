@@ -31,9 +31,14 @@ pub enum Error {
     /// A wrong email or password (the same message for both): 401.
     #[error("wrong email or password")]
     LoginFailed(String),
-    /// Too many failed logins: 429, with a message in the visitor's language.
+    /// Too many requests of a kind from this client (registrations, failed sign-ins): 429, with
+    /// a message in the visitor's language and when to try again.
     #[error("too many attempts")]
-    TooManyAttempts(String),
+    TooManyAttempts(Throttled),
+    /// Too much of one kind of work under way on this instance (password verifications): 503 at
+    /// once, with a message and when to try again, rather than a queue.
+    #[error("busy")]
+    Busy(Throttled),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// Fields that are wrong, each with its message in the visitor's language: 422.
@@ -46,6 +51,20 @@ pub enum Error {
     Unavailable(#[source] persistence::Error),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A refusal for now: what to tell the visitor, and when they may try again (`Retry-After`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Throttled {
+    pub message: String,
+    pub retry_after: std::time::Duration,
+}
+
+impl Throttled {
+    /// The `Retry-After` header's value: whole seconds, rounded up.
+    pub fn retry_after_header(&self) -> HeaderValue {
+        HeaderValue::from(crate::limits::retry_after_seconds(self.retry_after))
+    }
 }
 
 impl From<persistence::Error> for Error {
@@ -95,6 +114,19 @@ impl ErrorPage {
 }
 
 impl Error {
+    /// The answer's status.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    /// For a refusal for now (429, 503 busy): its message and when to try again.
+    pub fn throttled(&self) -> Option<&Throttled> {
+        match self {
+            Error::TooManyAttempts(throttled) | Error::Busy(throttled) => Some(throttled),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, ErrorPage, &'static str) {
         match self {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, "not_found"),
@@ -114,6 +146,11 @@ impl Error {
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorPage::BadRequest,
                 "too_many_attempts",
+            ),
+            Error::Busy(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorPage::Unavailable,
+                "busy",
             ),
             Error::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -162,14 +199,21 @@ impl IntoResponse for Error {
             Error::Invalid(errors) => json!({ "errors": errors }),
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
             Error::BadRequest(detail)
-            | Error::TooManyAttempts(detail)
             | Error::LoginFailed(detail)
             | Error::CsrfRejected(detail) => {
                 json!({ "error": code, "message": detail })
             }
+            Error::TooManyAttempts(throttled) | Error::Busy(throttled) => {
+                json!({ "error": code, "message": throttled.message })
+            }
             other => json!({ "error": code, "message": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
+        if let Some(throttled) = self.throttled() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, throttled.retry_after_header());
+        }
         response.extensions_mut().insert(page);
         response
     }
@@ -209,6 +253,12 @@ pub async fn render_error_pages(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
+            // The page replaces the body, not when to come back.
+            if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
+                page_response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after.clone());
+            }
             page_response
         }
         Err(e) => {

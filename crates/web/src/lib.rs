@@ -11,12 +11,14 @@ mod api;
 mod assets;
 mod auth;
 mod charts;
+mod client;
 mod csrf;
 mod error;
 mod extract;
 mod headers;
 mod health;
 mod lang;
+mod limits;
 mod login;
 mod lookup;
 mod pages;
@@ -27,8 +29,10 @@ mod tickets;
 pub mod tls;
 mod views;
 
+pub use client::{ClientAddr, NotAProxy, TrustedProxies};
 pub use error::Error;
 pub use lang::RequestLang;
+pub use limits::{Limits, default_password_checks};
 
 use axum::Router;
 use domain::{Clock, TicketKey};
@@ -59,6 +63,9 @@ struct Inner {
     templates: Templates,
     ticket_key: TicketKey,
     composer: Arc<Composer>,
+    trusted_proxies: TrustedProxies,
+    registrations: limits::RegistrationLimiter,
+    password_checks: limits::PasswordChecks,
 }
 
 impl AppState {
@@ -69,6 +76,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ticket_key: TicketKey,
         composer: Arc<Composer>,
+        limits: Limits,
     ) -> Self {
         Self(Arc::new(Inner {
             db,
@@ -76,7 +84,22 @@ impl AppState {
             templates: Templates::new(),
             ticket_key,
             composer,
+            trusted_proxies: limits.trusted_proxies,
+            registrations: limits::RegistrationLimiter::new(limits.registrations_per_minute),
+            password_checks: limits::PasswordChecks::new(limits.password_checks),
         }))
+    }
+
+    pub(crate) fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.0.trusted_proxies
+    }
+
+    pub(crate) fn registration_limiter(&self) -> &limits::RegistrationLimiter {
+        &self.0.registrations
+    }
+
+    pub(crate) fn password_checks(&self) -> &limits::PasswordChecks {
+        &self.0.password_checks
     }
 
     pub(crate) fn ticket_key(&self) -> &TicketKey {
@@ -138,6 +161,11 @@ pub fn router(state: AppState) -> Router {
     // Outside everything else: error pages and timeouts carry them too.
     headers::layer(routes)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        // Inside the trace layer: it writes the client's address into the request's span.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
@@ -146,7 +174,8 @@ pub fn router(state: AppState) -> Router {
 /// The root span of each request: its id (set by `SetRequestIdLayer` outside, echoed to the
 /// client in `x-request-id`), so every line logged while answering it can be traced to it. At
 /// INFO, so that the lines of handlers at INFO and above carry it. The path only, with any ticket
-/// token masked: query strings (a desk's name search) and tokens stay out of the logs.
+/// token masked: query strings (a desk's name search) and tokens stay out of the logs. The
+/// client's address is filled in by [`client::resolve`].
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let request_id = request
         .headers()
@@ -158,6 +187,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         id = %request_id,
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
+        client = tracing::field::Empty,
     )
 }
 

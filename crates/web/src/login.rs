@@ -1,18 +1,13 @@
 //! Signing in, shared by the login page and `POST /api/v1/auth/login`.
 
 use crate::auth::{new_token, token_hash};
+use crate::client::ClientAddr;
+use crate::error::Throttled;
 use crate::{AppState, Error};
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::{Lang, Role};
+use domain::{Lang, LoginLimits, Role};
 use i18n::t;
-use persistence::SessionKind;
-
-/// Failed logins counted over this window…
-const THROTTLE_WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// …block the account after this many…
-const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-/// …and the network address after this many (a desk's shared Wi-Fi has several clerks).
-const MAX_FAILURES_PER_ADDRESS: u64 = 30;
+use persistence::{AttemptOutcome, Reservation, SessionKind, StaffMember};
 
 /// A session just opened.
 #[derive(Debug)]
@@ -37,37 +32,12 @@ pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
-    address: &str,
+    client: ClientAddr,
     kind: SessionKind,
     lang: Lang,
 ) -> Result<SignedIn, Error> {
+    let member = verified_member(state, email, password, client, lang).await?;
     let now = state.clock().now();
-    let (by_account, by_address) = state
-        .db()
-        .login_failures_since(email, address, now - THROTTLE_WINDOW)
-        .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(Error::TooManyAttempts(t(lang, "login-throttled", &[])));
-    }
-    let credentials = state.db().staff_credentials(email).await?;
-    let stored_hash = credentials.as_ref().map_or_else(
-        || domain::staff::decoy_hash().to_owned(),
-        |c| c.password_hash.clone(),
-    );
-    let attempt = password.to_owned();
-    // ~20 ms of hashing: on a blocking thread, not on the async workers.
-    let matches =
-        tokio::task::spawn_blocking(move || domain::verify_password(&attempt, &stored_hash))
-            .await
-            .map_err(|e| Error::Internal(Box::new(e)))?;
-    let member = match (credentials, matches) {
-        (Some(c), true) => c.member,
-        _ => {
-            state.db().record_login_failure(email, address, now).await?;
-            tracing::info!(address, "failed staff login");
-            return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
-        }
-    };
     let token = new_token()?;
     let csrf_token = match kind {
         SessionKind::Browser => Some(new_token()?),
@@ -90,5 +60,101 @@ pub async fn sign_in(
         token,
         expires_at,
         role: member.role,
+    })
+}
+
+/// The staff member these credentials are, or why not: a wrong email or password (401), too
+/// many failed attempts (429), too many checks under way (503).
+///
+/// Throttled per (account, client address) and per client address ([`LoginLimits`]): the
+/// attempt is reserved in the database before the password is verified, so concurrent attempts
+/// count too, on every instance. The verification itself waits for no one: beyond
+/// [`crate::Limits::password_checks`] under way, the answer is 503 at once.
+async fn verified_member(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: ClientAddr,
+    lang: Lang,
+) -> Result<StaffMember, Error> {
+    let limits = LoginLimits::DEFAULT;
+    let now = state.clock().now();
+    let address = client.limit_key().to_string();
+    let attempt = match state
+        .db()
+        .reserve_login_attempt(email, &address, &limits, now)
+        .await?
+    {
+        Reservation::Granted(attempt) => attempt,
+        Reservation::Refused { until } => {
+            tracing::info!(%address, "staff login refused: too many failed attempts");
+            return Err(throttled(lang, until, now));
+        }
+    };
+    let checked = check_password(state, email, password, lang).await;
+    let outcome = match &checked {
+        Ok(Some(_)) => AttemptOutcome::Succeeded,
+        Ok(None) => AttemptOutcome::Failed,
+        Err(_) => AttemptOutcome::Abandoned,
+    };
+    let settled_at = state.clock().now();
+    state
+        .db()
+        .settle_login_attempt(attempt, outcome, settled_at)
+        .await?;
+    // What no longer counts goes, on every attempt: the table holds a quarter of an hour.
+    if let Err(error) = state.db().prune_login_attempts(&limits, settled_at).await {
+        tracing::warn!(%error, "old login attempts could not be pruned");
+    }
+    let Some(member) = checked? else {
+        tracing::info!(%address, "failed staff login");
+        return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
+    };
+    Ok(member)
+}
+
+/// The member whose email and password these are, or `None` (the same work either way). Runs
+/// under [`crate::limits::PasswordChecks`]: 503 at once when all its places are taken.
+async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    lang: Lang,
+) -> Result<Option<StaffMember>, Error> {
+    let Some(permit) = state.password_checks().try_start() else {
+        tracing::warn!("staff login refused: too many password checks under way");
+        return Err(Error::Busy(Throttled {
+            message: t(lang, "login-busy", &[]),
+            retry_after: std::time::Duration::from_secs(1),
+        }));
+    };
+    let credentials = state.db().staff_credentials(email).await?;
+    let stored_hash = credentials.as_ref().map_or_else(
+        || domain::staff::decoy_hash().to_owned(),
+        |c| c.password_hash.clone(),
+    );
+    let attempt = password.to_owned();
+    // ~20 ms and 19 MiB of hashing: on a blocking thread, not on the async workers, holding its
+    // place until done.
+    let matches = tokio::task::spawn_blocking(move || {
+        let _place = permit;
+        domain::verify_password(&attempt, &stored_hash)
+    })
+    .await
+    .map_err(|e| Error::Internal(Box::new(e)))?;
+    Ok(credentials.filter(|_| matches).map(|c| c.member))
+}
+
+/// The refusal of a throttled sign-in, with when the first counted attempt stops counting.
+fn throttled(lang: Lang, until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
+    let wait = (until - now).max(TimeDelta::zero());
+    let minutes = (wait.num_seconds() + 59) / 60;
+    Error::TooManyAttempts(Throttled {
+        message: t(
+            lang,
+            "login-throttled",
+            &[("minutes", minutes.max(1).into())],
+        ),
+        retry_after: wait.to_std().unwrap_or_default(),
     })
 }

@@ -2,6 +2,9 @@
 //! registration window, store the registration with its email. The answer is the same whether the
 //! address was new or already registered — the ticket travels only by email.
 
+use crate::client::ClientAddr;
+use crate::error::Throttled;
+use crate::limits::retry_after_seconds;
 use crate::{AppState, Error};
 use domain::{Event, Lang, Problem, RegistrationForm, Window};
 use i18n::{long_datetime, t};
@@ -49,13 +52,27 @@ pub fn parse(
     })
 }
 
+/// Who sent a registration, as far as the request tells.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender {
+    /// Registrations are limited per client address.
+    pub client: ClientAddr,
+    /// The form's field that people do not see was filled in: a script, not a person.
+    pub filled_honeypot: bool,
+}
+
 /// Registers `form` for `stored`, or says what is wrong with it (messages in `lang`).
+///
+/// Beyond `registrations_per_minute` from the sender's address: 429 (checked once the form is
+/// valid, so that correcting a field costs nothing). A filled honeypot gets the answer of a
+/// registration taken, and nothing is stored or sent.
 #[tracing::instrument(skip_all, fields(event = %stored.event.slug, email = tracing::field::Empty))]
 pub async fn submit(
     state: &AppState,
     stored: &StoredEvent,
     form: &RegistrationForm,
     lang: Lang,
+    sender: Sender,
 ) -> Result<(), Error> {
     if let Some(problem) = window_problem(&stored.event, state, lang) {
         return Err(Error::Invalid(BTreeMap::from([(
@@ -65,6 +82,22 @@ pub async fn submit(
     }
     let participant = parse(stored, form, lang)?;
     tracing::Span::current().record("email", participant.email.masked());
+    if sender.filled_honeypot {
+        tracing::info!("registration dropped: the honeypot field was filled in");
+        return Ok(());
+    }
+    if let Err(wait) = state.registration_limiter().check(sender.client) {
+        tracing::info!("registration refused: too many from this client address");
+        let seconds = i64::try_from(retry_after_seconds(wait)).unwrap_or(i64::MAX);
+        return Err(Error::TooManyAttempts(Throttled {
+            message: t(
+                lang,
+                "registration-too-many",
+                &[("seconds", seconds.into())],
+            ),
+            retry_after: wait,
+        }));
+    }
     state
         .db()
         .register(stored.id, participant, state.shared_clock())

@@ -196,7 +196,8 @@ async fn calendar(
         .into_response())
 }
 
-/// "Send my ticket again": the email goes to the registered address only.
+/// "Send my ticket again": the email goes to the registered address only, at most a few times an
+/// hour ([`domain::ResendLimit`]); beyond that the answer is the same and nothing is sent.
 async fn resend(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -206,7 +207,7 @@ async fn resend(
     };
     state
         .db()
-        .resend_ticket(&registration, state.clock().now())
+        .resend_ticket_to_participant(registration.id, state.clock().now())
         .await?;
     Ok(Redirect::to(&format!("/t/{token}?sent=1")).into_response())
 }

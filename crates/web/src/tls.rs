@@ -88,7 +88,8 @@ pub async fn serve(
                     return;
                 }
             };
-            // The peer's address, as the plain-HTTP server gives it (login throttling uses it).
+            // The peer's address, as the plain-HTTP server gives it: the client's address, and so
+            // every limit per client, starts from it (`client.rs`).
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     request.extensions_mut().insert(ConnectInfo(peer));

@@ -195,6 +195,8 @@ pub struct FormView {
     languages: Vec<Choice>,
     values: domain::RegistrationForm,
     errors: std::collections::BTreeMap<String, String>,
+    /// A message about the whole form rather than a field (sent too often).
+    alert: Option<String>,
 }
 
 impl FormView {
@@ -238,6 +240,15 @@ impl FormView {
                 .collect(),
             values,
             errors,
+            alert: None,
+        }
+    }
+
+    /// The form with a message about the whole of it above.
+    pub fn with_alert(self, alert: String) -> Self {
+        Self {
+            alert: Some(alert),
+            ..self
         }
     }
 }

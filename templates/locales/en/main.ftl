@@ -92,6 +92,7 @@ form-consent = I agree that the organisers process these data to manage my regis
 form-choose = Choose…
 form-submit = Register
 form-has-errors = Please correct the fields marked below.
+form-honeypot = Leave this field empty
 form-closed-not-yet = Registration opens on { $opens }.
 form-closed = Registration is closed.
 
@@ -109,6 +110,10 @@ body-not-json = Send the request body as JSON, with Content-Type: application/js
 body-too-large = The request body is too large.
 registration-not-open = Registration for this event opens on { $opens }.
 registration-closed = Registration for this event is closed.
+registration-too-many = Too many registrations were sent from your network just now. Please try again in { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+}.
 
 registered-title = Check your inbox
 registered-body = Thank you. We have sent an email to the address you gave, with your ticket or, if all seats are taken, your place on the waiting list. If nothing arrives within a few minutes, check your spam folder, or register again with the same address to receive it again.
@@ -147,7 +152,11 @@ error-csrf-body = This request could not be verified as coming from a guichet pa
 csrf-rejected = Request refused: it does not carry this session's token, or it came from another site. Reload the page and try again.
 login-form-expired = The sign-in form had expired. Please enter your password again.
 login-failed = Wrong email or password.
-login-throttled = Too many failed attempts. Wait 15 minutes, or ask an organiser to check your account.
+login-throttled = Too many failed attempts from your network. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}, or ask an organiser to check your account.
+login-busy = Too many sign-ins are being checked right now. Please try again in a moment.
 login-title = Staff sign-in
 login-email = Email
 login-password = Password

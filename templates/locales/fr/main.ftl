@@ -92,6 +92,7 @@ form-consent = J'accepte que les organisateurs traitent ces données pour gérer
 form-choose = Choisir…
 form-submit = S'inscrire
 form-has-errors = Veuillez corriger les champs signalés ci-dessous.
+form-honeypot = Laissez ce champ vide
 form-closed-not-yet = L'inscription ouvrira le { $opens }.
 form-closed = L'inscription est close.
 
@@ -109,6 +110,10 @@ body-not-json = Envoyez le corps de la requête en JSON, avec Content-Type: appl
 body-too-large = Le corps de la requête est trop volumineux.
 registration-not-open = L'inscription à cet événement ouvrira le { $opens }.
 registration-closed = L'inscription à cet événement est close.
+registration-too-many = Trop d'inscriptions viennent d'être envoyées depuis votre réseau. Veuillez réessayer dans { $seconds ->
+    [one] une seconde
+   *[other] { $seconds } secondes
+}.
 
 registered-title = Consultez votre messagerie
 registered-body = Merci. Nous avons envoyé un courriel à l'adresse indiquée, avec votre billet ou, si toutes les places sont prises, votre place sur la liste d'attente. Si rien n'arrive d'ici quelques minutes, vérifiez vos courriers indésirables, ou inscrivez-vous à nouveau avec la même adresse pour le recevoir encore.
@@ -147,7 +152,11 @@ error-csrf-body = Cette demande n'a pas pu être vérifiée comme venant d'une p
 csrf-rejected = Demande refusée : elle ne porte pas le jeton de cette session ou vient d'un autre site. Rechargez la page et réessayez.
 login-form-expired = Le formulaire de connexion a expiré. Saisissez à nouveau votre mot de passe.
 login-failed = Adresse électronique ou mot de passe incorrect.
-login-throttled = Trop de tentatives échouées. Patientez 15 minutes, ou demandez à un organisateur de vérifier votre compte.
+login-throttled = Trop de tentatives échouées depuis votre réseau. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}, ou demandez à un organisateur de vérifier votre compte.
+login-busy = Trop de connexions sont en cours de vérification. Veuillez réessayer dans un instant.
 login-title = Connexion de l'équipe
 login-email = Adresse électronique
 login-password = Mot de passe

@@ -15,6 +15,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// Asked for again by the participant (re-registering, "send my ticket again"): these are
+    /// limited per registration (see `domain::ResendLimit`).
+    pub participant_resend: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

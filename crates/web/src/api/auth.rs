@@ -1,16 +1,16 @@
 //! `POST /api/v1/auth/login`: a bearer token for a device (a phone at the desk, a script).
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::ApiJson;
 use crate::lang::RequestLang;
 use crate::login::sign_in;
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use persistence::SessionKind;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,21 +39,22 @@ pub struct LoginResponse {
     responses(
         (status = OK, description = "Signed in", body = LoginResponse),
         (status = UNAUTHORIZED, description = "Wrong email or password (the same answer for both)"),
-        (status = TOO_MANY_REQUESTS, description = "Too many failed attempts for this account or address"),
+        (status = TOO_MANY_REQUESTS, description = "Too many failed attempts for this account from this address, or from this address (see Retry-After)"),
+        (status = SERVICE_UNAVAILABLE, description = "Too many password checks under way: try again in a moment (see Retry-After)"),
         (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, Error> {
     let signed_in = sign_in(
         &state,
         &request.email,
         &request.password,
-        &peer.ip().to_string(),
+        client,
         SessionKind::Device,
         lang,
     )

@@ -461,7 +461,7 @@ pub async fn walk_in(
     let participant = crate::registration::parse(&stored, &form, lang)?;
     let registered = state
         .db()
-        .register(stored.id, participant, state.shared_clock())
+        .register_by_staff(stored.id, participant, state.shared_clock())
         .await?;
     let registration = registered.registration();
     let request = CheckinRequest {

@@ -1,6 +1,7 @@
 //! `POST /api/v1/events/{slug}/registrations`: register through the API.
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::{ApiJson, PublishedEvent};
 use crate::lang::RequestLang;
@@ -73,16 +74,22 @@ pub struct ValidationErrors {
         (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not JSON", body = ValidationErrors),
         (status = PAYLOAD_TOO_LARGE, description = "The body is larger than 64 KiB", body = ValidationErrors),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, unreadable JSON, or registration not open", body = ValidationErrors),
+        (status = TOO_MANY_REQUESTS, description = "Too many registrations from this client address in the last minute (see Retry-After)"),
     )
 )]
 #[tracing::instrument(skip_all, fields(event = %stored.event.slug))]
 pub async fn register(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    client: ClientAddr,
     // The event before the body: an unknown event is a 404 whatever the body.
     PublishedEvent(stored): PublishedEvent,
     ApiJson(form): ApiJson<RegistrationForm>,
 ) -> Result<(StatusCode, Json<Accepted>), Error> {
-    crate::registration::submit(&state, &stored, &form, lang).await?;
+    let sender = crate::registration::Sender {
+        client,
+        filled_honeypot: false,
+    };
+    crate::registration::submit(&state, &stored, &form, lang, sender).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
 }

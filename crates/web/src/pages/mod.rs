@@ -1,6 +1,7 @@
 //! Pages for people: the list of events, an event with its agenda, the language switcher, 404.
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::{PublishedEvent, VisitorForm};
 use crate::lang::{LANG_COOKIE, RequestLang};
@@ -10,7 +11,7 @@ use crate::templates::{languages, view};
 use crate::views::{EventCard, EventPage, FormView};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -56,11 +57,15 @@ fn render_event_page(
     lang: Lang,
     values: Option<RegistrationForm>,
     errors: BTreeMap<String, String>,
+    alert: Option<String>,
 ) -> Result<String, Error> {
     let event = &stored.event;
     let page = EventPage::new(event, lang, state.clock().now());
     let closed = window_problem(event, state, lang);
-    let form = FormView::new(event, lang, closed, values, errors);
+    let mut form = FormView::new(event, lang, closed, values, errors);
+    if let Some(alert) = alert {
+        form = form.with_alert(alert);
+    }
     let path = format!("/events/{}", event.slug);
     Ok(state.templates().render(
         "event.html",
@@ -85,6 +90,7 @@ async fn event_page(
         lang,
         None,
         BTreeMap::new(),
+        None,
     )?))
 }
 
@@ -108,6 +114,10 @@ struct PostedForm {
     language: String,
     needs: Option<String>,
     consent: Option<String>,
+    /// The honeypot: a field people do not see (hidden by the stylesheet, skipped by the
+    /// keyboard and by screen readers) and scripts fill in.
+    #[serde(default)]
+    website: String,
 }
 
 impl From<PostedForm> for RegistrationForm {
@@ -128,22 +138,40 @@ impl From<PostedForm> for RegistrationForm {
 }
 
 /// The form's submission: on success, to the "check your inbox" page; otherwise the event page
-/// again, with what was typed and a message by each field at fault.
+/// again, with what was typed and a message by each field at fault (422), or above the form when
+/// too many registrations came from the visitor's address (429, with `Retry-After`).
 async fn register(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    client: ClientAddr,
     // The event before the form: an unknown event is a 404 whatever was posted.
     PublishedEvent(stored): PublishedEvent,
     VisitorForm(posted): VisitorForm<PostedForm>,
 ) -> Result<Response, Error> {
+    let sender = crate::registration::Sender {
+        client,
+        filled_honeypot: !posted.website.is_empty(),
+    };
     let form = RegistrationForm::from(posted);
-    match crate::registration::submit(&state, &stored, &form, lang).await {
+    match crate::registration::submit(&state, &stored, &form, lang, sender).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/events/{}/registered", stored.event.slug)).into_response())
         }
         Err(Error::Invalid(errors)) => {
-            let html = render_event_page(&state, &stored, lang, Some(form), errors)?;
+            let html = render_event_page(&state, &stored, lang, Some(form), errors, None)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(Error::TooManyAttempts(throttled)) => {
+            let retry_after = [(header::RETRY_AFTER, throttled.retry_after_header())];
+            let html = render_event_page(
+                &state,
+                &stored,
+                lang,
+                Some(form),
+                BTreeMap::new(),
+                Some(throttled.message),
+            )?;
+            Ok((StatusCode::TOO_MANY_REQUESTS, retry_after, Html(html)).into_response())
         }
         Err(other) => Err(other),
     }

@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Staff, token_hash};
+use crate::client::ClientAddr;
 use crate::csrf::{LoginCheck, login_token};
 use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields};
@@ -11,8 +12,8 @@ use crate::redirect::SafePath;
 use crate::templates::{languages, view};
 use crate::views::FormView;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -23,7 +24,6 @@ use minijinja::context;
 use persistence::SessionKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -90,7 +90,7 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     jar: CookieJar,
     check: LoginCheck,
     Form(form): Form<LoginForm>,
@@ -106,7 +106,7 @@ async fn login(
         &state,
         &form.email,
         &form.password,
-        &peer.ip().to_string(),
+        client,
         SessionKind::Browser,
         lang,
     )
@@ -124,11 +124,29 @@ async fn login(
             // Set-Cookie, the session's, keeps the answer simple for scripts.
             Ok((jar.add(cookie), next.redirect()).into_response())
         }
-        Err(Error::LoginFailed(message) | Error::TooManyAttempts(message)) => {
+        Err(Error::LoginFailed(message)) => {
             let status = StatusCode::UNAUTHORIZED;
             login_form(&state, lang, jar, &next, &form.email, Some(message), status)
         }
-        Err(other) => Err(other),
+        // Throttled (429) or busy (503): the form again, with the reason and when to come back.
+        Err(error) => {
+            let Some(throttled) = error.throttled() else {
+                return Err(error);
+            };
+            let message = Some(throttled.message.clone());
+            let mut page = login_form(
+                &state,
+                lang,
+                jar,
+                &next,
+                &form.email,
+                message,
+                error.status(),
+            )?;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, throttled.retry_after_header());
+            Ok(page)
+        }
     }
 }
 
