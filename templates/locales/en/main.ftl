@@ -98,6 +98,7 @@ form-closed = Registration is closed.
 field-required = This field is required.
 field-too-long = This field is too long: at most { $max } characters.
 field-control-characters = This field contains invisible control characters.
+field-invisible-characters = This field contains invisible characters (text-direction marks or zero-width spaces): type it again without them.
 field-invalid-email = This is not a valid email address (such as name@example.org).
 field-unknown-category = Choose one of the listed categories.
 field-unknown-country = Choose a country from the list.

@@ -98,6 +98,7 @@ form-closed = L'inscription est close.
 field-required = Ce champ est obligatoire.
 field-too-long = Ce champ est trop long : { $max } caractères au plus.
 field-control-characters = Ce champ contient des caractères de contrôle invisibles.
+field-invisible-characters = Ce champ contient des caractères invisibles (marques de sens d'écriture ou espaces sans largeur) : saisissez-le à nouveau sans eux.
 field-invalid-email = Cette adresse électronique n'est pas valide (par exemple nom@exemple.org).
 field-unknown-category = Choisissez l'une des catégories proposées.
 field-unknown-country = Choisissez un pays dans la liste.

@@ -11,12 +11,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
-    Decision, DeskState, Lang, Refusal, Registration, Scanned, Status, TicketClaim, TicketStanding,
-    desk_state, verdict,
+    Decision, DeskState, Lang, Nonce, Refusal, Registration, Scanned, Status, TicketClaim,
+    TicketStanding, desk_state, verdict,
 };
 use i18n::{hh_mm, long_date, t};
 use persistence::{Action, Done, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// A check-in request: a scanned or typed ticket token, or (from a search result) a registration.
@@ -26,7 +27,9 @@ pub struct CheckinRequest {
     token: Option<String>,
     /// A registration of this event, as found by a search at the desk.
     registration_id: Option<i32>,
-    /// Any client-chosen string: a retry with the same nonce gets the first answer back.
+    /// Any client-chosen string of at most 128 characters: a retry with the same nonce gets the
+    /// first answer back.
+    #[schema(max_length = 128)]
     nonce: Option<String>,
 }
 
@@ -91,6 +94,21 @@ impl CheckinRequest {
         })
     }
 
+    /// The nonce, parsed: one that could not be stored is refused with `422` naming `nonce`,
+    /// before anything reaches the database.
+    fn nonce(&self, lang: Lang) -> Result<Option<Nonce>, Error> {
+        self.nonce
+            .as_deref()
+            .map(Nonce::parse)
+            .transpose()
+            .map_err(|problem| {
+                Error::Invalid(BTreeMap::from([(
+                    "nonce".to_owned(),
+                    crate::registration::problem_message(problem, lang),
+                )]))
+            })
+    }
+
     /// What the scan log keeps of what was scanned or typed.
     fn scanned_text(&self) -> String {
         match (&self.token, self.registration_id) {
@@ -137,6 +155,7 @@ pub(crate) async fn check_in(
     stored: &StoredEvent,
     staff: &Staff,
     request: &CheckinRequest,
+    nonce: Option<Nonce>,
     found: Option<Registration>,
     lang: Lang,
 ) -> Result<CheckinResponse, Error> {
@@ -156,7 +175,7 @@ pub(crate) async fn check_in(
             staff_id: staff.member.id,
             at: now,
             scanned: request.scanned_text(),
-            nonce: request.nonce.clone(),
+            nonce,
             verdict: verdict(scanned, &event.agenda, event.time_zone, now),
         })
         .await?;
@@ -248,7 +267,7 @@ fn answer(
     responses(
         (status = OK, description = "The desk's answer, whatever the outcome", body = CheckinResponse),
         (status = UNAUTHORIZED, description = "No valid session or token"),
-        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON, or its nonce is over 128 characters"),
     )
 )]
 pub async fn checkin(
@@ -275,8 +294,9 @@ pub async fn checkin(
             message: t(lang, "checkin-needs-token", &[]),
         });
     }
+    let nonce = request.nonce(lang)?;
     Ok(Json(
-        check_in(&state, &stored, &staff, &request, found, lang).await?,
+        check_in(&state, &stored, &staff, &request, nonce, found, lang).await?,
     ))
 }
 
@@ -473,6 +493,7 @@ pub async fn walk_in(
         &stored,
         &staff,
         &request,
+        None,
         Some(registration.clone()),
         lang,
     )
