@@ -437,7 +437,21 @@ impl TestApp {
         let database = Arc::new(TestDatabase::new().await);
         let db = database.connect().await;
         guichet::load_demo(&db).await.expect("load the demo event");
-        Self::start(database, db, options).await
+        Self::start(database, db, options, guichet::Limits::default()).await
+    }
+
+    /// guichet with the demo event on a fresh database, like [`TestApp::spawn`], serving with
+    /// these limits (connections, timeouts, frames decoded at once).
+    pub async fn spawn_limited(limits: guichet::Limits) -> Self {
+        let database = Arc::new(TestDatabase::new().await);
+        let db = database.connect().await;
+        guichet::load_demo(&db).await.expect("load the demo event");
+        let options = Options {
+            now: demo_morning(),
+            smtp_port: MailServer::start().port,
+            worker: false,
+        };
+        Self::start(database, db, options, limits).await
     }
 
     /// Another guichet on the same database, as after a restart.
@@ -445,11 +459,16 @@ impl TestApp {
         let database = self.database.clone();
         drop(self);
         let db = database.connect().await;
-        Self::start(database, db, options).await
+        Self::start(database, db, options, guichet::Limits::default()).await
     }
 
     /// guichet as `serve` builds it, with the test's clock, key and worker settings, on port 0.
-    async fn start(database: Arc<TestDatabase>, db: Database, options: Options) -> Self {
+    async fn start(
+        database: Arc<TestDatabase>,
+        db: Database,
+        options: Options,
+        limits: guichet::Limits,
+    ) -> Self {
         let test_clock = Arc::new(TestClock::starting_at(options.now));
         let clock: Arc<dyn Clock> = test_clock.clone();
         let key = test_key();
@@ -477,6 +496,7 @@ impl TestApp {
             sender,
             worker,
             tls: None,
+            limits,
         })
         .await
         .expect("build guichet");
@@ -871,6 +891,26 @@ pub fn decode_qr(png: &[u8]) -> String {
     assert_eq!(grids.len(), 1, "one QR code in the image");
     let (_, content) = grids[0].decode().expect("a readable QR code");
     content
+}
+
+/// A small PNG whose header declares `width` × `height` pixels: its image data is a few bytes,
+/// so only a decoder that believed the header would allocate for it (a 20,000 × 20,000 one would
+/// take gigabytes).
+pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::GrayImage::from_pixel(8, 8, image::Luma([255]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encode a PNG");
+    // The signature (8 bytes), then the IHDR chunk: length (4), type (4), width, height, five
+    // more bytes, and the CRC of type and data.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32fast::hash(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
 }
 
 /// The demo event's slug.

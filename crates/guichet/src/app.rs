@@ -32,6 +32,9 @@ pub struct AppSettings {
     pub worker: Option<WorkerConfig>,
     /// Serve HTTPS with this configuration (see [`web::tls::server_config`]).
     pub tls: Option<Arc<web::tls::ServerConfig>>,
+    /// What clients may hold: connections, header and TLS handshake deadlines, camera frames
+    /// decoded at once.
+    pub limits: web::Limits,
 }
 
 /// Where the outbox worker sends, and how it paces itself.
@@ -92,12 +95,13 @@ impl App {
             settings.clock,
             settings.ticket_key,
             composer.clone(),
+            &settings.limits,
         );
         Ok(Self {
             addr,
             base_url,
             composer,
-            application: web::Application::on(listener, state),
+            application: web::Application::on(listener, state, settings.limits),
             worker,
             tls: settings.tls,
         })

@@ -53,6 +53,9 @@ pub struct Config {
     /// The secret that signs tickets (at least 32 characters). Unset: a random one is created in
     /// `data_dir/secret.key` on first run. Every instance serving one database needs the same.
     pub secret_key: Option<Secret>,
+    /// Connections open at once; one beyond is closed as soon as it is accepted. `serve` raises
+    /// its open-file limit to the system's maximum to hold them.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -68,6 +71,7 @@ impl Default for Config {
             email_from: "guichet <guichet@localhost>".to_owned(),
             email_reply_to: None,
             secret_key: None,
+            max_connections: web::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -9,8 +9,11 @@
 pub mod app;
 pub mod config;
 pub mod outbox;
+pub mod process;
 
 pub use app::{App, AppSettings, Running, WorkerConfig, base_url_for, outbox_worker};
+pub use process::raise_open_file_limit;
+pub use web::Limits;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -336,6 +339,7 @@ async fn serve(
     clock: Option<DateTime<Utc>>,
     tls: Option<Arc<web::tls::ServerConfig>>,
 ) -> anyhow::Result<()> {
+    process::raise_open_files_for(config.max_connections);
     let db = connect(config).await?;
     let demo_event = if demo {
         Some(load_demo(&db).await?)
@@ -366,6 +370,10 @@ async fn serve(
             settings: worker_settings,
         }),
         tls,
+        limits: web::Limits {
+            max_connections: config.max_connections,
+            ..web::Limits::default()
+        },
     })
     .await?;
     let addr = app.local_addr();

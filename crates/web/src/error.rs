@@ -40,6 +40,10 @@ pub enum Error {
     Body { status: StatusCode, message: String },
     #[error("the database is unavailable")]
     Unavailable(#[source] persistence::Error),
+    /// Work that runs only a few at a time (decoding camera frames) is at its limit: 503 with
+    /// `Retry-After`, at once rather than after a queue.
+    #[error("busy: {0}")]
+    Busy(String),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -124,6 +128,11 @@ impl Error {
                 ErrorPage::Unavailable,
                 "unavailable",
             ),
+            Error::Busy(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorPage::Unavailable,
+                "busy",
+            ),
             Error::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorPage::Internal,
@@ -156,12 +165,18 @@ impl IntoResponse for Error {
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
             Error::BadRequest(detail)
             | Error::TooManyAttempts(detail)
-            | Error::LoginFailed(detail) => {
+            | Error::LoginFailed(detail)
+            | Error::Busy(detail) => {
                 json!({ "error": code, "message": detail })
             }
             other => json!({ "error": code, "message": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
+        if matches!(self, Error::Busy(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response.extensions_mut().insert(page);
         response
     }

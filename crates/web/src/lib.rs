@@ -12,12 +12,14 @@ mod auth;
 mod charts;
 mod error;
 mod extract;
+mod frames;
 mod health;
 mod lang;
 mod login;
 mod lookup;
 mod pages;
 mod registration;
+mod serve;
 mod templates;
 mod tickets;
 pub mod tls;
@@ -25,13 +27,13 @@ mod views;
 
 pub use error::Error;
 pub use lang::RequestLang;
+pub use serve::{DEFAULT_MAX_CONNECTIONS, Limits};
 
 use axum::Router;
 use domain::{Clock, TicketKey};
 use mailer::Composer;
 use persistence::Database;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use templates::Templates;
@@ -55,16 +57,18 @@ struct Inner {
     templates: Templates,
     ticket_key: TicketKey,
     composer: Arc<Composer>,
+    frames: frames::FrameGate,
 }
 
 impl AppState {
     /// `composer` is shared with the outbox worker: the links it writes in emails are the ones the
-    /// pages serve.
+    /// pages serve. `limits` says how many camera frames are decoded at once.
     pub fn new(
         db: Database,
         clock: Arc<dyn Clock>,
         ticket_key: TicketKey,
         composer: Arc<Composer>,
+        limits: &Limits,
     ) -> Self {
         Self(Arc::new(Inner {
             db,
@@ -72,7 +76,12 @@ impl AppState {
             templates: Templates::new(),
             ticket_key,
             composer,
+            frames: frames::FrameGate::new(limits.frame_decoders),
         }))
+    }
+
+    pub(crate) fn frames(&self) -> &frames::FrameGate {
+        &self.0.frames
     }
 
     pub(crate) fn ticket_key(&self) -> &TicketKey {
@@ -193,25 +202,37 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: Limits,
 }
 
 impl Application {
     /// Serves on a listener already bound: the caller may need the real address before it can
-    /// build the state (the links in emails point at it).
-    pub fn on(listener: TcpListener, state: AppState) -> Self {
+    /// build the state (the links in emails point at it). `limits` bound what clients may hold
+    /// (see [`Limits`]).
+    pub fn on(listener: TcpListener, state: AppState, limits: Limits) -> Self {
         Self {
             listener,
             router: router(state),
+            limits,
         }
     }
 
-    /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]).
+    /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]), then finishes
+    /// the requests in flight.
     pub async fn run_tls(
         self,
         config: Arc<tokio_rustls::rustls::ServerConfig>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        tls::serve(self.listener, self.router, config, shutdown).await
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        serve::serve(
+            self.listener,
+            self.router,
+            Some(acceptor),
+            self.limits,
+            shutdown,
+        )
+        .await
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
@@ -219,13 +240,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        serve::serve(self.listener, self.router, None, self.limits, shutdown).await
     }
 }
 

@@ -5,9 +5,11 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
 use crate::extract::{AnyEvent, ApiJson};
+use crate::frames::{self, FrameError};
 use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
@@ -522,29 +524,72 @@ pub struct Decoded {
     security(("bearer" = []), ("session_cookie" = [])),
     responses(
         (status = OK, description = "The code's text", body = Decoded),
-        (status = UNPROCESSABLE_ENTITY, description = "No readable QR code in the image"),
+        (status = PAYLOAD_TOO_LARGE, description = "Over 2 MiB, 4096 pixels a side or 16 megapixels: refused before decoding"),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a PNG or JPEG image, or no readable QR code in it"),
+        (status = SERVICE_UNAVAILABLE, description = "Other frames are being decoded: send the next one (`Retry-After`)"),
     )
 )]
 pub async fn decode_qr(
+    State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     _staff: Staff,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Decoded>, Error> {
-    let text = tokio::task::spawn_blocking(move || -> Option<String> {
-        let image = image::load_from_memory(&body).ok()?.to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(image);
-        prepared
-            .detect_grids()
-            .into_iter()
-            .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let key = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            "body-too-large"
+        } else {
+            // Cut off on its way: not a whole image.
+            "decode-not-an-image"
+        };
+        Error::Body {
+            status,
+            message: t(lang, key, &[]),
+        }
+    })?;
+    // The header first: a frame over the budget is refused before it costs anything.
+    frames::check(&body).map_err(|e| frame_error(e, lang))?;
+    let Some(permit) = state.frames().try_enter() else {
+        return Err(Error::Busy(t(lang, "decode-busy", &[])));
+    };
+    let read = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        frames::read_qr(&body)
     })
     .await
     .map_err(|e| Error::Internal(Box::new(e)))?;
-    match text {
+    match read.map_err(|e| frame_error(e, lang))? {
         Some(text) => Ok(Json(Decoded { text })),
         None => Err(Error::Body {
             status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             message: t(lang, "decode-nothing", &[]),
         }),
+    }
+}
+
+/// A frame refused, in the request's language.
+fn frame_error(error: FrameError, lang: Lang) -> Error {
+    match error {
+        FrameError::NotAnImage => Error::Body {
+            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(lang, "decode-not-an-image", &[]),
+        },
+        FrameError::TooLarge => Error::Body {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            message: t(
+                lang,
+                "decode-too-large",
+                &[
+                    ("max", i64::from(frames::MAX_FRAME_SIDE).into()),
+                    (
+                        "number",
+                        i64::try_from(frames::MAX_FRAME_PIXELS / 1_000_000)
+                            .unwrap_or(i64::MAX)
+                            .into(),
+                    ),
+                ],
+            ),
+        },
     }
 }
