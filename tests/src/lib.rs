@@ -441,14 +441,35 @@ impl TestApp {
         let database = Arc::new(TestDatabase::new().await);
         let db = database.connect().await;
         guichet::load_demo(&db).await.expect("load the demo event");
-        Self::start(database, db, options).await
+        Self::start(database, db, options, guichet::ServerLimits::default()).await
+    }
+
+    /// guichet with the demo event on a fresh database, like [`TestApp::spawn`], serving with
+    /// these limits (connections, timeouts, frames decoded at once).
+    pub async fn spawn_limited(limits: guichet::ServerLimits) -> Self {
+        let database = Arc::new(TestDatabase::new().await);
+        let db = database.connect().await;
+        guichet::load_demo(&db).await.expect("load the demo event");
+        let options = Options {
+            now: demo_morning(),
+            smtp_port: MailServer::start().port,
+            worker: false,
+            limits: guichet::Limits::default(),
+        };
+        Self::start(database, db, options, limits).await
     }
 
     /// A second instance on the same database, beside this one (as behind a load balancer):
     /// its own pool, writers, clock (starting at `options.now`) and in-memory limits.
     pub async fn second_instance(&self, options: Options) -> Self {
         let db = self.database.connect().await;
-        Self::start(self.database.clone(), db, options).await
+        Self::start(
+            self.database.clone(),
+            db,
+            options,
+            guichet::ServerLimits::default(),
+        )
+        .await
     }
 
     /// Another guichet on the same database, as after a restart.
@@ -456,11 +477,16 @@ impl TestApp {
         let database = self.database.clone();
         drop(self);
         let db = database.connect().await;
-        Self::start(database, db, options).await
+        Self::start(database, db, options, guichet::ServerLimits::default()).await
     }
 
     /// guichet as `serve` builds it, with the test's clock, key and worker settings, on port 0.
-    async fn start(database: Arc<TestDatabase>, db: Database, options: Options) -> Self {
+    async fn start(
+        database: Arc<TestDatabase>,
+        db: Database,
+        options: Options,
+        limits: guichet::ServerLimits,
+    ) -> Self {
         let test_clock = Arc::new(TestClock::starting_at(options.now));
         let clock: Arc<dyn Clock> = test_clock.clone();
         let key = test_key();
@@ -489,6 +515,7 @@ impl TestApp {
             worker,
             tls: None,
             limits: options.limits.clone(),
+            server_limits: limits,
         })
         .await
         .expect("build guichet");
@@ -924,6 +951,26 @@ pub fn decode_qr(png: &[u8]) -> String {
     assert_eq!(grids.len(), 1, "one QR code in the image");
     let (_, content) = grids[0].decode().expect("a readable QR code");
     content
+}
+
+/// A small PNG whose header declares `width` × `height` pixels: its image data is a few bytes,
+/// so only a decoder that believed the header would allocate for it (a 20,000 × 20,000 one would
+/// take gigabytes).
+pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::GrayImage::from_pixel(8, 8, image::Luma([255]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encode a PNG");
+    // The signature (8 bytes), then the IHDR chunk: length (4), type (4), width, height, five
+    // more bytes, and the CRC of type and data.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32fast::hash(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
 }
 
 /// The demo event's slug.

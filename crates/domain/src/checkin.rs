@@ -6,7 +6,7 @@
 //! persistence crate only records, and hands back what it found ([`Recorded`]).
 
 use crate::agenda::Agenda;
-use crate::registration::Status;
+use crate::registration::{Problem, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -50,6 +50,43 @@ pub enum Refusal {
     NotConfirmed,
     /// Not a ticket of this event.
     Unknown,
+}
+
+/// A client's retry key for a scan: a retry with the same nonce, at the same event, gets the
+/// first answer back. Bounded and free of control characters, so that what the desk sends always
+/// fits the scan log's column: a scan the database refused would take down the other desks' scans
+/// written in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Nonce(String);
+
+impl Nonce {
+    /// The longest nonce, in characters (a UUID takes 36).
+    pub const MAX: usize = 128;
+
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        if raw.chars().count() > Self::MAX {
+            return Err(Problem::TooLong { max: Self::MAX });
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(Problem::ControlCharacters);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// A nonce read back from the scan log, where it was stored after parsing.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Nonce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// What the desk does with a scan before anything is recorded.
@@ -372,5 +409,20 @@ mod tests {
             .map(|r| Decision::Refused(*r).outcome())
             .collect();
         assert_eq!(outcomes, Outcome::ALL[2..]);
+    }
+
+    #[test]
+    fn a_nonce_is_at_most_128_characters_and_has_no_control_character() {
+        let uuid = "0b0c3e5e-8a0f-4c36-9a55-6a4d1d0f3a7e";
+        assert_eq!(
+            Nonce::parse(uuid).map(|n| n.to_string()),
+            Ok(uuid.to_owned())
+        );
+        assert!(Nonce::parse(&"é".repeat(Nonce::MAX)).is_ok());
+        assert_eq!(
+            Nonce::parse(&"n".repeat(Nonce::MAX + 1)),
+            Err(Problem::TooLong { max: Nonce::MAX })
+        );
+        assert_eq!(Nonce::parse("retry\u{0}"), Err(Problem::ControlCharacters));
     }
 }

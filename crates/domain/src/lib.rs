@@ -23,8 +23,8 @@ pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
 pub use checkin::{
-    Decision, DeskState, EarlierCheckin, Outcome, Recorded, Refusal, Scanned, Verdict, desk_state,
-    verdict,
+    Decision, DeskState, EarlierCheckin, Nonce, Outcome, Recorded, Refusal, Scanned, Verdict,
+    desk_state, verdict,
 };
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
@@ -33,7 +33,7 @@ pub use lang::Lang;
 pub use limits::{LoginLimits, ResendLimit};
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
-    RegistrationForm, Status, Window,
+    RegistrationForm, Status, Window, is_invisible_format,
 };
 pub use seats::Seats;
 pub use staff::{Password, PasswordError, Role, verify_password};

@@ -67,8 +67,12 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ControlCharacters,
+    /// Direction controls or zero-width characters (see [`is_invisible_format`]).
+    InvisibleCharacters,
     InvalidEmail,
     UnknownCategory,
     UnknownCountry,
@@ -83,6 +87,7 @@ impl Problem {
             Problem::Required => "field-required",
             Problem::TooLong { .. } => "field-too-long",
             Problem::ControlCharacters => "field-control-characters",
+            Problem::InvisibleCharacters => "field-invisible-characters",
             Problem::InvalidEmail => "field-invalid-email",
             Problem::UnknownCategory => "field-unknown-category",
             Problem::UnknownCountry => "field-unknown-country",
@@ -114,7 +119,29 @@ impl FormErrors {
     }
 }
 
-/// A single line of text: trimmed, not empty, bounded, no control characters. Any script.
+/// Whether `c` is one of the invisible formatting characters that a name, an organisation or a
+/// function must not carry: the bidirectional controls (embeddings, overrides and isolates
+/// U+202A–U+202E and U+2066–U+2069, the marks U+200E, U+200F and U+061C), which reorder what
+/// follows them on every screen and in every report that shows the text (one name can then read
+/// as another, or push the columns after it around), and the zero-width characters (U+200B–U+200D,
+/// U+2060, U+FEFF), which make two names that look the same compare as different ones. Letters of
+/// every script stay accepted.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// A single line of text: trimmed, not empty, bounded, no control characters and no invisible
+/// formatting characters ([`is_invisible_format`]). Any script.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Line(String);
@@ -130,6 +157,9 @@ impl Line {
         }
         if value.chars().any(char::is_control) {
             return Err(Problem::ControlCharacters);
+        }
+        if value.chars().any(is_invisible_format) {
+            return Err(Problem::InvisibleCharacters);
         }
         Ok(Self(value.to_owned()))
     }
@@ -607,6 +637,51 @@ mod tests {
         );
         assert_eq!(Email::parse("a@@example.org"), Err(Problem::InvalidEmail));
         assert_eq!(Email::parse("   "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn direction_controls_and_zero_width_characters_are_refused_in_every_line() {
+        let invisible = [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{200C}',
+            '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ];
+        for c in invisible {
+            for text in [
+                format!("Ma{c}rie"),
+                format!("{c}Marie"),
+                format!("Marie{c}"),
+            ] {
+                assert_eq!(
+                    Line::parse(&text, limits::NAME),
+                    Err(Problem::InvisibleCharacters),
+                    "U+{:04X} in {text:?}",
+                    u32::from(c)
+                );
+            }
+        }
+        // The neighbours of those ranges are ordinary characters.
+        for c in [
+            '\u{2029}', '\u{202F}', '\u{2065}', '\u{206A}', '\u{200A}', '\u{2061}',
+        ] {
+            assert!(!is_invisible_format(c), "U+{:04X}", u32::from(c));
+        }
+        // Every path that builds a participant goes through the same rule.
+        let mut f = form();
+        f.given_name = "Ab\u{202E}dou".into();
+        f.family_name = "Sene\u{200B}".into();
+        f.organisation = "\u{FEFF}RIBA".into();
+        f.function = Some("Dire\u{2066}ctor".into());
+        let errors = f.parse(&event()).expect_err("refused");
+        assert_eq!(
+            errors.0,
+            vec![
+                (Field::GivenName, Problem::InvisibleCharacters),
+                (Field::FamilyName, Problem::InvisibleCharacters),
+                (Field::Organisation, Problem::InvisibleCharacters),
+                (Field::Function, Problem::InvisibleCharacters),
+            ]
+        );
     }
 
     #[test]

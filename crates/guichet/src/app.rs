@@ -34,6 +34,9 @@ pub struct AppSettings {
     pub tls: Option<Arc<web::tls::ServerConfig>>,
     /// Who may name the client, and how much one client may ask.
     pub limits: web::Limits,
+    /// What clients may hold: connections, header and TLS handshake deadlines, camera frames
+    /// decoded at once.
+    pub server_limits: web::ServerLimits,
 }
 
 /// Where the outbox worker sends, and how it paces itself.
@@ -95,12 +98,13 @@ impl App {
             settings.ticket_key,
             composer.clone(),
             settings.limits,
+            &settings.server_limits,
         );
         Ok(Self {
             addr,
             base_url,
             composer,
-            application: web::Application::on(listener, state),
+            application: web::Application::on(listener, state, settings.server_limits),
             worker,
             tls: settings.tls,
         })

@@ -52,7 +52,8 @@ pub struct Config {
     pub email_from: String,
     /// The Reply-To of every email, if any (the organisers' address).
     pub email_reply_to: Option<String>,
-    /// The secret that signs tickets (at least 32 characters). Unset: a random one is created in
+    /// The secret that signs tickets (at least 32 characters, none of the examples shipped in
+    /// the repository: see [`check_secret_key`]). Unset: a random one is created in
     /// `data_dir/secret.key` on first run. Every instance serving one database needs the same.
     pub secret_key: Option<Secret>,
     /// The proxies allowed to name the client in `X-Forwarded-For`: comma-separated addresses
@@ -65,6 +66,9 @@ pub struct Config {
     /// Password verifications at once per instance (each holds about 19 MiB); beyond it a
     /// sign-in gets 503 at once. Unset: two per core.
     pub password_checks: Option<u32>,
+    /// Connections open at once; one beyond is closed as soon as it is accepted. `serve` raises
+    /// its open-file limit to the system's maximum to hold them.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -83,8 +87,38 @@ impl Default for Config {
             trusted_proxies: String::new(),
             registrations_per_minute: 20,
             password_checks: None,
+            max_connections: web::DEFAULT_MAX_CONNECTIONS,
         }
     }
+}
+
+/// The fewest characters a `secret_key` may have.
+pub const SECRET_KEY_MIN_CHARS: usize = 32;
+
+/// Secret keys written in this repository as examples (the compose file shipped one until it made
+/// the operator choose): anyone can read them, so tickets signed with one can be forged by anyone.
+/// The one list of them; a test checks that every key the repository's examples set is refused.
+pub const PLACEHOLDER_SECRET_KEYS: &[&str] = &["change-me-to-32-or-more-random-characters"];
+
+/// Checks a configured `secret_key`: long enough, and not an example from the repository. The
+/// error names the setting, for the operator who must change it.
+pub fn check_secret_key(secret: &Secret) -> anyhow::Result<()> {
+    let key = secret.expose();
+    let chars = key.chars().count();
+    if chars < SECRET_KEY_MIN_CHARS {
+        anyhow::bail!(
+            "secret_key (GUICHET_SECRET_KEY) has {chars} characters: it needs at least \
+             {SECRET_KEY_MIN_CHARS}, random (for instance the output of `openssl rand -hex 32`)"
+        );
+    }
+    if PLACEHOLDER_SECRET_KEYS.contains(&key.trim()) {
+        anyhow::bail!(
+            "secret_key (GUICHET_SECRET_KEY) is an example published with guichet, so anyone could \
+             forge tickets: set it to 32 or more random characters of your own (for instance the \
+             output of `openssl rand -hex 32`)"
+        );
+    }
+    Ok(())
 }
 
 /// The configuration file: `--config FILE`, else `GUICHET_CONFIG`, else `guichet.toml` if present.
@@ -219,5 +253,65 @@ mod tests {
             assert_eq!(config.database_url.expose(), "sqlite://data/guichet.db");
             Ok(())
         });
+    }
+
+    #[test]
+    fn short_and_published_secret_keys_are_refused_naming_the_setting() {
+        let check =
+            |key: &str| check_secret_key(&Secret(key.to_owned())).map_err(|e| e.to_string());
+        let short = check("too short").expect_err("refused");
+        assert!(
+            short.contains("GUICHET_SECRET_KEY") && short.contains("9 characters"),
+            "{short}"
+        );
+        // Characters, not bytes: 31 accented letters are still too few.
+        assert!(check(&"é".repeat(31)).is_err());
+        for placeholder in PLACEHOLDER_SECRET_KEYS {
+            let refused = check(placeholder).expect_err("refused");
+            assert!(
+                refused.contains("secret_key (GUICHET_SECRET_KEY)"),
+                "{refused}"
+            );
+        }
+        assert!(check("k3Jq9vZs2LxR8tWm4NpB6yHc1DfG7aQe").is_ok());
+    }
+
+    /// The keys that the repository's examples set (`GUICHET_SECRET_KEY: value` in the compose
+    /// file, `GUICHET_SECRET_KEY=value` in the README), when they are literal values rather than
+    /// the operator's own (`${…}`, `$(…)`).
+    fn example_keys(text: &str) -> Vec<String> {
+        text.lines()
+            .filter_map(|line| {
+                let (_, rest) = line.split_once("GUICHET_SECRET_KEY")?;
+                let value = rest.trim_start().strip_prefix([':', '='])?.trim();
+                let value = value.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+                (!value.is_empty() && !value.starts_with('$')).then(|| value.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_example_in_the_repository_passes_for_a_secret_key() {
+        for (file, text) in [
+            (
+                "docker-compose.yml",
+                include_str!("../../../docker-compose.yml"),
+            ),
+            ("README.md", include_str!("../../../README.md")),
+            ("Dockerfile", include_str!("../../../Dockerfile")),
+        ] {
+            for key in example_keys(text) {
+                assert!(
+                    check_secret_key(&Secret(key.clone())).is_err(),
+                    "{file} sets GUICHET_SECRET_KEY to {key:?}: add it to PLACEHOLDER_SECRET_KEYS"
+                );
+            }
+        }
+        // The parser finds such a line.
+        assert_eq!(
+            example_keys("      GUICHET_SECRET_KEY: change-me-to-32-or-more-random-characters"),
+            vec!["change-me-to-32-or-more-random-characters".to_owned()]
+        );
+        assert!(example_keys("GUICHET_SECRET_KEY: ${GUICHET_SECRET_KEY:?set it}").is_empty());
     }
 }

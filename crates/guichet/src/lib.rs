@@ -9,9 +9,11 @@
 pub mod app;
 pub mod config;
 pub mod outbox;
+pub mod process;
 
 pub use app::{App, AppSettings, Running, WorkerConfig, base_url_for, outbox_worker};
-pub use web::{Limits, TrustedProxies};
+pub use process::raise_open_file_limit;
+pub use web::{Limits, ServerLimits, TrustedProxies};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -255,6 +257,7 @@ pub async fn load_demo(db: &Database) -> anyhow::Result<Event> {
 /// created at random on first run.
 pub fn ticket_key(config: &Config) -> anyhow::Result<TicketKey> {
     if let Some(secret) = &config.secret_key {
+        config::check_secret_key(secret)?;
         return TicketKey::new(secret.expose().as_bytes().to_vec())
             .context("secret_key (GUICHET_SECRET_KEY) must be at least 32 characters");
     }
@@ -271,12 +274,22 @@ pub fn ticket_key(config: &Config) -> anyhow::Result<TicketKey> {
     let mut bytes = vec![0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("no randomness for the secret key: {e}"))?;
-    std::fs::create_dir_all(&config.data_dir)
+    create_private_dir(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     write_private(&path, &data_encoding::HEXLOWER.encode(&bytes))
         .with_context(|| format!("cannot write {}", path.display()))?;
     tracing::info!(path = %path.display(), "created a new secret key for tickets");
     Ok(TicketKey::new(bytes)?)
+}
+
+/// Creates a directory (and its missing parents) that only its owner can enter; one that exists
+/// is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// Writes a file only its owner can read.
@@ -337,8 +350,11 @@ async fn serve(
     clock: Option<DateTime<Utc>>,
     tls: Option<Arc<web::tls::ServerConfig>>,
 ) -> anyhow::Result<()> {
-    // Settings first: a wrong one is named before anything starts.
+    // Settings first: a wrong one (a weak or published key, a bad proxy range) is named before
+    // anything starts.
+    let ticket_key = ticket_key(config)?;
     let limits = config.limits()?;
+    process::raise_open_files_for(config.max_connections);
     let db = connect(config).await?;
     let demo_event = if demo {
         Some(load_demo(&db).await?)
@@ -359,7 +375,7 @@ async fn serve(
     let scheme = if tls.is_some() { "https" } else { "http" };
     let app = App::build(AppSettings {
         db,
-        ticket_key: ticket_key(config)?,
+        ticket_key,
         clock,
         bind,
         base_url: config.base_url.clone(),
@@ -370,6 +386,10 @@ async fn serve(
         }),
         tls,
         limits,
+        server_limits: web::ServerLimits {
+            max_connections: config.max_connections,
+            ..web::ServerLimits::default()
+        },
     })
     .await?;
     let addr = app.local_addr();

@@ -11,7 +11,11 @@ use std::time::Duration;
 #[derive(Clone)]
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// `.eml` files in `dir`.
+    Files {
+        files: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
 }
 
 impl std::fmt::Debug for Transport {
@@ -19,7 +23,7 @@ impl std::fmt::Debug for Transport {
         // Never print the SMTP URL: it may hold a password.
         match self {
             Transport::Smtp(_) => f.write_str("Transport::Smtp"),
-            Transport::Files(_) => f.write_str("Transport::Files"),
+            Transport::Files { .. } => f.write_str("Transport::Files"),
         }
     }
 }
@@ -31,6 +35,8 @@ pub enum SendError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("writing the .eml file: {0}")]
     File(#[from] lettre::transport::file::Error),
+    #[error("making the .eml file private: {0}")]
+    Permissions(#[from] std::io::Error),
 }
 
 /// The SMTP URL is not usable.
@@ -52,10 +58,21 @@ impl Transport {
         Ok(Transport::Smtp(transport))
     }
 
-    /// `.eml` files in `dir`, created if missing.
+    /// `.eml` files in `dir`, created if missing. The directory and the files are readable by
+    /// their owner only: each message holds a participant's address and their ticket.
     pub fn files(dir: PathBuf) -> std::io::Result<Self> {
-        std::fs::create_dir_all(&dir)?;
-        Ok(Transport::Files(AsyncFileTransport::new(dir)))
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir)?;
+        // A directory left by an earlier version keeps others out too: lettre writes each file
+        // with the umask's permissions, which `send` narrows right after.
+        set_mode(&dir, 0o700)?;
+        Ok(Transport::Files {
+            files: AsyncFileTransport::new(&dir),
+            dir,
+        })
     }
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
@@ -63,10 +80,31 @@ impl Transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await?;
             }
-            Transport::Files(files) => {
-                files.send(message).await?;
+            Transport::Files { files, dir } => {
+                let id = files.send(message).await?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let file = dir.join(format!("{id}.eml"));
+                    let private = std::fs::Permissions::from_mode(0o600);
+                    tokio::fs::set_permissions(file, private).await?;
+                }
+                #[cfg(not(unix))]
+                let _ = (id, dir);
             }
         }
         Ok(())
     }
+}
+
+/// Sets a path's permission bits (Unix only: elsewhere files keep what the system gives them).
+fn set_mode(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }

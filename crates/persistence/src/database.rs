@@ -4,6 +4,7 @@ use crate::{Error, Result};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -35,8 +36,8 @@ pub struct Database {
 
 impl Database {
     /// Connects to `url` (`sqlite://data/guichet.db`, `postgres://…`). For SQLite the file and
-    /// its directory are created when missing, and the file is put in WAL mode so that readers do
-    /// not wait for a writer.
+    /// its directory are created when missing, readable by their owner only, and the file is put
+    /// in WAL mode so that readers do not wait for a writer.
     pub async fn connect(url: &str) -> Result<Self> {
         Self::connect_with_pool(url, None).await
     }
@@ -47,14 +48,8 @@ impl Database {
     /// for each other in SQLite's busy handler. Measured with bench/rush.sh (check-ins at
     /// concurrency 32): 1 connection 325/s, p99 138 ms; 8 connections 747/s, p99 61 ms.
     pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Result<Self> {
-        let sqlite_dir = sqlite_path(url)
-            .and_then(|path| std::path::Path::new(path).parent())
-            .filter(|dir| !dir.as_os_str().is_empty());
-        if let Some(dir) = sqlite_dir {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Directory {
-                path: dir.display().to_string(),
-                source,
-            })?;
+        if let Some(file) = sqlite_path(url).map(Path::new) {
+            create_private_file(file)?;
         }
         let sqlite_file = url.starts_with("sqlite:") && sqlite_path(url).is_some();
         let default_pool = match (url.starts_with("sqlite:"), sqlite_file) {
@@ -141,6 +136,36 @@ fn options(url: &str, max_connections: u32) -> ConnectOptions {
                 .busy_timeout(Duration::from_secs(10))
         });
     options
+}
+
+/// Creates a SQLite database file that does not exist yet, and its directory, readable by their
+/// owner only: the database holds every participant's name and address, and SQLite itself would
+/// create the file with the process's umask (0644 usually). An empty file is a new database to
+/// SQLite, and SQLite gives the `-wal` and `-shm` files it creates beside it the database file's
+/// permissions. An existing file or directory is left as it is.
+fn create_private_file(file: &Path) -> Result<()> {
+    if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(|source| Error::Directory {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(Error::File {
+            path: file.display().to_string(),
+            source,
+        }),
+    }
 }
 
 /// The file path of a SQLite URL, unless it is an in-memory database.

@@ -57,6 +57,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot create the database file {path}")]
+    File {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {

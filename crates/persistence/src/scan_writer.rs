@@ -16,7 +16,7 @@ use crate::entities::{checkin, scan_log, staff};
 use crate::group::insert_new;
 use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Decision, Outcome, Recorded, Refusal, Verdict};
+use domain::{Decision, Nonce, Outcome, Recorded, Refusal, Verdict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set, TransactionTrait,
@@ -34,9 +34,9 @@ pub struct Scan {
     pub registration_id: Option<i32>,
     pub staff_id: i32,
     pub at: DateTime<Utc>,
-    /// What was scanned or typed (kept to 128 characters).
+    /// What was scanned or typed (kept to 128 characters, control characters replaced).
     pub scanned: String,
-    pub nonce: Option<String>,
+    pub nonce: Option<Nonce>,
     /// What the domain made of the scan before anything was recorded.
     pub verdict: Verdict,
 }
@@ -121,7 +121,7 @@ async fn write(
         .collect();
     for index in retries {
         let scan = &scans[index];
-        let nonce = scan.nonce.as_deref().unwrap_or_default();
+        let nonce = scan.nonce.as_ref().map(Nonce::as_str).unwrap_or_default();
         results[index] = match logged_scan(reader, scan.event_id, nonce).await {
             Ok(Some(first)) => Ok(Written::Retry(first)),
             // Logged, then gone (an event deleted meanwhile): nothing to repeat.
@@ -232,14 +232,14 @@ async fn log_scans(
     }
     // In key order too, for the same reason as the check-ins.
     lines.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let logged: HashSet<(i32, String)> = insert_new(
+    let logged: HashSet<(i32, Nonce)> = insert_new(
         txn,
         lines.into_iter().map(|(_, line)| line).collect(),
         [scan_log::Column::EventId, scan_log::Column::Nonce],
     )
     .await?
     .into_iter()
-    .filter_map(|row| Some((row.event_id, row.nonce?)))
+    .filter_map(|row| Some((row.event_id, Nonce::from_stored(row.nonce?))))
     .collect();
     Ok(scans
         .iter()
@@ -251,6 +251,17 @@ async fn log_scans(
         })
         .map(|(index, _)| index)
         .collect())
+}
+
+/// What the log keeps of what was scanned: its first 128 characters (the column's size), with
+/// control characters replaced. PostgreSQL refuses a NUL in a text column, and a refused line
+/// would fail the whole group's transaction, the other desks' scans with it.
+fn loggable(scanned: &str) -> String {
+    scanned
+        .chars()
+        .take(128)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 /// A scan as the log keeps it.
@@ -278,9 +289,9 @@ fn log_line(
         registration_id: Set(scan.registration_id),
         staff_id: Set(scan.staff_id),
         at: Set(scan.at),
-        scanned: Set(scan.scanned.chars().take(128).collect()),
+        scanned: Set(loggable(&scan.scanned)),
         outcome: Set(decision.outcome().into()),
-        nonce: Set(scan.nonce.clone()),
+        nonce: Set(scan.nonce.as_ref().map(|nonce| nonce.as_str().to_owned())),
         day: Set(day),
         first_at: Set(first_at),
         first_staff_id: Set(first_staff_id),

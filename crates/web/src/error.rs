@@ -35,8 +35,8 @@ pub enum Error {
     /// a message in the visitor's language and when to try again.
     #[error("too many attempts")]
     TooManyAttempts(Throttled),
-    /// Too much of one kind of work under way on this instance (password verifications): 503 at
-    /// once, with a message and when to try again, rather than a queue.
+    /// Too much of one kind of work under way on this instance (password verifications, camera
+    /// frames decoded): 503 at once, with a message and when to try again, rather than a queue.
     #[error("busy")]
     Busy(Throttled),
     #[error("bad request: {0}")]

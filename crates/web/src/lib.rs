@@ -15,6 +15,7 @@ mod client;
 mod csrf;
 mod error;
 mod extract;
+mod frames;
 mod headers;
 mod health;
 mod lang;
@@ -24,6 +25,7 @@ mod lookup;
 mod pages;
 mod redirect;
 mod registration;
+mod serve;
 mod templates;
 mod tickets;
 pub mod tls;
@@ -33,13 +35,13 @@ pub use client::{ClientAddr, NotAProxy, TrustedProxies};
 pub use error::Error;
 pub use lang::RequestLang;
 pub use limits::{Limits, default_password_checks};
+pub use serve::{DEFAULT_MAX_CONNECTIONS, ServerLimits};
 
 use axum::Router;
 use domain::{Clock, TicketKey};
 use mailer::Composer;
 use persistence::Database;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use templates::Templates;
@@ -66,17 +68,19 @@ struct Inner {
     trusted_proxies: TrustedProxies,
     registrations: limits::RegistrationLimiter,
     password_checks: limits::PasswordChecks,
+    frames: frames::FrameGate,
 }
 
 impl AppState {
     /// `composer` is shared with the outbox worker: the links it writes in emails are the ones the
-    /// pages serve.
+    /// pages serve. `limits` says how many camera frames are decoded at once.
     pub fn new(
         db: Database,
         clock: Arc<dyn Clock>,
         ticket_key: TicketKey,
         composer: Arc<Composer>,
         limits: Limits,
+        server_limits: &ServerLimits,
     ) -> Self {
         Self(Arc::new(Inner {
             db,
@@ -87,6 +91,7 @@ impl AppState {
             trusted_proxies: limits.trusted_proxies,
             registrations: limits::RegistrationLimiter::new(limits.registrations_per_minute),
             password_checks: limits::PasswordChecks::new(limits.password_checks),
+            frames: frames::FrameGate::new(server_limits.frame_decoders),
         }))
     }
 
@@ -100,6 +105,10 @@ impl AppState {
 
     pub(crate) fn password_checks(&self) -> &limits::PasswordChecks {
         &self.0.password_checks
+    }
+
+    pub(crate) fn frames(&self) -> &frames::FrameGate {
+        &self.0.frames
     }
 
     pub(crate) fn ticket_key(&self) -> &TicketKey {
@@ -236,26 +245,31 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: ServerLimits,
 }
 
 impl Application {
     /// Serves on a listener already bound: the caller may need the real address before it can
-    /// build the state (the links in emails point at it).
-    pub fn on(listener: TcpListener, state: AppState) -> Self {
+    /// build the state (the links in emails point at it). `limits` bound what clients may hold
+    /// (see [`ServerLimits`]).
+    pub fn on(listener: TcpListener, state: AppState, limits: ServerLimits) -> Self {
         Self {
             listener,
             router: router(state),
+            limits,
         }
     }
 
-    /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]).
+    /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]), then finishes
+    /// the requests in flight.
     pub async fn run_tls(
         self,
         config: Arc<tokio_rustls::rustls::ServerConfig>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let router = headers::hsts(self.router);
-        tls::serve(self.listener, router, config, shutdown).await
+        serve::serve(self.listener, router, Some(acceptor), self.limits, shutdown).await
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
@@ -263,13 +277,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        serve::serve(self.listener, self.router, None, self.limits, shutdown).await
     }
 }
 

@@ -5,18 +5,21 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
 use crate::extract::{AnyEvent, ApiJson, ApiPath, ApiQuery};
+use crate::frames::{self, FrameError};
 use crate::lang::RequestLang;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
-    Decision, DeskState, Lang, Refusal, Registration, Scanned, Status, TicketClaim, TicketStanding,
-    desk_state, verdict,
+    Decision, DeskState, Lang, Nonce, Refusal, Registration, Scanned, Status, TicketClaim,
+    TicketStanding, desk_state, verdict,
 };
 use i18n::{hh_mm, long_date, t};
 use persistence::{Action, Done, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// A check-in request: a scanned or typed ticket token, or (from a search result) a registration.
@@ -26,7 +29,9 @@ pub struct CheckinRequest {
     token: Option<String>,
     /// A registration of this event, as found by a search at the desk.
     registration_id: Option<i32>,
-    /// Any client-chosen string: a retry with the same nonce gets the first answer back.
+    /// Any client-chosen string of at most 128 characters: a retry with the same nonce gets the
+    /// first answer back.
+    #[schema(max_length = 128)]
     nonce: Option<String>,
 }
 
@@ -91,6 +96,21 @@ impl CheckinRequest {
         })
     }
 
+    /// The nonce, parsed: one that could not be stored is refused with `422` naming `nonce`,
+    /// before anything reaches the database.
+    fn nonce(&self, lang: Lang) -> Result<Option<Nonce>, Error> {
+        self.nonce
+            .as_deref()
+            .map(Nonce::parse)
+            .transpose()
+            .map_err(|problem| {
+                Error::Invalid(BTreeMap::from([(
+                    "nonce".to_owned(),
+                    crate::registration::problem_message(problem, lang),
+                )]))
+            })
+    }
+
     /// What the scan log keeps of what was scanned or typed.
     fn scanned_text(&self) -> String {
         match (&self.token, self.registration_id) {
@@ -137,6 +157,7 @@ pub(crate) async fn check_in(
     stored: &StoredEvent,
     staff: &Staff,
     request: &CheckinRequest,
+    nonce: Option<Nonce>,
     found: Option<Registration>,
     lang: Lang,
 ) -> Result<CheckinResponse, Error> {
@@ -156,7 +177,7 @@ pub(crate) async fn check_in(
             staff_id: staff.member.id,
             at: now,
             scanned: request.scanned_text(),
-            nonce: request.nonce.clone(),
+            nonce,
             verdict: verdict(scanned, &event.agenda, event.time_zone, now),
         })
         .await?;
@@ -248,7 +269,7 @@ fn answer(
     responses(
         (status = OK, description = "The desk's answer, whatever the outcome", body = CheckinResponse),
         (status = UNAUTHORIZED, description = "No valid session or token"),
-        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON, or its nonce is over 128 characters"),
     )
 )]
 pub async fn checkin(
@@ -275,8 +296,9 @@ pub async fn checkin(
             message: t(lang, "checkin-needs-token", &[]),
         });
     }
+    let nonce = request.nonce(lang)?;
     Ok(Json(
-        check_in(&state, &stored, &staff, &request, found, lang).await?,
+        check_in(&state, &stored, &staff, &request, nonce, found, lang).await?,
     ))
 }
 
@@ -474,6 +496,7 @@ pub async fn walk_in(
         &stored,
         &staff,
         &request,
+        None,
         Some(registration.clone()),
         lang,
     )
@@ -502,29 +525,75 @@ pub struct Decoded {
     security(("bearer" = []), ("session_cookie" = [])),
     responses(
         (status = OK, description = "The code's text", body = Decoded),
-        (status = UNPROCESSABLE_ENTITY, description = "No readable QR code in the image"),
+        (status = PAYLOAD_TOO_LARGE, description = "Over 2 MiB, 4096 pixels a side or 16 megapixels: refused before decoding"),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a PNG or JPEG image, or no readable QR code in it"),
+        (status = SERVICE_UNAVAILABLE, description = "Other frames are being decoded: send the next one (`Retry-After`)"),
     )
 )]
 pub async fn decode_qr(
+    State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     _staff: Staff,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Decoded>, Error> {
-    let text = tokio::task::spawn_blocking(move || -> Option<String> {
-        let image = image::load_from_memory(&body).ok()?.to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(image);
-        prepared
-            .detect_grids()
-            .into_iter()
-            .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let key = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            "body-too-large"
+        } else {
+            // Cut off on its way: not a whole image.
+            "decode-not-an-image"
+        };
+        Error::Body {
+            status,
+            message: t(lang, key, &[]),
+        }
+    })?;
+    // The header first: a frame over the budget is refused before it costs anything.
+    frames::check(&body).map_err(|e| frame_error(e, lang))?;
+    let Some(permit) = state.frames().try_enter() else {
+        return Err(Error::Busy(crate::error::Throttled {
+            message: t(lang, "decode-busy", &[]),
+            retry_after: std::time::Duration::from_secs(1),
+        }));
+    };
+    let read = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        frames::read_qr(&body)
     })
     .await
     .map_err(|e| Error::Internal(Box::new(e)))?;
-    match text {
+    match read.map_err(|e| frame_error(e, lang))? {
         Some(text) => Ok(Json(Decoded { text })),
         None => Err(Error::Body {
             status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             message: t(lang, "decode-nothing", &[]),
         }),
+    }
+}
+
+/// A frame refused, in the request's language.
+fn frame_error(error: FrameError, lang: Lang) -> Error {
+    match error {
+        FrameError::NotAnImage => Error::Body {
+            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            message: t(lang, "decode-not-an-image", &[]),
+        },
+        FrameError::TooLarge => Error::Body {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            message: t(
+                lang,
+                "decode-too-large",
+                &[
+                    ("max", i64::from(frames::MAX_FRAME_SIDE).into()),
+                    (
+                        "number",
+                        i64::try_from(frames::MAX_FRAME_PIXELS / 1_000_000)
+                            .unwrap_or(i64::MAX)
+                            .into(),
+                    ),
+                ],
+            ),
+        },
     }
 }

@@ -173,12 +173,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organiser::retry_email))
         .routes(routes!(reports::attendance_csv))
         .routes(routes!(reports::attendance_xlsx))
-        // Camera frames are larger than any form: this route alone takes up to 2 MiB.
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(desk::decode_qr))
-                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
-        )
+        // Camera frames are larger than any form: this route alone takes more (2 MiB).
+        .merge(OpenApiRouter::new().routes(routes!(desk::decode_qr)).layer(
+            axum::extract::DefaultBodyLimit::max(crate::frames::MAX_FRAME_BYTES),
+        ))
         .routes(routes!(openapi_json))
 }
 
