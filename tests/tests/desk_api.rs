@@ -927,3 +927,53 @@ async fn addresses_and_queries_that_do_not_parse_get_the_apis_json_answers_as_do
     }
     app.assert_outbox(Outbox::SETTLED).await;
 }
+
+/// Found by schemathesis on PostgreSQL, which refuses a NUL in text: a search, a report filter or
+/// a sign-in address with a control character was a 500 (a broken stream for the CSV).
+#[tokio::test]
+async fn control_characters_in_searches_filters_and_sign_in_addresses_are_refused_not_500() {
+    let (app, desk) = desk_app().await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let organiser = app.login("org@example.org").await;
+    let search = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{DEMO_SLUG}/search")))
+        .query(&[("q", "Mi\u{0}chel")])
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(search.status(), 422);
+    let body: Value = search.json().await.expect("JSON");
+    assert!(body["errors"]["q"].is_string(), "{body}");
+
+    for (name, value) in [
+        ("q", "a\u{0}"),
+        ("category", "ngo\u{0}"),
+        ("country", "C\u{7f}H"),
+    ] {
+        let report = app
+            .client
+            .get(app.url(&format!(
+                "/api/v1/events/{DEMO_SLUG}/reports/attendance.csv"
+            )))
+            .query(&[(name, value)])
+            .bearer_auth(&organiser)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(report.status(), 422, "{name}");
+        let body: Value = report.json().await.expect("JSON");
+        assert!(body["errors"]["filter"].is_string(), "{name}: {body}");
+    }
+
+    let login = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "email": "org\u{0}@example.org", "password": STAFF_PASSWORD }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(login.status(), 401);
+    app.assert_outbox(Outbox::SETTLED).await;
+}

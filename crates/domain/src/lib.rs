@@ -33,7 +33,7 @@ pub use lang::Lang;
 pub use limits::{LoginLimits, ResendLimit};
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
-    RegistrationForm, Status, Window, is_invisible_format,
+    RegistrationForm, Status, Window, is_invisible_format, search_words,
 };
 pub use seats::Seats;
 pub use staff::{Password, PasswordError, Role, verify_password};

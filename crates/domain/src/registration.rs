@@ -97,6 +97,16 @@ impl Problem {
     }
 }
 
+/// Words typed into a search or a filter, checked before they reach a query: control characters
+/// can never match (every stored name refuses them, see [`Line`]), and PostgreSQL refuses a NUL
+/// in text outright, which would turn a typo into a server error.
+pub fn search_words(text: &str) -> Result<&str, Problem> {
+    if text.chars().any(char::is_control) {
+        return Err(Problem::ControlCharacters);
+    }
+    Ok(text)
+}
+
 /// Every problem of a form, at most one per field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FormErrors(pub Vec<(Field, Problem)>);

@@ -77,6 +77,11 @@ async fn verified_member(
     client: ClientAddr,
     lang: Lang,
 ) -> Result<StaffMember, Error> {
+    // No account's address holds a control character (and PostgreSQL refuses a NUL in text):
+    // the answer to a wrong address, before anything is reserved or verified.
+    if domain::search_words(email).is_err() {
+        return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
+    }
     let limits = LoginLimits::DEFAULT;
     let now = state.clock().now();
     let address = client.limit_key().to_string();

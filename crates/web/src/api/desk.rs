@@ -354,7 +354,8 @@ pub async fn undo(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words of a name, email or organisation.
+    /// Words of a name, email or organisation (no control characters).
+    #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     q: String,
 }
 
@@ -387,6 +388,12 @@ pub async fn search(
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<SearchResult>>, Error> {
     let stored = crate::lookup::any_event(&state, &slug).await?;
+    if let Err(problem) = domain::search_words(&query.q) {
+        return Err(Error::Invalid(std::collections::BTreeMap::from([(
+            "q".to_owned(),
+            t(lang, problem.message_key(), &[]),
+        )])));
+    }
     if query.q.trim().chars().count() < 2 {
         return Ok(Json(Vec::new()));
     }

@@ -26,14 +26,17 @@ const PAGE: u64 = 1000;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// Words of a name, email or organisation.
+    /// Words of a name, email or organisation (no control characters).
+    #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub q: Option<String>,
     /// confirmed, waitlisted or cancelled.
     #[param(pattern = "^(confirmed|waitlisted|cancelled)?$")]
     pub status: Option<String>,
-    /// A category key of the event.
+    /// A category key of the event (no control characters).
+    #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub category: Option<String>,
-    /// ISO 3166-1 alpha-2.
+    /// ISO 3166-1 alpha-2 (no control characters).
+    #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub country: Option<String>,
     /// Only those checked in on this day (YYYY-MM-DD; empty: no filter).
     #[serde(default, deserialize_with = "empty_as_none")]
@@ -71,6 +74,12 @@ impl ReportQuery {
                 ),
             )]))
         };
+        for text in [&self.q, &self.category, &self.country]
+            .into_iter()
+            .flatten()
+        {
+            domain::search_words(text).map_err(|_| bad(&text.escape_debug().to_string()))?;
+        }
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(Status::parse(s).ok_or_else(|| bad(s))?),
