@@ -37,7 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-SECRET="bench secret key for tickets, 32+ chars"
+# A fresh random key each run: a key written in the repository is one serve must refuse.
+SECRET=$(python3 -c "import secrets; print(secrets.token_hex(32))")
 export GUICHET_LOG=warn GUICHET_SECRET_KEY="$SECRET" GUICHET_REGISTRATIONS_PER_MINUTE=0
 # The tokens the emails carry (crates/domain/src/ticket.rs), as in bench/run.sh.
 python3 - "$SECRET" "$TICKETS" > "$WORK/tokens.txt" <<'PY'

@@ -61,7 +61,8 @@ trap cleanup EXIT
 "$SINK" "$SMTP_PORT" "$WORK/smtp-count" &
 SINK_PID=$!
 
-SECRET="bench secret key for tickets, 32+ chars"
+# A fresh random key each run: a key written in the repository is one serve must refuse.
+SECRET=$(python3 -c "import secrets; print(secrets.token_hex(32))")
 export GUICHET_LOG=warn GUICHET_SECRET_KEY="$SECRET" GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
 export GUICHET_EMAIL_FROM="guichet <guichet@bench.example>"
 # The rushes come from one address (wrk on loopback): no registration limit per client address.

@@ -16,7 +16,8 @@ cargo build --release -p guichet --quiet
 GUICHET="$CARGO_TARGET_DIR/release/guichet"
 WORK=$(mktemp -d)
 trap 'kill "${SERVER:-0}" 2>/dev/null && wait "${SERVER:-0}" 2>/dev/null; rm -rf "$WORK"' EXIT
-SECRET="bench secret key for tickets, 32+ chars"
+# A fresh random key each run: a key written in the repository is one serve must refuse.
+SECRET=$(python3 -c "import secrets; print(secrets.token_hex(32))")
 export GUICHET_DATA_DIR="$WORK/data" GUICHET_DATABASE_URL="sqlite://$WORK/data/guichet.db" \
   GUICHET_LOG=warn GUICHET_SECRET_KEY="$SECRET" \
   GUICHET_REGISTRATIONS_PER_MINUTE=0  # the rush comes from one address (wrk on loopback)

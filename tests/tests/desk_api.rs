@@ -65,7 +65,7 @@ async fn sign_in_gives_a_device_token_and_the_same_refusal_for_any_wrong_credent
 }
 
 #[tokio::test]
-async fn repeated_failures_lock_the_account_for_a_while() {
+async fn repeated_failures_from_one_address_block_that_pair_for_fifteen_minutes() {
     let app = TestApp::spawn().await;
     app.add_staff("desk2@example.org", Role::Desk).await;
     for _ in 0..5 {

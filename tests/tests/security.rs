@@ -714,6 +714,13 @@ async fn devices_with_a_bearer_token_need_no_csrf_token_but_not_another_sites_or
 async fn the_sign_in_form_needs_its_own_token_and_forgeries_are_not_attempts() {
     let app = TestApp::spawn().await;
     app.add_staff("desk@example.org", Role::Desk).await;
+    // The forgeries carry a wrong password: were it checked before the token, each would be
+    // counted as a failed attempt (a right one would leave no row to see).
+    let forged_credentials = [
+        ("email", "desk@example.org"),
+        ("password", "not the password"),
+        ("next", "/"),
+    ];
     let credentials = [
         ("email", "desk@example.org"),
         ("password", STAFF_PASSWORD),
@@ -723,39 +730,45 @@ async fn the_sign_in_form_needs_its_own_token_and_forgeries_are_not_attempts() {
     let (_, other_token) = app.login_form().await;
     let (cookie, token, other_token) = (cookie.as_str(), token.as_str(), other_token.as_str());
     assert_ne!(token, other_token, "each visitor's form has its own token");
-    let post =
-        |cookie: Option<&str>, token: Option<&str>, origin: Option<&str>, site: Option<&str>| {
-            let mut form = credentials.to_vec();
-            if let Some(token) = token {
-                form.push(("csrf", token));
-            }
-            let mut request = app
-                .client
-                .post(app.url("/login"))
-                .header("accept-language", "en")
-                .form(&form);
-            if let Some(cookie) = cookie {
-                request = request.header("cookie", cookie.to_owned());
-            }
-            if let Some(origin) = origin {
-                request = request.header("origin", origin.to_owned());
-            }
-            if let Some(site) = site {
-                request = request.header("sec-fetch-site", site.to_owned());
-            }
-            request.send()
-        };
+    let send = |fields: &[(&'static str, &'static str)],
+                cookie: Option<&str>,
+                token: Option<&str>,
+                origin: Option<&str>,
+                site: Option<&str>| {
+        let mut form = fields.to_vec();
+        if let Some(token) = token {
+            form.push(("csrf", token));
+        }
+        let mut request = app
+            .client
+            .post(app.url("/login"))
+            .header("accept-language", "en")
+            .form(&form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie.to_owned());
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin.to_owned());
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site.to_owned());
+        }
+        request.send()
+    };
+    let forge =
+        |cookie, token, origin, site| send(&forged_credentials, cookie, token, origin, site);
+    let post = |cookie, token, origin, site| send(&credentials, cookie, token, origin, site);
     let forgeries = [
-        ("no token, no cookie", post(None, None, None, None).await),
-        ("no token", post(Some(cookie), None, None, None).await),
-        ("no cookie", post(None, Some(token), None, None).await),
+        ("no token, no cookie", forge(None, None, None, None).await),
+        ("no token", forge(Some(cookie), None, None, None).await),
+        ("no cookie", forge(None, Some(token), None, None).await),
         (
             "another visitor's token",
-            post(Some(cookie), Some(other_token), None, None).await,
+            forge(Some(cookie), Some(other_token), None, None).await,
         ),
         (
             "another site",
-            post(
+            forge(
                 Some(cookie),
                 Some(token),
                 Some("https://evil.example"),
@@ -765,11 +778,11 @@ async fn the_sign_in_form_needs_its_own_token_and_forgeries_are_not_attempts() {
         ),
         (
             "cross-site",
-            post(Some(cookie), Some(token), None, Some("cross-site")).await,
+            forge(Some(cookie), Some(token), None, Some("cross-site")).await,
         ),
         (
             "an opaque origin no browser vouches for",
-            post(Some(cookie), Some(token), Some("null"), None).await,
+            forge(Some(cookie), Some(token), Some("null"), None).await,
         ),
     ];
     for (what, response) in forgeries {
@@ -784,7 +797,12 @@ async fn the_sign_in_form_needs_its_own_token_and_forgeries_are_not_attempts() {
             "{what}"
         );
     }
-    // Seven forgeries with the right password were no attempts: none was counted as a failure.
+    // Seven forgeries with a wrong password were no attempts: none was reserved or counted.
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM login_attempts").await,
+        0,
+        "a forged sign-in is refused before its password is looked at"
+    );
     let own_origin = format!("http://{}", app.addr);
     let genuine = post(
         Some(cookie),

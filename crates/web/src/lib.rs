@@ -46,6 +46,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use templates::Templates;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -148,35 +149,44 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(api)
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(run_to_completion))
-        // What a request that changes state presents against CSRF, for the `Staff` extractor and
-        // the sign-in form to check (see `csrf`).
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            csrf::gather,
-        ))
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            error::render_error_pages,
-        ))
-        // Extractors (JSON, forms) refuse larger bodies with a rejection each handler words in
-        // the visitor's language.
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ));
+        // Composed into one layer (outermost first): each `Router::layer` would box the routes
+        // once more, and every request clone each box.
+        .layer(
+            ServiceBuilder::new()
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(30),
+                ))
+                // Extractors (JSON, forms) refuse larger bodies with a rejection each handler
+                // words in the visitor's language.
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    error::render_error_pages,
+                ))
+                .layer(CatchPanicLayer::custom(error::panic_response))
+                // What a request that changes state presents against CSRF, for the `Staff`
+                // extractor and the sign-in form to check (see `csrf`).
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    csrf::gather,
+                ))
+                .layer(axum::middleware::from_fn(run_to_completion)),
+        );
     // Outside everything else: error pages and timeouts carry them too.
     headers::layer(routes)
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        // Inside the trace layer: it writes the client's address into the request's span.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            client::resolve,
-        ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                // Inside the trace layer: it writes the client's address into the request's
+                // span.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    client::resolve,
+                ))
+                .layer(PropagateRequestIdLayer::new(request_id)),
+        )
         .with_state(state)
 }
 
