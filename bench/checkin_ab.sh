@@ -8,6 +8,8 @@
 #
 #   bench/checkin_ab.sh BIN_A LABEL_A BIN_B LABEL_B            # SQLite, 4 rounds of A and of B
 #   ROUNDS=6 DB=postgres bench/checkin_ab.sh …                  # PostgreSQL at $PG_URL
+#   RUN=register bench/checkin_ab.sh …                          # the registration rush instead
+#                                                                 (c64, 500 seats, as run (c))
 #
 # Prints each run and the medians, and appends them to bench/RESULTS.md. Needs wrk, sqlite3 or
 # psql, python3 and curl (see bench/run.sh).
@@ -23,6 +25,12 @@ DURATION=${DURATION:-10}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-18091}
 SLUG=idm-2008-migration-de-retour
+RUN=${RUN:-checkin}
+case "$RUN" in
+  checkin) SCRIPT=bench/checkin.lua CLIENTS=32 TARGET=$SLUG WHAT="check-in, distinct tickets, c32" ;;
+  register) SCRIPT=bench/register.lua CLIENTS=64 TARGET=rush WHAT="registration rush, 500 seats, c64" ;;
+  *) echo "RUN is checkin or register" >&2; exit 2 ;;
+esac
 
 WORK=$(mktemp -d)
 SERVER=0
@@ -66,6 +74,9 @@ prepare() { # $1: the build's index: its own database, migrated by that build, w
   fi
   use_database "$name"
   "${BINS[$1]}" event import demo/$SLUG.toml >/dev/null
+  sed -e 's/^slug = .*/slug = "rush"/' -e 's/^capacity = .*/capacity = 500/' \
+    demo/$SLUG.toml > "$WORK/rush.toml"
+  "${BINS[$1]}" event import "$WORK/rush.toml" >/dev/null
   printf 'benchmark password\n' | "${BINS[$1]}" staff add desk@bench.example --role desk --password-stdin >/dev/null
   local ts insert
   if [ "$DB" = sqlite ]; then ts="'2008-06-01T08:00:00+00:00'"; else ts="TIMESTAMPTZ '2008-06-01 08:00:00+00:00'"; fi
@@ -104,8 +115,8 @@ round() { # $1: the build's index -> appends "label rps p50 p99 errors" to $WORK
     -d '{"email":"desk@bench.example","password":"benchmark password"}' \
     "http://127.0.0.1:$PORT/api/v1/auth/login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
   local out
-  out=$(BEARER="$BEARER" TOKENS="$WORK/tokens.txt" THREADS=2 SLUG=$SLUG RUN="$(date +%s%N)" \
-    wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/checkin.lua "http://127.0.0.1:$PORT" 2>&1)
+  out=$(BEARER="$BEARER" TOKENS="$WORK/tokens.txt" THREADS=2 SLUG=$TARGET RUN="$(date +%s%N)" \
+    wrk -t2 -c"$CLIENTS" -d"${DURATION}s" --latency -s "$SCRIPT" "http://127.0.0.1:$PORT" 2>&1)
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=0
   awk -v label="${LABELS[$1]}" '
@@ -135,7 +146,7 @@ PY
 )
 {
   echo
-  echo "## $(date -u +%Y-%m-%d) — bench/checkin_ab.sh: check-in, distinct tickets, c32, $DB"
+  echo "## $(date -u +%Y-%m-%d) — bench/checkin_ab.sh: $WHAT, $DB"
   echo
   echo "Release builds; interleaved rounds (A B B A …), ${DURATION} s each, every round on a fresh copy of its build's database with $TICKETS registrations; $(nproc) cores shared by server, database and wrk -t2."
   echo
