@@ -187,7 +187,19 @@ async fn https_app(
     key: &Path,
     limits: ServerLimits,
 ) -> (guichet::Running, SocketAddr) {
-    let app = guichet::App::build(guichet::AppSettings {
+    let tls = web::tls::server_config(cert, key).expect("a TLS configuration");
+    let app = build(database, Some(tls), limits).await;
+    let addr = app.local_addr();
+    (app.spawn(), addr)
+}
+
+/// guichet as `serve` builds it on `database`, with no outbox worker, on port 0.
+async fn build(
+    database: &TestDatabase,
+    tls: Option<Arc<web::tls::ServerConfig>>,
+    server_limits: ServerLimits,
+) -> guichet::App {
+    guichet::App::build(guichet::AppSettings {
         db: database.connect().await,
         ticket_key: test_key(),
         clock: Arc::new(domain::SystemClock),
@@ -198,14 +210,12 @@ async fn https_app(
             reply_to: None,
         },
         worker: None,
-        tls: Some(web::tls::server_config(cert, key).expect("a TLS configuration")),
+        tls,
         limits: guichet::Limits::default(),
-        server_limits: limits,
+        server_limits,
     })
     .await
-    .expect("build guichet");
-    let addr = app.local_addr();
-    (app.spawn(), addr)
+    .expect("build guichet")
 }
 
 #[tokio::test]
@@ -270,23 +280,7 @@ async fn over_tls_too_a_client_that_trickles_its_headers_is_dropped() {
 #[tokio::test]
 async fn idle_connections_do_not_hold_up_a_shutdown() {
     let database = TestDatabase::new().await;
-    let app = guichet::App::build(guichet::AppSettings {
-        db: database.connect().await,
-        ticket_key: test_key(),
-        clock: Arc::new(domain::SystemClock),
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        base_url: None,
-        sender: mailer::Sender {
-            from: "guichet <guichet@guichet.test>".parse().expect("address"),
-            reply_to: None,
-        },
-        worker: None,
-        tls: None,
-        limits: guichet::Limits::default(),
-        server_limits: ServerLimits::default(),
-    })
-    .await
-    .expect("build guichet");
+    let app = build(&database, None, ServerLimits::default()).await;
     let addr = app.local_addr();
     let running = app.spawn();
     // One connection that never sent a request, one kept alive after its answer.
