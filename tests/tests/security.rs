@@ -465,6 +465,12 @@ enum Forgery {
     /// `Origin: null` (a sandboxed frame, a `data:` page) with nothing vouching for it.
     OpaqueOrigin,
     CrossSite,
+    /// An API call sent as `text/plain` (what a cross-site `<form enctype="text/plain">` or a
+    /// "simple" fetch can send without a preflight), with no token header.
+    PlainText,
+    /// An API call sent as a form with the right token in a `csrf` field: the API reads the
+    /// token from its header only, whatever the content type.
+    TokenInFormField,
     /// Not a forgery: the page's own request (to prove the others fail for their forgery alone).
     Genuine,
 }
@@ -482,6 +488,7 @@ async fn send(
         Forgery::OtherOrigin | Forgery::OpaqueOrigin | Forgery::CrossSite | Forgery::Genuine => {
             Some(csrf)
         }
+        Forgery::PlainText | Forgery::TokenInFormField => None,
     };
     let mut request = app
         .client
@@ -496,8 +503,28 @@ async fn send(
         Forgery::Genuine => request
             .header("origin", format!("http://{}", app.addr))
             .header("sec-fetch-site", "same-origin"),
-        Forgery::NoToken | Forgery::WrongToken => request,
+        Forgery::NoToken | Forgery::WrongToken | Forgery::PlainText | Forgery::TokenInFormField => {
+            request
+        }
     };
+    match (how, &route.form) {
+        (Forgery::PlainText, None) => {
+            return request
+                .header("content-type", "text/plain")
+                .body("{}")
+                .send()
+                .await
+                .expect("request");
+        }
+        (Forgery::TokenInFormField, None) => {
+            return request
+                .form(&[("csrf", csrf)])
+                .send()
+                .await
+                .expect("request");
+        }
+        _ => {}
+    }
     request = match &route.form {
         Some(fields) => {
             let mut fields = fields.clone();
@@ -617,7 +644,14 @@ async fn every_state_changing_request_of_a_signed_in_browser_needs_its_token_and
             Forgery::OtherOrigin,
             Forgery::OpaqueOrigin,
             Forgery::CrossSite,
+            Forgery::PlainText,
+            Forgery::TokenInFormField,
         ] {
+            // The content-type forgeries are the API's: a page's form carries its field.
+            if route.form.is_some() && matches!(how, Forgery::PlainText | Forgery::TokenInFormField)
+            {
+                continue;
+            }
             let response = send(&app, route, &cookie, &csrf, how).await;
             let what = format!("{} {} {how:?}", route.method, route.path);
             assert_eq!(response.status(), 403, "{what}");
