@@ -77,7 +77,11 @@ prepare() { # $1: the build's index: its own database, migrated by that build, w
   sed -e 's/^slug = .*/slug = "rush"/' -e 's/^capacity = .*/capacity = 500/' \
     demo/$SLUG.toml > "$WORK/rush.toml"
   "${BINS[$1]}" event import "$WORK/rush.toml" >/dev/null
-  printf 'benchmark password\n' | "${BINS[$1]}" staff add desk@bench.example --role desk --password-stdin >/dev/null
+  # A build before teams per event (issue 12) takes no --event: its roles reach every event.
+  printf 'benchmark password\n' | "${BINS[$1]}" staff add desk@bench.example --role desk \
+    --event $SLUG --event rush --password-stdin >/dev/null 2>&1 \
+    || printf 'benchmark password\n' | "${BINS[$1]}" staff add desk@bench.example --role desk \
+      --password-stdin >/dev/null
   local ts insert
   if [ "$DB" = sqlite ]; then ts="'2008-06-01T08:00:00+00:00'"; else ts="TIMESTAMPTZ '2008-06-01 08:00:00+00:00'"; fi
   insert="UPDATE events SET capacity = $TICKETS, confirmed_count = $TICKETS WHERE id = 1;
@@ -117,12 +121,18 @@ round() { # $1: the build's index -> appends "label rps p50 p99 errors" to $WORK
   local out
   out=$(BEARER="$BEARER" TOKENS="$WORK/tokens.txt" THREADS=2 SLUG=$TARGET RUN="$(date +%s%N)" \
     wrk -t2 -c"$CLIENTS" -d"${DURATION}s" --latency -s "$SCRIPT" "http://127.0.0.1:$PORT" 2>&1)
+  # What the server wrote (write and pwrite calls: the database, its WAL, the .eml files) for
+  # the run: a figure that does not drift with the machine as the rate does.
+  local written
+  written=$(awk '/^wchar/ {print $2}' "/proc/$SERVER/io")
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=0
-  awk -v label="${LABELS[$1]}" '
+  awk -v label="${LABELS[$1]}" -v written="$written" '
     /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
+    / requests in / {requests = $1}
     /Non-2xx/ {errors += $NF} /Socket errors/ {errors += 1}
-    END {printf "%s %.0f %s %s %d\n", label, rps, p50, p99, errors}' <<<"$out" | tee -a "$WORK/runs"
+    END {printf "%s %.0f %s %s %d %.0f\n", label, rps, p50, p99, errors, written / requests}' \
+    <<<"$out" | tee -a "$WORK/runs"
 }
 
 prepare 0
@@ -132,29 +142,31 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # The medians, and B against A.
-SUMMARY=$(python3 - "$WORK/runs" "${LABELS[0]}" "${LABELS[1]}" <<'PY'
+# (Written to a file first: bash misreads a here-document inside $(…) that holds quotes.)
+cat > "$WORK/summary.py" <<'PY'
 import statistics, sys
 runs = [line.split() for line in open(sys.argv[1])]
 med = {}
 for label in sys.argv[2:]:
     rates = [float(r[1]) for r in runs if r[0] == label]
     med[label] = statistics.median(rates)
-    print(f"| {label} | {' · '.join(f'{x:.0f}' for x in rates)} | {med[label]:.0f}/s |")
+    written = statistics.median(float(r[5]) for r in runs if r[0] == label)
+    print(f"| {label} | {' · '.join(f'{x:.0f}' for x in rates)} | {med[label]:.0f}/s | {written:.0f} |")
 a, b = sys.argv[2], sys.argv[3]
 print(f"\n{b} against {a}: {100 * (med[b] / med[a] - 1):+.1f}% (medians).")
 PY
-)
+SUMMARY=$(python3 "$WORK/summary.py" "$WORK/runs" "${LABELS[0]}" "${LABELS[1]}")
 {
   echo
   echo "## $(date -u +%Y-%m-%d) — bench/checkin_ab.sh: $WHAT, $DB"
   echo
   echo "Release builds; interleaved rounds (A B B A …), ${DURATION} s each, every round on a fresh copy of its build's database with $TICKETS registrations; $(nproc) cores shared by server, database and wrk -t2."
   echo
-  echo "| build | rate per round, in order | median |"
-  echo "|---|---|---|"
+  echo "| build | rate per round, in order | median | bytes written per request (median) |"
+  echo "|---|---|---|---|"
   echo "$SUMMARY"
   echo
-  echo "Each round (build, rate/s, p50, p99, non-2xx):"
+  echo "Each round (build, rate/s, p50, p99, non-2xx, bytes the server wrote per request):"
   echo
   sed 's/^/    /' "$WORK/runs"
 } | tee -a bench/RESULTS.md

@@ -17,7 +17,7 @@ trap 'kill "${SERVER:-0}" 2>/dev/null || true; [ -s "$WORK/server.log" ] && tail
 export GUICHET_DATA_DIR="$WORK/data" GUICHET_DATABASE_URL="sqlite://$WORK/data/guichet.db" GUICHET_LOG=warn
 
 "$GUICHET" event import demo/idm-2008-migration-de-retour.toml >/dev/null
-printf 'benchmark password\n' | "$GUICHET" staff add bench@example.org --role organiser --password-stdin >/dev/null
+printf 'benchmark password\n' | "$GUICHET" staff add bench@example.org --role organiser --event idm-2008-migration-de-retour --password-stdin >/dev/null
 
 # Seed in one SQL statement: the service's own register path is measured by issue 6's rush.
 sqlite3 "$WORK/data/guichet.db" <<SQL

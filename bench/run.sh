@@ -156,8 +156,8 @@ bench_database() {
   sed -e 's/^slug = .*/slug = "rush"/' -e "s/^capacity = .*/capacity = $SEATS/" \
     demo/idm-2008-migration-de-retour.toml > "$WORK/rush.toml"
   "$GUICHET" event import "$WORK/rush.toml" >/dev/null
-  printf 'benchmark password\n' | "$GUICHET" staff add desk@bench.example --role desk --password-stdin >/dev/null
-  printf 'benchmark password\n' | "$GUICHET" staff add organiser@bench.example --role organiser --password-stdin >/dev/null
+  printf 'benchmark password\n' | "$GUICHET" staff add desk@bench.example --role desk --event idm-2008-migration-de-retour --event rush --password-stdin >/dev/null
+  printf 'benchmark password\n' | "$GUICHET" staff add organiser@bench.example --role organiser --event idm-2008-migration-de-retour --event rush --password-stdin >/dev/null
   sql <<SQL
 UPDATE events SET capacity = $TICKETS, confirmed_count = $TICKETS WHERE id = 1;
 INSERT INTO registrations (event_id, given_name, family_name, email, email_normalized, organisation,

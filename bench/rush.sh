@@ -26,7 +26,7 @@ export GUICHET_DATA_DIR="$WORK/data" GUICHET_DATABASE_URL="sqlite://$WORK/data/g
 sed -e 's/^slug = .*/slug = "rush"/' -e "s/^capacity = .*/capacity = $SEATS/" \
   demo/idm-2008-migration-de-retour.toml > "$WORK/rush.toml"
 "$GUICHET" event import "$WORK/rush.toml" >/dev/null
-printf 'benchmark password\n' | "$GUICHET" staff add desk@example.org --role desk --password-stdin >/dev/null
+printf 'benchmark password\n' | "$GUICHET" staff add desk@example.org --role desk --event idm-2008-migration-de-retour --event rush --password-stdin >/dev/null
 sqlite3 "$WORK/data/guichet.db" <<SQL
 UPDATE events SET capacity = $TICKETS, confirmed_count = $TICKETS WHERE id = 1;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TICKETS)

@@ -17,6 +17,8 @@ mod m20261129_000005_event_revision;
 mod m20261129_000006_registrations_by_event_and_id;
 mod m20261130_000007_typed_scan_log;
 mod m20261130_000008_abuse_limits;
+mod m20261202_000009_resend_index;
+mod m20261202_000010_teams;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_registrations_by_event_and_id::Migration),
             Box::new(m20261130_000007_typed_scan_log::Migration),
             Box::new(m20261130_000008_abuse_limits::Migration),
+            Box::new(m20261202_000009_resend_index::Migration),
+            Box::new(m20261202_000010_teams::Migration),
         ]
     }
 }

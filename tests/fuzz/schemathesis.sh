@@ -48,8 +48,11 @@ else
   export GUICHET_DATABASE_URL="sqlite://$WORK/guichet.db"
 fi
 
+# The demo event first: each role is granted on it.
+"$GUICHET" event import demo/idm-2008-migration-de-retour.toml >/dev/null
 for role in desk organiser; do
-  printf 'fuzzing password\n' | "$GUICHET" staff add "$role@fuzz.example" --role "$role" --password-stdin >/dev/null
+  printf 'fuzzing password\n' | "$GUICHET" staff add "$role@fuzz.example" --role "$role" \
+    --event idm-2008-migration-de-retour --password-stdin >/dev/null
 done
 "$GUICHET" serve --demo --bind "127.0.0.1:$PORT" --clock 2008-07-07T09:30:00+02:00 >"$WORK/server.log" 2>&1 &
 SERVER=$!

@@ -675,16 +675,64 @@ impl TestApp {
         self.test_clock.set(now);
     }
 
-    /// Creates a staff account with [`STAFF_PASSWORD`].
+    /// Creates a staff account with [`STAFF_PASSWORD`] and this role at the demo event.
     pub async fn add_staff(&self, email: &str, role: domain::Role) {
+        self.add_staff_at(email, role, &[DEMO_SLUG]).await;
+    }
+
+    /// Creates a staff account with [`STAFF_PASSWORD`] and no grant; returns its id.
+    pub async fn add_account(&self, email: &str) -> i32 {
         let hash = domain::Password::new(STAFF_PASSWORD)
             .expect("long enough")
             .hash(&[3; 16])
             .expect("hashes");
         self.db
-            .add_staff(email, role, &hash, self.now())
+            .add_staff(email, &hash, self.now())
             .await
-            .expect("saved");
+            .expect("saved")
+            .0
+    }
+
+    /// Creates a staff account with [`STAFF_PASSWORD`] and this role at each of these events.
+    pub async fn add_staff_at(&self, email: &str, role: domain::Role, slugs: &[&str]) {
+        let staff_id = self.add_account(email).await;
+        for slug in slugs {
+            let event = self.event(slug).await;
+            self.db
+                .grant(staff_id, event.id, role, self.now())
+                .await
+                .expect("granted");
+        }
+    }
+
+    /// Gives the account `email` this role at event `slug` (the next request counts it).
+    pub async fn grant(&self, email: &str, slug: &str, role: domain::Role) {
+        let member = self
+            .db
+            .staff_member(email)
+            .await
+            .expect("query")
+            .expect("the account exists");
+        let event = self.event(slug).await;
+        self.db
+            .grant(member.id, event.id, role, self.now())
+            .await
+            .expect("granted");
+    }
+
+    /// Creates an admin of the whole instance with [`STAFF_PASSWORD`].
+    pub async fn add_admin(&self, email: &str) {
+        let staff_id = self.add_account(email).await;
+        self.db.set_admin(staff_id, true).await.expect("admin");
+    }
+
+    /// The stored event with this slug.
+    pub async fn event(&self, slug: &str) -> persistence::StoredEvent {
+        self.db
+            .event_by_slug(&domain::Slug::parse(slug).expect("a slug"))
+            .await
+            .expect("query")
+            .expect("the event exists")
     }
 
     /// Signs in through the API; returns the device token.

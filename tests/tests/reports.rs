@@ -285,6 +285,8 @@ async fn reports_longer_than_a_page_have_every_registration_once_in_order() {
     let app = TestApp::spawn_at(instant("2008-06-15T10:00:00+02:00")).await;
     app.add_staff("org@example.org", Role::Organiser).await;
     let event = app.add_event("grande-salle", 5_000).await;
+    app.grant("org@example.org", "grande-salle", Role::Organiser)
+        .await;
     let app = std::sync::Arc::new(app);
     // At once, so that they are written in groups and the test stays quick.
     let registering: Vec<_> = (0..COUNT)

@@ -69,10 +69,10 @@ async fn redirect_targets_from_requests_stay_on_the_site() {
         let page = page.text().await.expect("body");
         assert_eq!(
             hidden_field(&page, "next").as_deref(),
-            Some("/"),
+            Some("/staff"),
             "{hostile:?}"
         );
-        // …and signing in with one goes to the home page.
+        // …and signing in with one goes to the staff's home page (their events).
         let response = app
             .post_login(&[
                 ("email", "desk@example.org"),
@@ -81,7 +81,7 @@ async fn redirect_targets_from_requests_stay_on_the_site() {
             ])
             .await;
         assert_eq!(response.status(), 303, "{hostile:?}");
-        assert_eq!(response.headers()["location"], "/", "{hostile:?}");
+        assert_eq!(response.headers()["location"], "/staff", "{hostile:?}");
     }
     // The address, exactly as sent.
     for raw in [

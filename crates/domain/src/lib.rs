@@ -36,5 +36,5 @@ pub use registration::{
     RegistrationForm, Status, Window, is_invisible_format, search_words,
 };
 pub use seats::Seats;
-pub use staff::{Password, PasswordError, Role, verify_password};
+pub use staff::{Access, Password, PasswordError, Role, Standing, verify_password};
 pub use ticket::{TicketClaim, TicketKey, TicketStanding, TicketToken};

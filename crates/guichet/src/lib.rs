@@ -76,22 +76,37 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum StaffCommand {
-    /// Create a staff account, or set an existing one's role and password.
+    /// Create a staff account, or give an existing one a new password; make it an admin, or
+    /// give it a role at events (its roles at other events stay).
     Add {
         /// The staff member's email address (their login).
         email: String,
-        /// organiser or desk.
+        /// admin (the whole instance), or organiser or desk (at the events of --event).
         #[arg(long, value_parser = parse_role)]
-        role: Role,
+        role: CliRole,
+        /// An event (its slug) where the member gets the role; repeat it for several events.
+        #[arg(long = "event", value_name = "SLUG")]
+        events: Vec<String>,
         /// Read the password from standard input (first line) instead of generating one.
         #[arg(long)]
         password_stdin: bool,
     },
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
-        .map_err(|e: domain::staff::UnknownRole| e.to_string())
+/// The role `staff add` gives: the whole instance, or a role at events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CliRole {
+    Admin,
+    Event(Role),
+}
+
+fn parse_role(s: &str) -> Result<CliRole, String> {
+    if s == "admin" {
+        return Ok(CliRole::Admin);
+    }
+    s.parse().map(CliRole::Event).map_err(|_| {
+        format!("unknown role {s:?}: expected admin, or organiser or desk with --event SLUG")
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,8 +167,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff(StaffCommand::Add {
             email,
             role,
+            events,
             password_stdin,
-        }) => add_staff(&config, &email, role, password_stdin).await,
+        }) => add_staff(&config, &email, role, &events, password_stdin).await,
         Command::Event(EventCommand::Export { slug }) => {
             let slug = domain::Slug::parse(&slug)
                 .with_context(|| format!("{slug:?} is not a valid slug"))?;
@@ -172,11 +188,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn add_staff(
     config: &Config,
     email: &str,
-    role: Role,
+    role: CliRole,
+    events: &[String],
     password_stdin: bool,
 ) -> anyhow::Result<()> {
     let address = domain::Email::parse(email)
         .map_err(|_| anyhow::anyhow!("{email:?} is not an email address"))?;
+    match (role, events.is_empty()) {
+        (CliRole::Admin, false) => {
+            anyhow::bail!("--role admin reaches every event: give no --event with it")
+        }
+        (CliRole::Event(role), true) => {
+            anyhow::bail!("--role {role} needs the event: --event SLUG (repeat it for several)")
+        }
+        _ => {}
+    }
+    // Every event named must exist before anything is written.
+    let db = connect(config).await?;
+    let mut event_ids = Vec::with_capacity(events.len());
+    for slug in events {
+        let parsed = domain::Slug::parse(slug)
+            .with_context(|| format!("--event {slug:?} is not a valid slug"))?;
+        let stored = db
+            .event_by_slug(&parsed)
+            .await?
+            .with_context(|| format!("--event {slug}: there is no such event"))?;
+        event_ids.push(stored.id);
+    }
     let (password, generated) = if password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -196,15 +234,25 @@ async fn add_staff(
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let hash = tokio::task::spawn_blocking(move || password.hash(&salt)).await??;
-    let db = connect(config).await?;
-    let saved = db
-        .add_staff(address.as_str(), role, &hash, Utc::now())
-        .await?;
+    let now = Utc::now();
+    let (staff_id, saved) = db.add_staff(address.as_str(), &hash, now).await?;
+    let what = match role {
+        CliRole::Admin => {
+            db.set_admin(staff_id, true).await?;
+            "admin".to_owned()
+        }
+        CliRole::Event(role) => {
+            for event_id in event_ids {
+                db.grant(staff_id, event_id, role, now).await?;
+            }
+            format!("{role} at {}", events.join(", "))
+        }
+    };
     let verb = match saved {
         persistence::StaffSaved::Created => "created",
         persistence::StaffSaved::Updated => "updated",
     };
-    println!("staff account {} ({role}) {verb}", address.normalized());
+    println!("staff account {} ({what}) {verb}", address.normalized());
     if let Some(password) = shown {
         println!("password: {password}");
         println!("(shown once: guichet keeps only its hash)");

@@ -6,6 +6,14 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 const DEMO: &str = include_str!("../../../demo/idm-2008-migration-de-retour.toml");
+const DEMO_SLUG: &str = "idm-2008-migration-de-retour";
+
+/// The demo event's file, written in `dir`; its path.
+fn demo_file(dir: &Path) -> String {
+    let file = dir.join("demo.toml");
+    std::fs::write(&file, DEMO).expect("write");
+    file.to_str().expect("utf-8").to_owned()
+}
 
 fn guichet(database_url: &str, dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guichet"))
@@ -167,12 +175,28 @@ async fn staff_add_prints_a_generated_password_once_or_reads_one_from_stdin() {
     let out = guichet(
         &database.url,
         dir.path(),
-        &["staff", "add", "Desk1@Example.org", "--role", "desk"],
+        &["event", "import", &demo_file(dir.path())],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &[
+            "staff",
+            "add",
+            "Desk1@Example.org",
+            "--role",
+            "desk",
+            "--event",
+            DEMO_SLUG,
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("staff account desk1@example.org (desk) created"),
+        stdout.contains(&format!(
+            "staff account desk1@example.org (desk at {DEMO_SLUG}) created"
+        )),
         "{stdout}"
     );
     let password = stdout
@@ -202,6 +226,8 @@ async fn staff_add_prints_a_generated_password_once_or_reads_one_from_stdin() {
             "desk1@example.org",
             "--role",
             "organiser",
+            "--event",
+            DEMO_SLUG,
             "--password-stdin",
         ])
         .current_dir(dir.path())
@@ -220,7 +246,7 @@ async fn staff_add_prints_a_generated_password_once_or_reads_one_from_stdin() {
         .expect("write");
     let out = child.wait_with_output().expect("finished");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("(organiser) updated"));
+    assert!(text(&out.stdout).contains(&format!("(organiser at {DEMO_SLUG}) updated")));
     assert!(
         !text(&out.stdout).contains("password:"),
         "a chosen password is not echoed"
@@ -230,24 +256,63 @@ async fn staff_add_prints_a_generated_password_once_or_reads_one_from_stdin() {
         .await
         .expect("query")
         .expect("exists");
-    assert_eq!(stored.member.role, domain::Role::Organiser);
+    assert!(stored.member.access.organises(DEMO_SLUG));
+    assert!(!stored.member.access.is_admin());
     assert!(domain::verify_password(
         "a chosen passphrase",
         &stored.password_hash
     ));
 
-    // Bad input: a short password, an unknown role.
+    // Bad input, refused before anything is written: an unknown role, an event role without
+    // its event, an admin with one, an event that does not exist.
+    for (args, says) in [
+        (
+            &["--role", "chief"][..],
+            "expected admin, or organiser or desk with --event SLUG",
+        ),
+        (&["--role", "desk"][..], "--role desk needs the event"),
+        (
+            &["--role", "admin", "--event", DEMO_SLUG][..],
+            "give no --event with it",
+        ),
+        (
+            &["--role", "desk", "--event", "no-such-event"][..],
+            "--event no-such-event: there is no such event",
+        ),
+    ] {
+        let mut command = vec!["staff", "add", "x@example.org"];
+        command.extend_from_slice(args);
+        let out = guichet(&database.url, dir.path(), &command);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert!(
+        db.staff_credentials("x@example.org")
+            .await
+            .expect("query")
+            .is_none(),
+        "no account was created by a refused command"
+    );
+
+    // An admin reaches every event.
     let out = guichet(
         &database.url,
         dir.path(),
-        &["staff", "add", "x@example.org", "--role", "admin"],
+        &["staff", "add", "admin@example.org", "--role", "admin"],
     );
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("expected organiser or desk"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("(admin) created"));
+    let admin = db
+        .staff_credentials("admin@example.org")
+        .await
+        .expect("query")
+        .expect("created");
+    assert!(admin.member.access.is_admin());
+    assert!(admin.member.access.organises("any-event-at-all"));
 }
 
 #[tokio::test]

@@ -150,6 +150,8 @@ async fn two_instances_on_one_database_share_checkins_seats_mail_and_sessions() 
             "desk@example.org",
             "--role",
             "desk",
+            "--event",
+            "idm-2008-migration-de-retour",
             "--password-stdin",
         ],
         Some("two instances password\n"),

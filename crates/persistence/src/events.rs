@@ -9,8 +9,8 @@ use domain::{
     Venue,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -52,11 +52,13 @@ impl EventCache {
 /// What the list of events shows of each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSummary {
+    pub id: i32,
     pub slug: Slug,
     pub title: String,
     pub city: String,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    pub published: bool,
 }
 
 /// Whether saving an event created it or replaced the one with the same slug.
@@ -199,8 +201,25 @@ impl Database {
     /// The published events, soonest first.
     #[tracing::instrument(skip(self))]
     pub async fn published_events(&self) -> Result<Vec<EventSummary>> {
+        self.summaries_where(Condition::all().add(event::Column::Published.eq(true)))
+            .await
+    }
+
+    /// The events `access` reaches, published or not, soonest first: every event for an admin,
+    /// else those of the member's grants.
+    #[tracing::instrument(skip_all)]
+    pub async fn events_of(&self, access: &domain::Access) -> Result<Vec<EventSummary>> {
+        let condition = if access.is_admin() {
+            Condition::all()
+        } else {
+            Condition::all().add(event::Column::Slug.is_in(access.grants().map(|(slug, _)| slug)))
+        };
+        self.summaries_where(condition).await
+    }
+
+    async fn summaries_where(&self, condition: Condition) -> Result<Vec<EventSummary>> {
         let rows = event::Entity::find()
-            .filter(event::Column::Published.eq(true))
+            .filter(condition)
             .all(&self.conn)
             .await?;
         let spans: Vec<(i32, Option<NaiveDate>, Option<NaiveDate>)> = agenda_item::Entity::find()
@@ -224,11 +243,13 @@ impl Database {
                 return Err(Error::Corrupt(format!("event {} has no agenda", row.slug)));
             };
             summaries.push(EventSummary {
+                id: row.id,
                 slug: Slug::parse(&row.slug).map_err(|e| corrupt("slug", e))?,
                 title: row.title,
                 city: row.venue_city,
                 first_day,
                 last_day,
+                published: row.published,
             });
         }
         summaries.sort_by(|a, b| (a.first_day, &a.slug).cmp(&(b.first_day, &b.slug)));

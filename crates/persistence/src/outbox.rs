@@ -230,6 +230,19 @@ impl Database {
         self.failed_where(Condition::all()).await
     }
 
+    /// The messages about the registrations of these events given up on, oldest first.
+    pub async fn failed_emails_of_events(&self, event_ids: &[i32]) -> Result<Vec<FailedEmail>> {
+        let registrations = registration::Entity::find()
+            .select_only()
+            .column(registration::Column::Id)
+            .filter(registration::Column::EventId.is_in(event_ids.iter().copied()))
+            .into_query();
+        self.failed_where(
+            Condition::all().add(outbox::Column::RegistrationId.in_subquery(registrations)),
+        )
+        .await
+    }
+
     /// The messages about the event's registrations given up on, oldest first.
     pub async fn failed_emails_of_event(&self, event_id: i32) -> Result<Vec<FailedEmail>> {
         self.failed_where(of_event(event_id)).await

@@ -187,7 +187,9 @@ async fn may_resend<C: ConnectionTrait>(
 ) -> Result<bool> {
     let earlier = outbox::Entity::find()
         .filter(outbox::Column::RegistrationId.eq(registration_id))
-        .filter(outbox::Column::ParticipantResend.eq(true))
+        // The condition of the partial index that holds re-sends alone (migration 9), written as
+        // it is there: a bound `= true` would not let PostgreSQL's generic plans use it.
+        .filter(Expr::col(outbox::Column::ParticipantResend))
         .filter(outbox::Column::CreatedAt.gt(now - limit.window))
         .count(conn)
         .await?;

@@ -9,7 +9,6 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
-use domain::Role;
 use persistence::{Session, SessionKind, StaffMember, StoredEvent};
 use sha2::{Digest, Sha256};
 
@@ -43,25 +42,40 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// Whether this staff member organises `event`: the one place that decides it. Roles are
-    /// global today, so every organiser organises every event; per-event grants change this
-    /// function (and [`Staff::organises_some_event`]) alone.
-    pub fn organises(&self, _event: &StoredEvent) -> bool {
-        self.organises_some_event()
+    /// Whether this staff member organises `event` (an admin organises every event): the one
+    /// place the web edge asks, with [`Staff::works_desk_of`]. The grants are the ones read with
+    /// the session for this request.
+    pub fn organises(&self, event: &StoredEvent) -> bool {
+        self.member.access.organises(event.event.slug.as_str())
     }
 
-    /// Whether this staff member organises at least one event: what spans events (the failed
-    /// emails) is theirs to see.
-    pub fn organises_some_event(&self) -> bool {
-        match self.member.role {
-            Role::Organiser => true,
-            Role::Desk => false,
+    /// Whether this staff member may work the desk of the event whose slug is `slug`.
+    pub fn works_desk_of(&self, slug: &str) -> bool {
+        self.member.access.works_desk_of(slug)
+    }
+
+    /// Refuses staff who may not work the desk of event `slug`: 403, before the event is even
+    /// looked up, so that nobody learns which events exist that they hold no grant for.
+    pub fn require_desk_of(&self, slug: &str) -> Result<(), Error> {
+        if self.works_desk_of(slug) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// Refuses staff who do not organise event `slug`: 403, before the event is looked up.
+    pub fn require_organiser_of(&self, slug: &str) -> Result<(), Error> {
+        if self.member.access.organises(slug) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
         }
     }
 
     /// Refuses staff who organise no event: 403.
     pub fn require_organiser(&self) -> Result<(), Error> {
-        if self.organises_some_event() {
+        if self.member.access.organises_some_event() {
             Ok(())
         } else {
             Err(Error::Forbidden)

@@ -131,31 +131,6 @@ async fn slug_of<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String,
         .ok_or(Error::NotFound)
 }
 
-/// Which events an address may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Published {
-    Only,
-    OrNot,
-}
-
-/// The event the address names (`{slug}`), or 404.
-async fn named_event<S>(
-    parts: &mut Parts,
-    state: &S,
-    which: Published,
-) -> Result<StoredEvent, Error>
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    let slug = slug_of(parts, state).await?;
-    let state = AppState::from_ref(state);
-    match which {
-        Published::Only => crate::lookup::published_event(&state, &slug).await,
-        Published::OrNot => crate::lookup::any_event(&state, &slug).await,
-    }
-}
-
 /// The published event the address names (`{slug}`), or 404.
 #[derive(Debug, Clone)]
 pub struct PublishedEvent(pub StoredEvent);
@@ -168,32 +143,21 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        named_event(parts, state, Published::Only).await.map(Self)
-    }
-}
-
-/// The event the address names (`{slug}`), published or not (the desk's routes), or 404.
-#[derive(Debug, Clone)]
-pub struct AnyEvent(pub StoredEvent);
-
-impl<S> FromRequestParts<S> for AnyEvent
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        named_event(parts, state, Published::OrNot).await.map(Self)
+        let slug = slug_of(parts, state).await?;
+        let state = AppState::from_ref(state);
+        crate::lookup::published_event(&state, &slug)
+            .await
+            .map(Self)
     }
 }
 
 /// A staff member who organises the event the address names (`{slug}`, published or not).
 ///
 /// Refused: a stranger (a page asked for is a redirection to the sign-in form and back; anything
-/// else 401), staff who organise no event (403), an unknown event (404), and staff who do not
-/// organise this one (403). Whether someone organises an event is decided by
-/// [`Staff::organises`] alone.
+/// else 401), staff who do not organise this event (403, before the event is looked up: nobody
+/// learns which events exist that they hold no grant for), and an unknown event (404, for an
+/// admin). Whether someone organises an event is decided by the member's grants
+/// ([`domain::Access::organises`]) alone.
 #[derive(Debug, Clone)]
 pub struct Organiser {
     pub staff: Staff,
@@ -208,31 +172,63 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let staff = match Staff::from_request_parts(parts, state).await {
-            Ok(staff) => staff,
-            Err(Error::Unauthorized) if is_page_view(parts) => {
-                let back = SafePath::or_home(Some(parts.uri.path()));
-                return Err(back.login_redirect().into_response());
-            }
-            Err(other) => return Err(other.into_response()),
-        };
-        // Before looking the event up: staff who organise nothing learn nothing of which
-        // events exist.
-        if !staff.organises_some_event() {
-            return Err(Error::Forbidden.into_response());
-        }
-        let slug = slug_of(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let app = AppState::from_ref(state);
-        let event = crate::lookup::any_event(&app, &slug)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        if !staff.organises(&event) {
-            return Err(Error::Forbidden.into_response());
-        }
+        let (staff, event) = event_staff(parts, state, Staff::require_organiser_of).await?;
         Ok(Self { staff, event })
     }
+}
+
+/// A staff member who may work the desk of the event the address names (`{slug}`, published or
+/// not): its desk staff and organisers, and admins. Refused as [`Organiser`] is: a stranger
+/// (401, or the sign-in form for a page), staff with no grant for this event (403, before the
+/// event is looked up), an unknown event (404).
+#[derive(Debug, Clone)]
+pub struct DeskOf {
+    pub staff: Staff,
+    pub event: StoredEvent,
+}
+
+impl<S> FromRequestParts<S> for DeskOf
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let (staff, event) = event_staff(parts, state, Staff::require_desk_of).await?;
+        Ok(Self { staff, event })
+    }
+}
+
+/// The signed-in staff member and the event the address names, if `may` lets them at it: a
+/// stranger gets 401 (or, for a page, the sign-in form and back), staff `may` refuses 403 before
+/// the event is looked up, and an unknown event 404.
+async fn event_staff<S>(
+    parts: &mut Parts,
+    state: &S,
+    may: fn(&Staff, &str) -> Result<(), Error>,
+) -> Result<(Staff, StoredEvent), Response>
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    let staff = match Staff::from_request_parts(parts, state).await {
+        Ok(staff) => staff,
+        Err(Error::Unauthorized) if is_page_view(parts) => {
+            let back = SafePath::or_home(Some(parts.uri.path()));
+            return Err(back.login_redirect().into_response());
+        }
+        Err(other) => return Err(other.into_response()),
+    };
+    let slug = slug_of(parts, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    may(&staff, &slug).map_err(IntoResponse::into_response)?;
+    let app = AppState::from_ref(state);
+    let event = crate::lookup::any_event(&app, &slug)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok((staff, event))
 }
 
 /// A page being looked at (not the API, not a form sent): a stranger is shown the sign-in form.

@@ -5,7 +5,7 @@ use crate::client::ClientAddr;
 use crate::error::Throttled;
 use crate::{AppState, Error};
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::{Lang, LoginLimits, Role};
+use domain::{Access, Lang, LoginLimits};
 use i18n::t;
 use persistence::{AttemptOutcome, Reservation, SessionKind, StaffMember};
 
@@ -14,7 +14,8 @@ use persistence::{AttemptOutcome, Reservation, SessionKind, StaffMember};
 pub struct SignedIn {
     pub token: String,
     pub expires_at: DateTime<Utc>,
-    pub role: Role,
+    /// What the member may reach, as it stands at sign-in.
+    pub access: Access,
 }
 
 /// How long sessions last: a browser for a working day; a device (a scanner phone signed in on
@@ -55,11 +56,15 @@ pub async fn sign_in(
             expires_at,
         )
         .await?;
-    tracing::info!(staff_id = member.id, role = %member.role, "staff signed in");
+    tracing::info!(
+        staff_id = member.id,
+        standing = member.access.standing().as_str(),
+        "staff signed in"
+    );
     Ok(SignedIn {
         token,
         expires_at,
-        role: member.role,
+        access: member.access,
     })
 }
 

@@ -73,6 +73,13 @@ impl SafePath {
         raw.and_then(Self::parse).unwrap_or_else(Self::home)
     }
 
+    /// `raw` if it is safe, else the staff's home page (their events): where signing in leads
+    /// by default.
+    pub fn or_staff_home(raw: Option<&str>) -> Self {
+        raw.and_then(Self::parse)
+            .unwrap_or_else(|| Self("/staff".to_owned()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

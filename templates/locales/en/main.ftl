@@ -306,3 +306,13 @@ history-details-agenda = { $number ->
     [one] { $detail } item
    *[other] { $detail } items
 }
+
+# The staff's home page: their events
+staff-home-title = Your events
+staff-home-heading = Your events
+staff-home-signed-in = Signed in as { $email }
+staff-home-admin = administrator of this guichet
+staff-home-unpublished = not published
+staff-home-desk = Desk
+staff-home-dashboard = Dashboard
+staff-home-empty = You are in no event's team yet. Ask an organiser of the event to add you.

@@ -306,3 +306,13 @@ history-details-agenda = { $number ->
     [one] { $detail } élément
    *[other] { $detail } éléments
 }
+
+# La page d'accueil de l'équipe : ses événements
+staff-home-title = Vos événements
+staff-home-heading = Vos événements
+staff-home-signed-in = Connecté·e en tant que { $email }
+staff-home-admin = administrateur·rice de ce guichet
+staff-home-unpublished = non publié
+staff-home-desk = Accueil
+staff-home-dashboard = Tableau de bord
+staff-home-empty = Vous ne faites encore partie de l'équipe d'aucun événement. Demandez à un organisateur de l'événement de vous ajouter.

@@ -25,6 +25,20 @@ pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`. Shown once; guichet keeps only its hash.
     token: String,
     expires_at: DateTime<Utc>,
+    /// `admin` (every event), else the highest role of the member's events (`organiser` or
+    /// `desk`), or `none` when they hold no grant yet.
+    #[schema(example = "desk")]
+    role: String,
+    /// The events the member may reach, with their role at each (`organiser` everywhere for an
+    /// admin).
+    events: Vec<EventGrant>,
+}
+
+/// An event a staff member may reach.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventGrant {
+    #[schema(example = "idm-2008-migration-de-retour")]
+    slug: String,
     /// `organiser` or `desk`.
     #[schema(example = "desk")]
     role: String,
@@ -59,9 +73,24 @@ pub async fn login(
         lang,
     )
     .await?;
+    let access = &signed_in.access;
+    let events = state
+        .db()
+        .events_of(access)
+        .await?
+        .into_iter()
+        .filter_map(|event| {
+            let role = access.role_at(event.slug.as_str())?;
+            Some(EventGrant {
+                slug: event.slug.to_string(),
+                role: role.as_str().to_owned(),
+            })
+        })
+        .collect();
     Ok(Json(LoginResponse {
         token: signed_in.token,
         expires_at: signed_in.expires_at,
-        role: signed_in.role.as_str().to_owned(),
+        role: access.standing().as_str().to_owned(),
+        events,
     }))
 }

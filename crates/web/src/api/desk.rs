@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::Error;
-use crate::extract::{AnyEvent, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, DeskOf};
 use crate::frames::{self, FrameError};
 use crate::lang::RequestLang;
 use axum::Json;
@@ -281,6 +281,8 @@ pub async fn checkin(
     // body, and a good scan reads its event and registration in one query (no lookup first).
     body: Result<ApiJson<CheckinRequest>, Error>,
 ) -> Result<Json<CheckinResponse>, Error> {
+    // From the grants read with the session: no query.
+    staff.require_desk_of(&slug)?;
     let request = match body {
         Ok(ApiJson(request)) => request,
         Err(error) => {
@@ -331,6 +333,7 @@ pub async fn undo(
     staff: Staff,
     ApiPath((slug, registration_id)): ApiPath<(String, i32)>,
 ) -> Result<Json<Undone>, Error> {
+    staff.require_desk_of(&slug)?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     // The same action as the organiser's page: removed, logged in the scan log, and audited
     // with who did it, in one transaction.
@@ -383,10 +386,11 @@ pub struct SearchResult {
 pub async fn search(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    _staff: Staff,
+    staff: Staff,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<SearchResult>>, Error> {
+    staff.require_desk_of(&slug)?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     if let Err(problem) = domain::search_words(&query.q) {
         return Err(Error::Invalid(std::collections::BTreeMap::from([(
@@ -441,9 +445,10 @@ pub struct ScanLineView {
 )]
 pub async fn scans(
     State(state): State<AppState>,
-    _staff: Staff,
+    staff: Staff,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<Vec<ScanLineView>>, Error> {
+    staff.require_desk_of(&slug)?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     let lines = state.db().recent_scans(stored.id, 15).await?;
     Ok(Json(
@@ -482,9 +487,11 @@ pub struct WalkInResponse {
 pub async fn walk_in(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff,
     // The event before the body: an unknown event is a 404 whatever the body.
-    AnyEvent(stored): AnyEvent,
+    DeskOf {
+        staff,
+        event: stored,
+    }: DeskOf,
     ApiJson(form): ApiJson<domain::RegistrationForm>,
 ) -> Result<Json<WalkInResponse>, Error> {
     let participant = crate::registration::parse(&stored, &form, lang)?;

@@ -86,7 +86,18 @@ pub async fn failed_emails(
     staff: Staff,
 ) -> Result<Json<Vec<FailedEmailView>>, Error> {
     staff.require_organiser()?;
-    let failed = state.db().failed_emails().await?;
+    // Those of the caller's events only; an admin's are every event's.
+    let failed = if staff.member.access.is_admin() {
+        state.db().failed_emails().await?
+    } else {
+        let events = state.db().events_of(&staff.member.access).await?;
+        let organised: Vec<i32> = events
+            .iter()
+            .filter(|e| staff.member.access.organises(e.slug.as_str()))
+            .map(|e| e.id)
+            .collect();
+        state.db().failed_emails_of_events(&organised).await?
+    };
     Ok(Json(
         failed
             .into_iter()

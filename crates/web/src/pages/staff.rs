@@ -10,7 +10,7 @@ use crate::lang::RequestLang;
 use crate::login::sign_in;
 use crate::redirect::SafePath;
 use crate::templates::{languages, view};
-use crate::views::FormView;
+use crate::views::{EventCard, FormView};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -22,7 +22,7 @@ use domain::{DeskState, Lang, desk_state};
 use i18n::{hh_mm, long_date, long_datetime};
 use minijinja::context;
 use persistence::SessionKind;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +30,52 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/desk/{slug}", get(desk_page))
+        .route("/staff", get(home))
+}
+
+/// An event on the staff's home page: its desk, and its dashboard for its organisers.
+#[derive(Debug, Serialize)]
+struct TeamEventView {
+    #[serde(flatten)]
+    card: EventCard,
+    published: bool,
+    organiser: bool,
+}
+
+/// The staff's home page: the events the signed-in member may reach, and their role at each.
+async fn home(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Result<Staff, Error>,
+) -> Result<Response, Error> {
+    let staff = match super::page_staff(staff, "/staff") {
+        Ok(staff) => staff,
+        Err(response) => return Ok(response),
+    };
+    let access = &staff.member.access;
+    let events: Vec<TeamEventView> = state
+        .db()
+        .events_of(access)
+        .await?
+        .iter()
+        .map(|event| TeamEventView {
+            card: EventCard::new(event, lang),
+            published: event.published,
+            organiser: access.organises(event.slug.as_str()),
+        })
+        .collect();
+    let html = state.templates().render(
+        "staff_home.html",
+        context! {
+            lang => lang.code(),
+            languages => languages("/staff", lang),
+            staff_email => staff.member.email.as_str(),
+            admin => access.is_admin(),
+            csrf => staff.csrf_token(),
+            events => view(events),
+        },
+    )?;
+    Ok(Html(html).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +120,7 @@ async fn login_page(
     jar: CookieJar,
     Query(next): Query<Next>,
 ) -> Result<Response, Error> {
-    let next = SafePath::or_home(next.next.as_deref());
+    let next = SafePath::or_staff_home(next.next.as_deref());
     login_form(&state, lang, jar, &next, "", None, StatusCode::OK)
 }
 
@@ -95,7 +141,7 @@ async fn login(
     check: LoginCheck,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
-    let next = SafePath::or_home(form.next.as_deref());
+    let next = SafePath::or_staff_home(form.next.as_deref());
     // Before the password is looked at: a form another site made the browser send is no attempt.
     if !check.genuine {
         let message = i18n::t(lang, "login-form-expired", &[]);
@@ -176,6 +222,7 @@ async fn desk_page(
         Ok(staff) => staff,
         Err(response) => return Ok(response),
     };
+    staff.require_desk_of(&slug)?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     let event = &stored.event;
     let tz = event.time_zone;
