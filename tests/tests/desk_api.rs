@@ -245,7 +245,8 @@ async fn every_outcome_on_both_days_with_the_server_clock_in_utc() {
 
     let small = app.add_event("petit-atelier", 1).await;
     // The desk member works that event too (a grant counts from the next request on).
-    app.grant("desk1@example.org", "petit-atelier", Role::Desk).await;
+    app.grant("desk1@example.org", "petit-atelier", Role::Desk)
+        .await;
     let (_, small_first) = app
         .ticket(&small, "First", "Seat", "first@example.org")
         .await;
