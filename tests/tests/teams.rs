@@ -155,7 +155,11 @@ async fn a_grant_reaches_its_event_only_and_a_change_counts_at_the_next_request(
         json!([{ "slug": DEMO_SLUG, "role": "organiser" }])
     );
 
-    // The staff's home page lists their events only.
+    // The staff's home page: a stranger is sent to sign in, and back.
+    let stranger = app.get("/staff").await;
+    assert_eq!(stranger.status(), 303);
+    assert_eq!(stranger.headers()["location"], "/login?next=/staff");
+    // It lists the member's events only.
     let (cookie, _) = app.browser_session("desk@example.org", "/staff").await;
     let html = app
         .get_with_cookie("/staff", &cookie)
