@@ -19,6 +19,7 @@ mod m20261130_000007_typed_scan_log;
 mod m20261130_000008_abuse_limits;
 mod m20261202_000009_resend_index;
 mod m20261202_000010_teams;
+mod m20261202_000011_account_lifecycle;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_abuse_limits::Migration),
             Box::new(m20261202_000009_resend_index::Migration),
             Box::new(m20261202_000010_teams::Migration),
+            Box::new(m20261202_000011_account_lifecycle::Migration),
         ]
     }
 }

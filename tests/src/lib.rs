@@ -687,7 +687,12 @@ impl TestApp {
             .hash(&[3; 16])
             .expect("hashes");
         self.db
-            .add_staff(email, &hash, self.now())
+            .add_staff(
+                email,
+                &hash,
+                self.now(),
+                &persistence::ByWhom::command_line(),
+            )
             .await
             .expect("saved")
             .0
@@ -699,7 +704,13 @@ impl TestApp {
         for slug in slugs {
             let event = self.event(slug).await;
             self.db
-                .grant(staff_id, event.id, role, self.now())
+                .grant(
+                    staff_id,
+                    event.id,
+                    role,
+                    self.now(),
+                    &persistence::ByWhom::command_line(),
+                )
                 .await
                 .expect("granted");
         }
@@ -715,7 +726,13 @@ impl TestApp {
             .expect("the account exists");
         let event = self.event(slug).await;
         self.db
-            .grant(member.id, event.id, role, self.now())
+            .grant(
+                member.id,
+                event.id,
+                role,
+                self.now(),
+                &persistence::ByWhom::command_line(),
+            )
             .await
             .expect("granted");
     }
@@ -723,7 +740,10 @@ impl TestApp {
     /// Creates an admin of the whole instance with [`STAFF_PASSWORD`].
     pub async fn add_admin(&self, email: &str) {
         let staff_id = self.add_account(email).await;
-        self.db.set_admin(staff_id, true).await.expect("admin");
+        self.db
+            .set_admin(staff_id, self.now(), &persistence::ByWhom::command_line())
+            .await
+            .expect("admin");
     }
 
     /// The stored event with this slug.

@@ -134,7 +134,12 @@ async fn a_grant_reaches_its_event_only_and_a_change_counts_at_the_next_request(
         .expect("exists");
     assert!(
         app.db
-            .remove_grant(member.id, other.id)
+            .remove_grant(
+                member.id,
+                other.id,
+                app.now(),
+                &persistence::ByWhom::command_line()
+            )
             .await
             .expect("removed")
     );

@@ -69,6 +69,9 @@ pub struct Config {
     /// Connections open at once; one beyond is closed as soon as it is accepted. `serve` raises
     /// its open-file limit to the system's maximum to hold them.
     pub max_connections: usize,
+    /// Minutes a browser session may go unused before it ends (it ends 12 hours after sign-in
+    /// in any case); device tokens do not end for being idle.
+    pub session_idle_minutes: u32,
 }
 
 impl Default for Config {
@@ -88,6 +91,7 @@ impl Default for Config {
             registrations_per_minute: 20,
             password_checks: None,
             max_connections: web::DEFAULT_MAX_CONNECTIONS,
+            session_idle_minutes: 120,
         }
     }
 }
@@ -143,10 +147,14 @@ impl Config {
             Some(n) => NonZeroU32::new(n)
                 .context("password_checks (GUICHET_PASSWORD_CHECKS) must be at least 1")?,
         };
+        if self.session_idle_minutes == 0 {
+            anyhow::bail!("session_idle_minutes (GUICHET_SESSION_IDLE_MINUTES) must be at least 1");
+        }
         Ok(web::Limits {
             trusted_proxies,
             registrations_per_minute: self.registrations_per_minute,
             password_checks,
+            browser_idle: chrono::TimeDelta::minutes(i64::from(self.session_idle_minutes)),
         })
     }
 
@@ -215,6 +223,27 @@ mod tests {
             );
             assert_eq!(limits.registrations_per_minute, 0);
             assert_eq!(limits.password_checks.get(), 3);
+            assert_eq!(
+                limits.browser_idle,
+                chrono::TimeDelta::hours(2),
+                "the default"
+            );
+            jail.set_env("GUICHET_SESSION_IDLE_MINUTES", "30");
+            let limits = Config::load(None)
+                .map_err(|e| *e)?
+                .limits()
+                .map_err(|e| figment::Error::from(e.to_string()))?;
+            assert_eq!(limits.browser_idle, chrono::TimeDelta::minutes(30));
+            jail.set_env("GUICHET_SESSION_IDLE_MINUTES", "0");
+            let error = Config::load(None)
+                .map_err(|e| *e)?
+                .limits()
+                .expect_err("refused");
+            assert!(
+                format!("{error:#}").contains("GUICHET_SESSION_IDLE_MINUTES"),
+                "{error:#}"
+            );
+            jail.set_env("GUICHET_SESSION_IDLE_MINUTES", "120");
 
             jail.set_env("GUICHET_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example");
             let error = Config::load(None)

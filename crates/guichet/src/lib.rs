@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use config::Config;
 use domain::{Clock, Event, Password, Role, RunningClock, SystemClock, TicketKey};
 use mailer::{Sender, Transport, WorkerSettings};
-use persistence::{Database, SaveOutcome};
+use persistence::{ByWhom, Database, SaveOutcome};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,6 +90,24 @@ pub enum StaffCommand {
         /// Read the password from standard input (first line) instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// List the staff accounts: roles, whether disabled, and live sessions.
+    List,
+    /// Disable an account: every session and device token ends at once, and it signs in no
+    /// more (with the same answer as a wrong password).
+    Disable {
+        /// The account's email address.
+        email: String,
+    },
+    /// Enable a disabled account again (its old sessions stay ended).
+    Enable {
+        /// The account's email address.
+        email: String,
+    },
+    /// End every session and device token of an account (a lost phone); it may sign in again.
+    RevokeSessions {
+        /// The account's email address.
+        email: String,
     },
 }
 
@@ -170,6 +188,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             events,
             password_stdin,
         }) => add_staff(&config, &email, role, &events, password_stdin).await,
+        Command::Staff(StaffCommand::List) => list_staff(&config).await,
+        Command::Staff(StaffCommand::Disable { email }) => {
+            set_disabled(&config, &email, true).await
+        }
+        Command::Staff(StaffCommand::Enable { email }) => {
+            set_disabled(&config, &email, false).await
+        }
+        Command::Staff(StaffCommand::RevokeSessions { email }) => {
+            revoke_sessions(&config, &email).await
+        }
         Command::Event(EventCommand::Export { slug }) => {
             let slug = domain::Slug::parse(&slug)
                 .with_context(|| format!("{slug:?} is not a valid slug"))?;
@@ -235,15 +263,16 @@ async fn add_staff(
     getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let hash = tokio::task::spawn_blocking(move || password.hash(&salt)).await??;
     let now = Utc::now();
-    let (staff_id, saved) = db.add_staff(address.as_str(), &hash, now).await?;
+    let by = ByWhom::command_line();
+    let (staff_id, saved) = db.add_staff(address.as_str(), &hash, now, &by).await?;
     let what = match role {
         CliRole::Admin => {
-            db.set_admin(staff_id, true).await?;
+            db.set_admin(staff_id, now, &by).await?;
             "admin".to_owned()
         }
         CliRole::Event(role) => {
             for event_id in event_ids {
-                db.grant(staff_id, event_id, role, now).await?;
+                db.grant(staff_id, event_id, role, now, &by).await?;
             }
             format!("{role} at {}", events.join(", "))
         }
@@ -253,10 +282,87 @@ async fn add_staff(
         persistence::StaffSaved::Updated => "updated",
     };
     println!("staff account {} ({what}) {verb}", address.normalized());
+    if saved == persistence::StaffSaved::Updated {
+        println!("(its new password ended every session it had)");
+    }
     if let Some(password) = shown {
         println!("password: {password}");
         println!("(shown once: guichet keeps only its hash)");
     }
+    Ok(())
+}
+
+/// How long browser sessions last unused, as configured.
+fn idle(config: &Config) -> anyhow::Result<persistence::Idle> {
+    Ok(persistence::Idle {
+        browser: config.limits()?.browser_idle,
+    })
+}
+
+/// The account with this address, or an error naming it.
+async fn account(db: &Database, email: &str) -> anyhow::Result<persistence::StaffMember> {
+    db.staff_member(email)
+        .await?
+        .with_context(|| format!("there is no staff account {email}"))
+}
+
+/// `staff list`: one line an account, for a terminal or a script (tab-separated).
+async fn list_staff(config: &Config) -> anyhow::Result<()> {
+    let idle = idle(config)?;
+    let db = connect(config).await?;
+    let accounts = db.accounts(Utc::now(), idle).await?;
+    println!("email\troles\tdisabled\tsessions");
+    for account in accounts {
+        let roles = if account.access.is_admin() {
+            "admin".to_owned()
+        } else {
+            let grants: Vec<String> = account
+                .access
+                .grants()
+                .map(|(slug, role)| format!("{role}@{slug}"))
+                .collect();
+            if grants.is_empty() {
+                "none".to_owned()
+            } else {
+                grants.join(",")
+            }
+        };
+        let disabled = if account.disabled { "yes" } else { "no" };
+        println!(
+            "{}\t{roles}\t{disabled}\t{}",
+            account.email, account.live_sessions
+        );
+    }
+    Ok(())
+}
+
+/// `staff disable` / `staff enable`.
+async fn set_disabled(config: &Config, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let member = account(&db, email).await?;
+    let changed = db
+        .set_disabled(member.id, disabled, Utc::now(), &ByWhom::command_line())
+        .await?;
+    let state = if disabled { "disabled" } else { "enabled" };
+    if changed {
+        println!("staff account {} {state}", member.email);
+        if disabled {
+            println!("(every session and device token it had has ended)");
+        }
+    } else {
+        println!("staff account {} was already {state}", member.email);
+    }
+    Ok(())
+}
+
+/// `staff revoke-sessions`.
+async fn revoke_sessions(config: &Config, email: &str) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let member = account(&db, email).await?;
+    let ended = db
+        .revoke_sessions(member.id, None, Utc::now(), &ByWhom::command_line())
+        .await?;
+    println!("{ended} session(s) of {} ended", member.email);
     Ok(())
 }
 

@@ -440,3 +440,127 @@ async fn serve_speaks_https_with_the_given_certificate() {
     );
     assert_eq!(statuses, ["202", "429"], "the client's address over TLS");
 }
+
+#[tokio::test]
+async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logged() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let out = guichet(&database.url, dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    run(&["event", "import", &demo_file(dir.path())]);
+    run(&[
+        "staff",
+        "add",
+        "desk@example.org",
+        "--role",
+        "desk",
+        "--event",
+        DEMO_SLUG,
+    ]);
+    run(&["staff", "add", "boss@example.org", "--role", "admin"]);
+
+    // Two live sessions, opened as sign-in opens them.
+    let db = database.connect().await;
+    let member = db
+        .staff_member("desk@example.org")
+        .await
+        .expect("query")
+        .expect("exists");
+    let now = chrono::Utc::now();
+    for hash in ["a".repeat(64), "b".repeat(64)] {
+        db.create_session(persistence::NewSession {
+            staff_id: member.id,
+            token_hash: &hash,
+            kind: persistence::SessionKind::Device,
+            csrf_token: None,
+            now,
+            expires_at: now + chrono::TimeDelta::days(1),
+            client_address: "192.0.2.7",
+            user_agent: Some("scanner"),
+        })
+        .await
+        .expect("session");
+    }
+    let idle = persistence::Idle {
+        browser: chrono::TimeDelta::hours(2),
+    };
+    let live = async || {
+        db.sessions_of(member.id, chrono::Utc::now(), idle)
+            .await
+            .expect("sessions")
+            .len()
+    };
+
+    let listed = run(&["staff", "list"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines[0], "email\troles\tdisabled\tsessions", "{listed}");
+    assert_eq!(lines[1], "boss@example.org\tadmin\tno\t0", "{listed}");
+    assert_eq!(
+        lines[2],
+        format!("desk@example.org\tdesk@{DEMO_SLUG}\tno\t2"),
+        "{listed}"
+    );
+
+    assert!(run(&["staff", "revoke-sessions", "desk@example.org"]).contains("2 session(s)"));
+    assert_eq!(live().await, 0);
+
+    assert!(run(&["staff", "disable", "desk@example.org"]).contains("disabled"));
+    assert!(
+        run(&["staff", "list"])
+            .contains("desk@example.org\tdesk@idm-2008-migration-de-retour\tyes\t0")
+    );
+    let stored = db
+        .staff_credentials("desk@example.org")
+        .await
+        .expect("query")
+        .expect("exists");
+    assert!(stored.disabled);
+    assert!(run(&["staff", "disable", "desk@example.org"]).contains("already disabled"));
+    assert!(run(&["staff", "enable", "desk@example.org"]).contains("enabled"));
+    assert!(run(&["staff", "list"]).contains("\tno\t0"));
+
+    // An unknown account is named, and nothing is written.
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &["staff", "disable", "nobody@example.org"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("nobody@example.org"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Each change is in the instance's access log, by the command line (no one, no address).
+    let log = db.access_log(None, 20).await.expect("log");
+    let actions: Vec<&str> = log.iter().map(|line| line.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["enabled", "disabled", "sessions_revoked", "admin_named"],
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .all(|line| line.by.is_none() && line.address.is_none())
+    );
+    let granted = db
+        .access_log(
+            Some(
+                db.event_by_slug(&domain::Slug::parse(DEMO_SLUG).expect("slug"))
+                    .await
+                    .expect("query")
+                    .expect("event")
+                    .id,
+            ),
+            20,
+        )
+        .await
+        .expect("log");
+    assert_eq!(granted.len(), 1);
+    assert_eq!(granted[0].action.as_str(), "granted");
+    assert_eq!(granted[0].role, Some(domain::Role::Desk));
+}

@@ -7,6 +7,7 @@
 //! must hold with several instances (capacity, one check-in per day) are enforced here by the
 //! database itself.
 
+mod access;
 mod actions;
 mod attendance;
 mod audit;
@@ -24,6 +25,7 @@ mod scan_writer;
 mod staff;
 mod unique;
 
+pub use access::{AccessAction, AccessLine, ByWhom};
 pub use actions::{Action, Done};
 pub use attendance::DayCheckin;
 pub use audit::{AuditAction, AuditDetails, Happened, HistoryLine};
@@ -36,7 +38,10 @@ pub use outbox::{EmailJob, EmailStatus, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, Resent, StatusCounts};
 pub use reports::{ReportFilter, ReportRow};
 pub use scan_writer::{LoggedScan, Scan, ScanOutcome, Written};
-pub use staff::{Session, SessionKind, StaffCredentials, StaffMember, StaffSaved};
+pub use staff::{
+    AccountSummary, Idle, NewSession, Session, SessionInfo, SessionKind, StaffCredentials,
+    StaffMember, StaffSaved,
+};
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]

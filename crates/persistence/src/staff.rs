@@ -4,15 +4,17 @@
 //! on every request: a grant given or taken away counts from the next request on. Sign-in
 //! attempts are counted in `login_throttle.rs`.
 
+use crate::access::{self, AccessAction, ByWhom, Change};
 use crate::entities::{event, staff, staff_grant, staff_session};
 use crate::unique::Unique;
 use crate::{Database, Error, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Access, Role};
-use sea_orm::sea_query::{OnConflict, StringLen};
+use sea_orm::sea_query::{Expr, OnConflict, StringLen};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
-    JoinType, QueryFilter, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    TransactionTrait,
 };
 
 /// A staff member (without their password hash), with what they may reach.
@@ -28,6 +30,8 @@ pub struct StaffMember {
 pub struct StaffCredentials {
     pub member: StaffMember,
     pub password_hash: String,
+    /// A disabled account signs in no more, whatever the password.
+    pub disabled: bool,
 }
 
 /// Whether `add_staff` created the account or gave an existing one a new password.
@@ -57,6 +61,51 @@ pub struct Session {
     pub kind: SessionKind,
     pub csrf_token: Option<String>,
     pub expires_at: DateTime<Utc>,
+    /// When it was last used, to the minute (see [`Database::touch_session`]).
+    pub last_used_at: DateTime<Utc>,
+}
+
+/// A session to open.
+#[derive(Debug, Clone)]
+pub struct NewSession<'a> {
+    pub staff_id: i32,
+    /// The SHA-256 of the token the client keeps.
+    pub token_hash: &'a str,
+    pub kind: SessionKind,
+    pub csrf_token: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client_address: &'a str,
+    pub user_agent: Option<&'a str>,
+}
+
+/// How long a session lasts without use: browsers end after `browser_idle` without a request
+/// (a desk laptop left signed in overnight); devices run until they expire or are revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idle {
+    pub browser: TimeDelta,
+}
+
+/// A live session, as the team page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: i32,
+    pub kind: SessionKind,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// An account, as `guichet staff list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub email: String,
+    pub access: Access,
+    pub disabled: bool,
+    /// Its sessions that count now.
+    pub live_sessions: u64,
 }
 
 /// A session's row, its member's, and one of the member's grants (none if they hold none): the
@@ -67,11 +116,55 @@ struct SessionRow {
     kind: SessionKind,
     csrf_token: Option<String>,
     expires_at: DateTime<Utc>,
+    last_used_at: DateTime<Utc>,
     staff_id: i32,
     email: String,
     is_admin: bool,
     slug: Option<String>,
     role: Option<staff_grant::Role>,
+}
+
+/// The sessions that count at `now`: not revoked, not expired, of an account not disabled, and,
+/// for a browser, used within `idle.browser`. The caller joins `staff`.
+fn live(now: DateTime<Utc>, idle: Idle) -> Condition {
+    Condition::all()
+        .add(staff_session::Column::RevokedAt.is_null())
+        .add(staff_session::Column::ExpiresAt.gt(now))
+        .add(staff::Column::DisabledAt.is_null())
+        .add(
+            Condition::any()
+                .add(staff_session::Column::Kind.eq(SessionKind::Device))
+                .add(staff_session::Column::LastUsedAt.gt(now - idle.browser)),
+        )
+}
+
+/// The address of staff member `staff_id`.
+async fn email_of<C: ConnectionTrait>(conn: &C, staff_id: i32) -> Result<String> {
+    let email: Option<String> = staff::Entity::find_by_id(staff_id)
+        .select_only()
+        .column(staff::Column::Email)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    email.ok_or_else(|| Error::NotFound(format!("staff member {staff_id}")))
+}
+
+/// Ends every session of `staff_id` but `except`; returns how many were live.
+async fn revoke_all<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i32,
+    except: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut update = staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::RevokedAt, Some(now).into())
+        .filter(staff_session::Column::StaffId.eq(staff_id))
+        .filter(staff_session::Column::RevokedAt.is_null())
+        .filter(staff_session::Column::ExpiresAt.gt(now));
+    if let Some(keep) = except {
+        update = update.filter(staff_session::Column::Id.ne(keep));
+    }
+    Ok(update.exec(conn).await?.rows_affected)
 }
 
 /// The grants of staff member `staff_id`, by event slug.
@@ -93,26 +186,38 @@ async fn grants_of<C: ConnectionTrait>(conn: &C, staff_id: i32) -> Result<Vec<(S
 
 impl Database {
     /// Creates a staff account with no grant, or gives an existing one (same address, any case)
-    /// this password; returns the account's id. Its grants and whether it is an admin are set
-    /// by [`Database::grant`] and [`Database::set_admin`].
+    /// this password, which ends every session it had (and is logged); returns the account's
+    /// id. Its grants and whether it is an admin are set by [`Database::grant`] and
+    /// [`Database::set_admin`].
     pub async fn add_staff(
         &self,
         email: &str,
         password_hash: &str,
         now: DateTime<Utc>,
+        by: &ByWhom,
     ) -> Result<(i32, StaffSaved)> {
         let email = email.trim().to_lowercase();
+        let txn = self.writer.begin().await?;
         let existing = staff::Entity::find()
             .filter(staff::Column::Email.eq(&email))
-            .one(&self.conn)
+            .one(&txn)
             .await?;
-        match existing {
+        let saved = match existing {
             Some(row) => {
                 let id = row.id;
                 let mut active = row.into_active_model();
                 active.password_hash = Set(password_hash.to_owned());
-                active.update(&self.writer).await?;
-                Ok((id, StaffSaved::Updated))
+                active.update(&txn).await?;
+                revoke_all(&txn, id, None, now).await?;
+                let change = Change {
+                    at: now,
+                    action: AccessAction::PasswordChanged,
+                    event_id: None,
+                    subject_email: &email,
+                    role: None,
+                };
+                access::log(&txn, change, by).await?;
+                (id, StaffSaved::Updated)
             }
             None => {
                 let row = staff::ActiveModel {
@@ -120,37 +225,130 @@ impl Database {
                     is_admin: Set(false),
                     password_hash: Set(password_hash.to_owned()),
                     created_at: Set(now),
+                    disabled_at: Set(None),
                     ..Default::default()
                 }
-                .insert(&self.writer)
+                .insert(&txn)
                 .await?;
-                Ok((row.id, StaffSaved::Created))
+                (row.id, StaffSaved::Created)
             }
-        }
+        };
+        txn.commit().await?;
+        Ok(saved)
     }
 
-    /// Makes staff member `staff_id` an admin of the whole instance, or no longer one.
-    pub async fn set_admin(&self, staff_id: i32, admin: bool) -> Result<()> {
-        let result = staff::Entity::update_many()
-            .col_expr(staff::Column::IsAdmin, admin.into())
+    /// Gives staff member `staff_id` a new password and ends their other sessions (all but
+    /// `keep`, the one they changed it from), logged.
+    pub async fn set_password(
+        &self,
+        staff_id: i32,
+        password_hash: &str,
+        keep: Option<i32>,
+        now: DateTime<Utc>,
+        by: &ByWhom,
+    ) -> Result<()> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
+        staff::Entity::update_many()
+            .col_expr(staff::Column::PasswordHash, password_hash.into())
             .filter(staff::Column::Id.eq(staff_id))
-            .exec(&self.writer)
+            .exec(&txn)
             .await?;
-        if result.rows_affected == 0 {
-            return Err(Error::NotFound(format!("staff member {staff_id}")));
-        }
+        revoke_all(&txn, staff_id, keep, now).await?;
+        let change = Change {
+            at: now,
+            action: AccessAction::PasswordChanged,
+            event_id: None,
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
         Ok(())
     }
 
+    /// Makes staff member `staff_id` an admin of the whole instance, logged.
+    pub async fn set_admin(&self, staff_id: i32, now: DateTime<Utc>, by: &ByWhom) -> Result<()> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
+        staff::Entity::update_many()
+            .col_expr(staff::Column::IsAdmin, true.into())
+            .filter(staff::Column::Id.eq(staff_id))
+            .exec(&txn)
+            .await?;
+        let change = Change {
+            at: now,
+            action: AccessAction::AdminNamed,
+            event_id: None,
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Disables staff member `staff_id` (every session ends at once, and they sign in no more)
+    /// or enables them again, logged; `false` if they already were so.
+    pub async fn set_disabled(
+        &self,
+        staff_id: i32,
+        disabled: bool,
+        now: DateTime<Utc>,
+        by: &ByWhom,
+    ) -> Result<bool> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
+        let update = staff::Entity::update_many().filter(staff::Column::Id.eq(staff_id));
+        let result = if disabled {
+            update
+                .col_expr(staff::Column::DisabledAt, Some(now).into())
+                .filter(staff::Column::DisabledAt.is_null())
+        } else {
+            update
+                .col_expr(
+                    staff::Column::DisabledAt,
+                    Option::<DateTime<Utc>>::None.into(),
+                )
+                .filter(staff::Column::DisabledAt.is_not_null())
+        }
+        .exec(&txn)
+        .await?;
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        if disabled {
+            // Ended for good: enabling the account again brings back none of them.
+            revoke_all(&txn, staff_id, None, now).await?;
+        }
+        let change = Change {
+            at: now,
+            action: if disabled {
+                AccessAction::Disabled
+            } else {
+                AccessAction::Enabled
+            },
+            event_id: None,
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
     /// Gives staff member `staff_id` this role at event `event_id` (replacing the role they had
-    /// there, if any).
+    /// there, if any), logged.
     pub async fn grant(
         &self,
         staff_id: i32,
         event_id: i32,
         role: Role,
         now: DateTime<Utc>,
+        by: &ByWhom,
     ) -> Result<()> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
         staff_grant::Entity::insert(staff_grant::ActiveModel {
             staff_id: Set(staff_id),
             event_id: Set(event_id),
@@ -163,19 +361,49 @@ impl Database {
                 .update_column(staff_grant::Column::Role)
                 .to_owned(),
         )
-        .exec_without_returning(&self.writer)
+        .exec_without_returning(&txn)
         .await?;
+        let change = Change {
+            at: now,
+            action: AccessAction::Granted,
+            event_id: Some(event_id),
+            subject_email: &email,
+            role: Some(role),
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
         Ok(())
     }
 
-    /// Ends staff member `staff_id`'s role at event `event_id`; `false` if they had none.
-    pub async fn remove_grant(&self, staff_id: i32, event_id: i32) -> Result<bool> {
+    /// Ends staff member `staff_id`'s role at event `event_id`, logged; `false` if they had
+    /// none.
+    pub async fn remove_grant(
+        &self,
+        staff_id: i32,
+        event_id: i32,
+        now: DateTime<Utc>,
+        by: &ByWhom,
+    ) -> Result<bool> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
         let result = staff_grant::Entity::delete_many()
             .filter(staff_grant::Column::StaffId.eq(staff_id))
             .filter(staff_grant::Column::EventId.eq(event_id))
-            .exec(&self.writer)
+            .exec(&txn)
             .await?;
-        Ok(result.rows_affected > 0)
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        let change = Change {
+            at: now,
+            action: AccessAction::GrantRemoved,
+            event_id: Some(event_id),
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// The staff member with this address (any case), with what they may reach.
@@ -201,27 +429,45 @@ impl Database {
                 access: Access::new(row.is_admin, grants),
             },
             password_hash: row.password_hash,
+            disabled: row.disabled_at.is_some(),
         }))
     }
 
-    /// Opens a session; `token_hash` is the SHA-256 of the token the client keeps.
-    pub async fn create_session(
-        &self,
-        staff_id: i32,
-        token_hash: &str,
-        kind: SessionKind,
-        csrf_token: Option<&str>,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()> {
+    /// Every account, by address, with its grants and how many of its sessions count at `now`.
+    pub async fn accounts(&self, now: DateTime<Utc>, idle: Idle) -> Result<Vec<AccountSummary>> {
+        let rows = staff::Entity::find()
+            .order_by_asc(staff::Column::Email)
+            .all(&self.conn)
+            .await?;
+        let mut accounts = Vec::with_capacity(rows.len());
+        for row in rows {
+            let grants = grants_of(&self.conn, row.id).await?;
+            let live_sessions = self.sessions_of(row.id, now, idle).await?.len() as u64;
+            accounts.push(AccountSummary {
+                email: row.email,
+                access: Access::new(row.is_admin, grants),
+                disabled: row.disabled_at.is_some(),
+                live_sessions,
+            });
+        }
+        Ok(accounts)
+    }
+
+    /// Opens a session.
+    pub async fn create_session(&self, new: NewSession<'_>) -> Result<()> {
         staff_session::ActiveModel {
-            staff_id: Set(staff_id),
-            token_hash: Set(token_hash.to_owned()),
-            kind: Set(kind),
-            csrf_token: Set(csrf_token.map(str::to_owned)),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
+            staff_id: Set(new.staff_id),
+            token_hash: Set(new.token_hash.to_owned()),
+            kind: Set(new.kind),
+            csrf_token: Set(new.csrf_token.map(str::to_owned)),
+            created_at: Set(new.now),
+            expires_at: Set(new.expires_at),
             revoked_at: Set(None),
+            last_used_at: Set(new.now),
+            client_address: Set(Some(new.client_address.to_owned())),
+            user_agent: Set(new
+                .user_agent
+                .map(|agent| agent.chars().take(200).collect())),
             ..Default::default()
         }
         .insert(&self.writer)
@@ -229,9 +475,14 @@ impl Database {
         Ok(())
     }
 
-    /// The live session whose token hashes to `token_hash` (not expired, not revoked), with its
-    /// member's grants as they stand now.
-    pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+    /// The live session whose token hashes to `token_hash` (see [`live`]), with its member's
+    /// grants as they stand now.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle: Idle,
+    ) -> Result<Option<Session>> {
         // One query for the session, its member and their grants (a row each; no limit, see
         // `unique.rs`): every request of the desk asks.
         let rows = staff_session::Entity::find()
@@ -240,6 +491,7 @@ impl Database {
             .column(staff_session::Column::Kind)
             .column(staff_session::Column::CsrfToken)
             .column(staff_session::Column::ExpiresAt)
+            .column(staff_session::Column::LastUsedAt)
             .column(staff_session::Column::StaffId)
             .column(staff::Column::Email)
             .column(staff::Column::IsAdmin)
@@ -249,19 +501,19 @@ impl Database {
             .join(JoinType::LeftJoin, staff::Relation::Grants.def())
             .join(JoinType::LeftJoin, staff_grant::Relation::Event.def())
             .filter(staff_session::Column::TokenHash.eq(token_hash))
-            .filter(staff_session::Column::RevokedAt.is_null())
-            .filter(staff_session::Column::ExpiresAt.gt(now))
+            .filter(live(now, idle))
             .into_model::<SessionRow>()
             .all(&self.conn)
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let (id, kind, csrf_token, expires_at) = (
+        let (id, kind, csrf_token, expires_at, last_used_at) = (
             first.session_id,
             first.kind,
             first.csrf_token.clone(),
             first.expires_at,
+            first.last_used_at,
         );
         let (staff_id, email, is_admin) = (first.staff_id, first.email.clone(), first.is_admin);
         let grants = rows
@@ -277,10 +529,118 @@ impl Database {
             kind,
             csrf_token,
             expires_at,
+            last_used_at,
         }))
     }
 
-    /// Ends a session (logout, or a lost device).
+    /// Records that session `id` was used at `now` from `client_address`. The web edge calls it
+    /// at most once a minute per session, so that the desk's scans do not each write a row.
+    pub async fn touch_session(
+        &self,
+        id: i32,
+        now: DateTime<Utc>,
+        client_address: &str,
+    ) -> Result<()> {
+        staff_session::Entity::update_many()
+            .col_expr(staff_session::Column::LastUsedAt, Expr::value(now))
+            .col_expr(
+                staff_session::Column::ClientAddress,
+                Expr::value(client_address.to_owned()),
+            )
+            .filter(staff_session::Column::Id.eq(id))
+            .exec(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// The sessions of staff member `staff_id` that count at `now`, most recently used first.
+    pub async fn sessions_of(
+        &self,
+        staff_id: i32,
+        now: DateTime<Utc>,
+        idle: Idle,
+    ) -> Result<Vec<SessionInfo>> {
+        let rows = staff_session::Entity::find()
+            .join(JoinType::InnerJoin, staff_session::Relation::Staff.def())
+            .filter(staff_session::Column::StaffId.eq(staff_id))
+            .filter(live(now, idle))
+            .order_by_desc(staff_session::Column::LastUsedAt)
+            .all(&self.conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| SessionInfo {
+                id: row.id,
+                kind: row.kind,
+                created_at: row.created_at,
+                last_used_at: row.last_used_at,
+                expires_at: row.expires_at,
+                client_address: row.client_address,
+                user_agent: row.user_agent,
+            })
+            .collect())
+    }
+
+    /// Ends session `session_id` of staff member `staff_id` (a lost phone), logged under
+    /// `event_id` (the team page it was done from; `None`: the instance); `false` if no such
+    /// session of theirs counted.
+    pub async fn revoke_member_session(
+        &self,
+        staff_id: i32,
+        session_id: i32,
+        event_id: Option<i32>,
+        now: DateTime<Utc>,
+        by: &ByWhom,
+    ) -> Result<bool> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
+        let result = staff_session::Entity::update_many()
+            .col_expr(staff_session::Column::RevokedAt, Some(now).into())
+            .filter(staff_session::Column::Id.eq(session_id))
+            .filter(staff_session::Column::StaffId.eq(staff_id))
+            .filter(staff_session::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        let change = Change {
+            at: now,
+            action: AccessAction::SessionRevoked,
+            event_id,
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Ends every session of staff member `staff_id`, logged under `event_id` (as
+    /// [`Database::revoke_member_session`]); returns how many there were.
+    pub async fn revoke_sessions(
+        &self,
+        staff_id: i32,
+        event_id: Option<i32>,
+        now: DateTime<Utc>,
+        by: &ByWhom,
+    ) -> Result<u64> {
+        let txn = self.writer.begin().await?;
+        let email = email_of(&txn, staff_id).await?;
+        let ended = revoke_all(&txn, staff_id, None, now).await?;
+        let change = Change {
+            at: now,
+            action: AccessAction::SessionsRevoked,
+            event_id,
+            subject_email: &email,
+            role: None,
+        };
+        access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(ended)
+    }
+
+    /// Ends a session (sign-out).
     pub async fn revoke_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
         let result = staff_session::Entity::update_many()
             .col_expr(staff_session::Column::RevokedAt, Some(now).into())

@@ -3,6 +3,7 @@
 //! only as SHA-256 hashes; passwords are argon2id, checked on a blocking thread.
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::error::Error;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
@@ -11,6 +12,10 @@ use axum_extra::extract::CookieJar;
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use persistence::{Session, SessionKind, StaffMember, StoredEvent};
 use sha2::{Digest, Sha256};
+
+/// How often a session's last use is written: a desk scanning every second writes one row a
+/// minute, not one a scan, and an idle end is exact to the minute.
+const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
@@ -116,9 +121,10 @@ where
         }
         let state = AppState::from_ref(state);
         let (token, bearer) = presented_token(parts).ok_or(Error::Unauthorized)?;
+        let now = state.clock().now();
         let session = state
             .db()
-            .session(&token_hash(&token), state.clock().now())
+            .session(&token_hash(&token), now, state.idle())
             .await?
             .ok_or(Error::Unauthorized)?;
         // A bearer token must be a device token, a cookie a browser session: a stolen cookie value
@@ -133,6 +139,17 @@ where
         };
         if crate::csrf::changes_state(&parts.method) {
             crate::csrf::check_staff(parts, &staff.session)?;
+        }
+        if now - staff.session.last_used_at >= TOUCH_EVERY {
+            // Served without the peer's address only in a wiring mistake: then none is kept.
+            let client = parts
+                .extensions
+                .get::<ClientAddr>()
+                .map_or_else(String::new, ToString::to_string);
+            state
+                .db()
+                .touch_session(staff.session.id, now, &client)
+                .await?;
         }
         parts.extensions.insert(staff.clone());
         Ok(staff)

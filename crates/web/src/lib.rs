@@ -70,6 +70,7 @@ struct Inner {
     registrations: limits::RegistrationLimiter,
     password_checks: limits::PasswordChecks,
     frames: frames::FrameGate,
+    idle: persistence::Idle,
 }
 
 impl AppState {
@@ -93,6 +94,9 @@ impl AppState {
             registrations: limits::RegistrationLimiter::new(limits.registrations_per_minute),
             password_checks: limits::PasswordChecks::new(limits.password_checks),
             frames: frames::FrameGate::new(server_limits.frame_decoders),
+            idle: persistence::Idle {
+                browser: limits.browser_idle,
+            },
         }))
     }
 
@@ -110,6 +114,11 @@ impl AppState {
 
     pub(crate) fn frames(&self) -> &frames::FrameGate {
         &self.0.frames
+    }
+
+    /// How long sessions last unused.
+    pub(crate) fn idle(&self) -> persistence::Idle {
+        self.0.idle
     }
 
     pub(crate) fn ticket_key(&self) -> &TicketKey {

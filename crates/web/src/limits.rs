@@ -22,6 +22,9 @@ pub struct Limits {
     /// Password verifications under way at once on each instance (each holds some 19 MiB for
     /// argon2); beyond it a sign-in is answered 503 at once.
     pub password_checks: NonZeroU32,
+    /// A browser session unused for this long ends (a desk laptop left signed in); it ends 12
+    /// hours after sign-in in any case.
+    pub browser_idle: chrono::TimeDelta,
 }
 
 impl Default for Limits {
@@ -30,9 +33,13 @@ impl Default for Limits {
             trusted_proxies: TrustedProxies::default(),
             registrations_per_minute: 20,
             password_checks: default_password_checks(),
+            browser_idle: DEFAULT_BROWSER_IDLE,
         }
     }
 }
+
+/// Two hours: a desk's lunch break, not a night.
+pub const DEFAULT_BROWSER_IDLE: chrono::TimeDelta = chrono::TimeDelta::hours(2);
 
 /// Two password verifications per core: enough to keep every core busy hashing, while a flood of
 /// sign-ins can hold no more than that many argon2 buffers.

@@ -7,7 +7,7 @@ use crate::{AppState, Error};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Access, Lang, LoginLimits};
 use i18n::t;
-use persistence::{AttemptOutcome, Reservation, SessionKind, StaffMember};
+use persistence::{AttemptOutcome, NewSession, Reservation, SessionKind, StaffMember};
 
 /// A session just opened.
 #[derive(Debug)]
@@ -27,16 +27,30 @@ fn lifetime(kind: SessionKind) -> TimeDelta {
     }
 }
 
-/// Checks the credentials and opens a session. Every wrong email or password gets the same
-/// answer, after the same work (an unknown email is checked against a decoy hash).
-pub async fn sign_in(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    client: ClientAddr,
-    kind: SessionKind,
-    lang: Lang,
-) -> Result<SignedIn, Error> {
+/// A sign-in: what the member typed, and where from.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub client: ClientAddr,
+    /// The `User-Agent` it came with, shown on the team page beside the session.
+    pub user_agent: Option<&'a str>,
+    pub kind: SessionKind,
+    pub lang: Lang,
+}
+
+/// Checks the credentials and opens a session. Every wrong email or password, and a disabled
+/// account, gets the same answer after the same work (an unknown email is checked against a
+/// decoy hash).
+pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignedIn, Error> {
+    let Attempt {
+        email,
+        password,
+        client,
+        kind,
+        lang,
+        ..
+    } = attempt;
     let member = verified_member(state, email, password, client, lang).await?;
     let now = state.clock().now();
     let token = new_token()?;
@@ -47,14 +61,16 @@ pub async fn sign_in(
     let expires_at = now + lifetime(kind);
     state
         .db()
-        .create_session(
-            member.id,
-            &token_hash(&token),
+        .create_session(NewSession {
+            staff_id: member.id,
+            token_hash: &token_hash(&token),
             kind,
-            csrf_token.as_deref(),
+            csrf_token: csrf_token.as_deref(),
             now,
             expires_at,
-        )
+            client_address: &client.to_string(),
+            user_agent: attempt.user_agent,
+        })
         .await?;
     tracing::info!(
         staff_id = member.id,
@@ -152,7 +168,9 @@ async fn check_password(
     })
     .await
     .map_err(|e| Error::Internal(Box::new(e)))?;
-    Ok(credentials.filter(|_| matches).map(|c| c.member))
+    Ok(credentials
+        .filter(|c| matches && !c.disabled)
+        .map(|c| c.member))
 }
 
 /// The refusal of a throttled sign-in, with when the first counted attempt stops counting.
@@ -167,4 +185,11 @@ fn throttled(lang: Lang, until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
         ),
         retry_after: wait.to_std().unwrap_or_default(),
     })
+}
+
+/// The `User-Agent` a request came with, if it is text.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
 }

@@ -5,6 +5,7 @@
 //! stored as text, the same on SQLite and PostgreSQL; each is declared beside its entity, with its
 //! one mapping to the domain's enum when the domain has one.
 
+pub mod access_log;
 pub mod agenda_item;
 pub mod agenda_person;
 pub mod audit_log;
@@ -53,6 +54,14 @@ mod tests {
             let stored = staff_grant::Role::from(role);
             assert_eq!(stored.to_value(), role.as_str());
             assert_eq!(Role::from(stored), role);
+        }
+    }
+
+    #[test]
+    fn access_actions_are_stored_under_the_names_the_catalogs_follow() {
+        use sea_orm::Iterable;
+        for action in crate::AccessAction::iter() {
+            assert_eq!(action.to_value(), action.as_str());
         }
     }
 

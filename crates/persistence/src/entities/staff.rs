@@ -13,6 +13,8 @@ pub struct Model {
     /// argon2id, PHC string.
     pub password_hash: String,
     pub created_at: DateTimeUtc,
+    /// Set: the account signs in no more, and none of its sessions counts.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Updated at most once a minute (see `Database::touch_session`).
+    pub last_used_at: DateTimeUtc,
+    /// The client address it was last used from.
+    pub client_address: Option<String>,
+    /// The browser or program that opened it, as it said (cut to 200 characters).
+    pub user_agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,9 +5,10 @@ use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::ApiJson;
 use crate::lang::RequestLang;
-use crate::login::sign_in;
+use crate::login::{Attempt, sign_in, user_agent};
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use persistence::SessionKind;
 use serde::{Deserialize, Serialize};
@@ -62,17 +63,18 @@ pub async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     client: ClientAddr,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, Error> {
-    let signed_in = sign_in(
-        &state,
-        &request.email,
-        &request.password,
+    let attempt = Attempt {
+        email: &request.email,
+        password: &request.password,
         client,
-        SessionKind::Device,
+        user_agent: user_agent(&headers),
+        kind: SessionKind::Device,
         lang,
-    )
-    .await?;
+    };
+    let signed_in = sign_in(&state, attempt).await?;
     let access = &signed_in.access;
     let events = state
         .db()

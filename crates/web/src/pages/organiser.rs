@@ -564,7 +564,9 @@ async fn dashboard(
 }
 
 /// Server-sent events: the figures' HTML whenever it changes (checked every second against the
-/// database, so scans made through any instance show up).
+/// database, so scans made through any instance show up). The stream ends within a second or two
+/// of its session ending (signed out, revoked, idle, the account disabled) or of the organiser
+/// losing the event: it is checked on each round, and watching does not count as use.
 async fn live(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -581,6 +583,9 @@ async fn live(
             loop {
                 if !last.is_empty() {
                     tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                if !still_organises(&state, &staff, &stored).await {
+                    return None;
                 }
                 let html = match stats(&state, &stored, lang).await {
                     Ok(stats) => render_stats(&state, &stored, &staff, lang, stats).ok(),
@@ -611,6 +616,23 @@ async fn live(
         axum::http::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+/// Whether `staff` may still watch `stored`'s figures: their session counts and they still
+/// organise it. A database briefly away ends nothing.
+async fn still_organises(state: &AppState, staff: &Staff, stored: &StoredEvent) -> bool {
+    let Ok(Some(session)) = state
+        .db()
+        .session(
+            &crate::auth::token_hash(&staff.token),
+            state.clock().now(),
+            state.idle(),
+        )
+        .await
+    else {
+        return false;
+    };
+    session.id == staff.session.id && session.staff.access.organises(stored.event.slug.as_str())
 }
 
 async fn retry_email(

@@ -7,13 +7,13 @@ use crate::csrf::{LoginCheck, login_token};
 use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
-use crate::login::sign_in;
+use crate::login::{Attempt, sign_in, user_agent};
 use crate::redirect::SafePath;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, FormView};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -139,6 +139,7 @@ async fn login(
     client: ClientAddr,
     jar: CookieJar,
     check: LoginCheck,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
     let next = SafePath::or_staff_home(form.next.as_deref());
@@ -148,15 +149,15 @@ async fn login(
         let status = StatusCode::FORBIDDEN;
         return login_form(&state, lang, jar, &next, &form.email, Some(message), status);
     }
-    let signed_in = sign_in(
-        &state,
-        &form.email,
-        &form.password,
+    let attempt = Attempt {
+        email: &form.email,
+        password: &form.password,
         client,
-        SessionKind::Browser,
+        user_agent: user_agent(&headers),
+        kind: SessionKind::Browser,
         lang,
-    )
-    .await;
+    };
+    let signed_in = sign_in(&state, attempt).await;
     match signed_in {
         Ok(signed_in) => {
             let cookie = Cookie::build((SESSION_COOKIE, signed_in.token))
