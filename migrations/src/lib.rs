@@ -20,6 +20,7 @@ mod m20261130_000008_abuse_limits;
 mod m20261202_000009_resend_index;
 mod m20261202_000010_teams;
 mod m20261202_000011_account_lifecycle;
+mod m20261202_000012_second_factor;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_resend_index::Migration),
             Box::new(m20261202_000010_teams::Migration),
             Box::new(m20261202_000011_account_lifecycle::Migration),
+            Box::new(m20261202_000012_second_factor::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ pub mod lang;
 pub mod limits;
 pub mod registration;
 pub mod seats;
+pub mod second_factor;
 pub mod staff;
 pub mod ticket;
 
@@ -36,5 +37,6 @@ pub use registration::{
     RegistrationForm, Status, Window, is_invisible_format, search_words,
 };
 pub use seats::Seats;
+pub use second_factor::{SecondFactor, TotpSecret};
 pub use staff::{Access, Password, PasswordError, Role, Standing, verify_password};
 pub use ticket::{TicketClaim, TicketKey, TicketStanding, TicketToken};

@@ -109,6 +109,12 @@ pub enum StaffCommand {
         /// The account's email address.
         email: String,
     },
+    /// Enrol an account in two-factor sign-in (for provisioning a phone): prints the
+    /// `otpauth://` URI and ten recovery codes, once. Replaces any second factor it had.
+    Totp {
+        /// The account's email address.
+        email: String,
+    },
 }
 
 /// The role `staff add` gives: the whole instance, or a role at events.
@@ -198,6 +204,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff(StaffCommand::RevokeSessions { email }) => {
             revoke_sessions(&config, &email).await
         }
+        Command::Staff(StaffCommand::Totp { email }) => enrol_totp(&config, &email).await,
         Command::Event(EventCommand::Export { slug }) => {
             let slug = domain::Slug::parse(&slug)
                 .with_context(|| format!("{slug:?} is not a valid slug"))?;
@@ -311,7 +318,7 @@ async fn list_staff(config: &Config) -> anyhow::Result<()> {
     let idle = idle(config)?;
     let db = connect(config).await?;
     let accounts = db.accounts(Utc::now(), idle).await?;
-    println!("email\troles\tdisabled\tsessions");
+    println!("email\troles\t2fa\tdisabled\tsessions");
     for account in accounts {
         let roles = if account.access.is_admin() {
             "admin".to_owned()
@@ -327,10 +334,13 @@ async fn list_staff(config: &Config) -> anyhow::Result<()> {
                 grants.join(",")
             }
         };
-        let disabled = if account.disabled { "yes" } else { "no" };
+        let yes_no = |yes: bool| if yes { "yes" } else { "no" };
         println!(
-            "{}\t{roles}\t{disabled}\t{}",
-            account.email, account.live_sessions
+            "{}\t{roles}\t{}\t{}\t{}",
+            account.email,
+            yes_no(account.second_factor),
+            yes_no(account.disabled),
+            account.live_sessions
         );
     }
     Ok(())
@@ -363,6 +373,40 @@ async fn revoke_sessions(config: &Config, email: &str) -> anyhow::Result<()> {
         .revoke_sessions(member.id, None, Utc::now(), &ByWhom::command_line())
         .await?;
     println!("{ended} session(s) of {} ended", member.email);
+    Ok(())
+}
+
+/// `staff totp`: a new secret and recovery codes, printed once.
+async fn enrol_totp(config: &Config, email: &str) -> anyhow::Result<()> {
+    use domain::second_factor::{RECOVERY_CODES, recovery_code, recovery_code_hash};
+    let db = connect(config).await?;
+    let member = account(&db, email).await?;
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let secret = domain::TotpSecret::from_random(bytes);
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let mut bytes = [0u8; 7];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        codes.push(recovery_code(bytes));
+    }
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|code| recovery_code_hash(&code.replace('-', "")))
+        .collect();
+    db.enrol_totp(
+        member.id,
+        &secret.to_base32(),
+        None,
+        &hashes,
+        Utc::now(),
+        &ByWhom::command_line(),
+    )
+    .await?;
+    println!("two-factor sign-in is on for {}", member.email);
+    println!("otpauth URI: {}", secret.uri(&member.email));
+    println!("recovery codes: {}", codes.join(" "));
+    println!("(shown once: guichet keeps only the secret and the codes' hashes)");
     Ok(())
 }
 

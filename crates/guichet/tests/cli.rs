@@ -496,11 +496,14 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
 
     let listed = run(&["staff", "list"]);
     let lines: Vec<&str> = listed.lines().collect();
-    assert_eq!(lines[0], "email\troles\tdisabled\tsessions", "{listed}");
-    assert_eq!(lines[1], "boss@example.org\tadmin\tno\t0", "{listed}");
+    assert_eq!(
+        lines[0], "email\troles\t2fa\tdisabled\tsessions",
+        "{listed}"
+    );
+    assert_eq!(lines[1], "boss@example.org\tadmin\tno\tno\t0", "{listed}");
     assert_eq!(
         lines[2],
-        format!("desk@example.org\tdesk@{DEMO_SLUG}\tno\t2"),
+        format!("desk@example.org\tdesk@{DEMO_SLUG}\tno\tno\t2"),
         "{listed}"
     );
 
@@ -510,7 +513,7 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
     assert!(run(&["staff", "disable", "desk@example.org"]).contains("disabled"));
     assert!(
         run(&["staff", "list"])
-            .contains("desk@example.org\tdesk@idm-2008-migration-de-retour\tyes\t0")
+            .contains("desk@example.org\tdesk@idm-2008-migration-de-retour\tno\tyes\t0")
     );
     let stored = db
         .staff_credentials("desk@example.org")
@@ -520,7 +523,24 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
     assert!(stored.disabled);
     assert!(run(&["staff", "disable", "desk@example.org"]).contains("already disabled"));
     assert!(run(&["staff", "enable", "desk@example.org"]).contains("enabled"));
-    assert!(run(&["staff", "list"]).contains("\tno\t0"));
+    assert!(run(&["staff", "list"]).contains("desk@idm-2008-migration-de-retour\tno\tno\t0"));
+
+    // `staff totp` prints the URI and the recovery codes once; the list then says 2fa yes.
+    let enrolled = run(&["staff", "totp", "desk@example.org"]);
+    let uri = enrolled
+        .lines()
+        .find_map(|l| l.strip_prefix("otpauth URI: "))
+        .expect("the URI");
+    assert!(
+        uri.starts_with("otpauth://totp/guichet:desk%40example.org?secret="),
+        "{uri}"
+    );
+    let codes = enrolled
+        .lines()
+        .find_map(|l| l.strip_prefix("recovery codes: "))
+        .expect("the codes");
+    assert_eq!(codes.split(' ').count(), 10);
+    assert!(run(&["staff", "list"]).contains("desk@idm-2008-migration-de-retour\tyes\tno\t0"));
 
     // An unknown account is named, and nothing is written.
     let out = guichet(
@@ -540,7 +560,13 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
     let actions: Vec<&str> = log.iter().map(|line| line.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["enabled", "disabled", "sessions_revoked", "admin_named"],
+        [
+            "totp_enrolled",
+            "enabled",
+            "disabled",
+            "sessions_revoked",
+            "admin_named"
+        ],
         "{log:?}"
     );
     assert!(

@@ -82,7 +82,7 @@ mod tests {
         let args: Vec<(&str, FluentValue<'static>)> = [
             "first", "last", "date", "zone", "time", "number", "closes", "opens", "seats",
             "language", "start", "end", "max", "name", "event", "url", "position", "city", "venue",
-            "dates", "token", "detail", "by", "email", "minutes", "seconds",
+            "dates", "token", "detail", "by", "email", "minutes", "seconds", "min", "left",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("x")))

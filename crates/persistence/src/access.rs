@@ -36,6 +36,12 @@ pub enum AccessAction {
     /// Two-factor sign-in enrolled.
     #[sea_orm(string_value = "totp_enrolled")]
     TotpEnrolled,
+    /// The event's organisers must now sign in with a second factor.
+    #[sea_orm(string_value = "totp_required")]
+    TotpRequired,
+    /// The event's organisers need a second factor no more.
+    #[sea_orm(string_value = "totp_optional")]
+    TotpOptional,
     /// The account disabled: every session ended.
     #[sea_orm(string_value = "disabled")]
     Disabled,
@@ -63,6 +69,8 @@ impl AccessAction {
             AccessAction::Invited => "invited",
             AccessAction::InvitationAccepted => "invitation_accepted",
             AccessAction::TotpEnrolled => "totp_enrolled",
+            AccessAction::TotpRequired => "totp_required",
+            AccessAction::TotpOptional => "totp_optional",
             AccessAction::Disabled => "disabled",
             AccessAction::Enabled => "enabled",
             AccessAction::SessionRevoked => "session_revoked",

@@ -20,6 +20,9 @@ use std::sync::{Arc, Mutex};
 pub struct StoredEvent {
     pub id: i32,
     pub event: Arc<Event>,
+    /// Its organisers must sign in with a second factor (an admin's choice, not the event
+    /// file's).
+    pub organisers_need_totp: bool,
 }
 
 /// The events an instance has read, by id, with the revision they were read at. An event with its
@@ -191,10 +194,11 @@ impl Database {
             .order_by_asc(agenda_person::Column::Position)
             .all(&self.conn)
             .await?;
-        let id = row.id;
+        let (id, organisers_need_totp) = (row.id, row.organisers_need_totp);
         Ok(StoredEvent {
             id,
             event: Arc::new(to_domain(row, categories, items, people)?),
+            organisers_need_totp,
         })
     }
 
@@ -295,6 +299,41 @@ impl Database {
 
 /// Raises the event's revision in the database itself, so that two changes at once cannot both
 /// claim the same revision.
+impl Database {
+    /// Whether event `event_id`'s organisers must sign in with a second factor, logged; every
+    /// instance's copy of the event is read again.
+    pub async fn set_organisers_need_totp(
+        &self,
+        event_id: i32,
+        need: bool,
+        now: DateTime<Utc>,
+        by: &crate::ByWhom,
+    ) -> Result<()> {
+        use sea_orm::TransactionTrait;
+        let txn = self.writer.begin().await?;
+        event::Entity::update_many()
+            .col_expr(event::Column::OrganisersNeedTotp, need.into())
+            .filter(event::Column::Id.eq(event_id))
+            .exec(&txn)
+            .await?;
+        bump_revision(&txn, event_id).await?;
+        let change = crate::access::Change {
+            at: now,
+            action: if need {
+                crate::AccessAction::TotpRequired
+            } else {
+                crate::AccessAction::TotpOptional
+            },
+            event_id: Some(event_id),
+            subject_email: "",
+            role: Some(domain::Role::Organiser),
+        };
+        crate::access::log(&txn, change, by).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
 async fn bump_revision(conn: &impl sea_orm::ConnectionTrait, id: i32) -> Result<()> {
     use sea_orm::sea_query::{Expr, ExprTrait};
     event::Entity::update_many()

@@ -22,6 +22,7 @@ mod outbox;
 mod registrations;
 mod reports;
 mod scan_writer;
+mod second_factor;
 mod staff;
 mod unique;
 

@@ -10,7 +10,7 @@ use crate::unique::Unique;
 use crate::{Database, Error, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Access, Role};
-use sea_orm::sea_query::{Expr, OnConflict, StringLen};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, StringLen};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
@@ -23,6 +23,8 @@ pub struct StaffMember {
     pub id: i32,
     pub email: String,
     pub access: Access,
+    /// Signs in with a second factor (TOTP).
+    pub second_factor: bool,
 }
 
 /// A staff member with the hash to check a password against.
@@ -32,6 +34,8 @@ pub struct StaffCredentials {
     pub password_hash: String,
     /// A disabled account signs in no more, whatever the password.
     pub disabled: bool,
+    /// Its TOTP secret (base32), when it signs in with a second factor.
+    pub totp_secret: Option<String>,
 }
 
 /// Whether `add_staff` created the account or gave an existing one a new password.
@@ -104,6 +108,8 @@ pub struct AccountSummary {
     pub email: String,
     pub access: Access,
     pub disabled: bool,
+    /// Signs in with a second factor.
+    pub second_factor: bool,
     /// Its sessions that count now.
     pub live_sessions: u64,
 }
@@ -120,6 +126,7 @@ struct SessionRow {
     staff_id: i32,
     email: String,
     is_admin: bool,
+    has_totp: bool,
     slug: Option<String>,
     role: Option<staff_grant::Role>,
 }
@@ -226,6 +233,9 @@ impl Database {
                     password_hash: Set(password_hash.to_owned()),
                     created_at: Set(now),
                     disabled_at: Set(None),
+                    totp_secret: Set(None),
+                    totp_pending_secret: Set(None),
+                    totp_last_step: Set(None),
                     ..Default::default()
                 }
                 .insert(&txn)
@@ -427,9 +437,11 @@ impl Database {
                 id: row.id,
                 email: row.email,
                 access: Access::new(row.is_admin, grants),
+                second_factor: row.totp_secret.is_some(),
             },
             password_hash: row.password_hash,
             disabled: row.disabled_at.is_some(),
+            totp_secret: row.totp_secret,
         }))
     }
 
@@ -447,6 +459,7 @@ impl Database {
                 email: row.email,
                 access: Access::new(row.is_admin, grants),
                 disabled: row.disabled_at.is_some(),
+                second_factor: row.totp_secret.is_some(),
                 live_sessions,
             });
         }
@@ -495,6 +508,10 @@ impl Database {
             .column(staff_session::Column::StaffId)
             .column(staff::Column::Email)
             .column(staff::Column::IsAdmin)
+            .expr_as(
+                Expr::col((staff::Entity, staff::Column::TotpSecret)).is_not_null(),
+                "has_totp",
+            )
             .column(event::Column::Slug)
             .column(staff_grant::Column::Role)
             .join(JoinType::InnerJoin, staff_session::Relation::Staff.def())
@@ -515,7 +532,12 @@ impl Database {
             first.expires_at,
             first.last_used_at,
         );
-        let (staff_id, email, is_admin) = (first.staff_id, first.email.clone(), first.is_admin);
+        let (staff_id, email, is_admin, second_factor) = (
+            first.staff_id,
+            first.email.clone(),
+            first.is_admin,
+            first.has_totp,
+        );
         let grants = rows
             .into_iter()
             .filter_map(|row| Some((row.slug?, row.role?.into())));
@@ -525,6 +547,7 @@ impl Database {
                 id: staff_id,
                 email,
                 access: Access::new(is_admin, grants),
+                second_factor,
             },
             kind,
             csrf_token,

@@ -31,6 +31,17 @@ pub enum Error {
     /// A wrong email or password (the same message for both): 401.
     #[error("wrong email or password")]
     LoginFailed(String),
+    /// The password was right, and the account signs in with a second factor: send its code
+    /// (`otp`). 401 `otp_required`.
+    #[error("a second-factor code is needed")]
+    OtpRequired(String),
+    /// A second-factor code that is wrong, or was used already: 401 `otp_invalid`.
+    #[error("wrong or used second-factor code")]
+    OtpFailed(String),
+    /// An event whose organisers must sign in with a second factor, by one who has none: 403
+    /// `second_factor_required`, saying where to enrol.
+    #[error("enrol a second factor first")]
+    SecondFactorNeeded(String),
     /// Too many requests of a kind from this client (registrations, failed sign-ins): 429, with
     /// a message in the visitor's language and when to try again.
     #[error("too many attempts")]
@@ -94,6 +105,7 @@ pub enum ErrorPage {
     Unauthorized,
     Forbidden,
     CsrfRejected,
+    SecondFactorNeeded,
     BadRequest,
     Unavailable,
     Internal,
@@ -106,6 +118,9 @@ impl ErrorPage {
             ErrorPage::Unauthorized => ("error-unauthorized-title", "error-unauthorized-body"),
             ErrorPage::Forbidden => ("error-forbidden-title", "error-forbidden-body"),
             ErrorPage::CsrfRejected => ("error-csrf-title", "error-csrf-body"),
+            ErrorPage::SecondFactorNeeded => {
+                ("error-second-factor-title", "error-second-factor-body")
+            }
             ErrorPage::BadRequest => ("error-bad-request-title", "error-bad-request-body"),
             ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
             ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
@@ -141,6 +156,21 @@ impl Error {
                 StatusCode::UNAUTHORIZED,
                 ErrorPage::Unauthorized,
                 "invalid_credentials",
+            ),
+            Error::OtpRequired(_) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorPage::Unauthorized,
+                "otp_required",
+            ),
+            Error::OtpFailed(_) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorPage::Unauthorized,
+                "otp_invalid",
+            ),
+            Error::SecondFactorNeeded(_) => (
+                StatusCode::FORBIDDEN,
+                ErrorPage::SecondFactorNeeded,
+                "second_factor_required",
             ),
             Error::TooManyAttempts(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -200,6 +230,9 @@ impl IntoResponse for Error {
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
             Error::BadRequest(detail)
             | Error::LoginFailed(detail)
+            | Error::OtpRequired(detail)
+            | Error::OtpFailed(detail)
+            | Error::SecondFactorNeeded(detail)
             | Error::CsrfRejected(detail) => {
                 json!({ "error": code, "message": detail })
             }

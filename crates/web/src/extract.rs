@@ -157,7 +157,8 @@ where
 /// else 401), staff who do not organise this event (403, before the event is looked up: nobody
 /// learns which events exist that they hold no grant for), and an unknown event (404, for an
 /// admin). Whether someone organises an event is decided by the member's grants
-/// ([`domain::Access::organises`]) alone.
+/// ([`domain::Access::organises`]) alone; an event whose organisers must use a second factor
+/// also refuses (403) those who have none.
 #[derive(Debug, Clone)]
 pub struct Organiser {
     pub staff: Staff,
@@ -173,6 +174,13 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let (staff, event) = event_staff(parts, state, Staff::require_organiser_of).await?;
+        // An event an admin has closed to organisers without a second factor: 403, saying
+        // where to enrol.
+        if event.organisers_need_totp && !staff.member.second_factor {
+            let RequestLang(lang) = RequestLang::from_parts(parts);
+            let message = t(lang, "error-second-factor-body", &[]);
+            return Err(Error::SecondFactorNeeded(message).into_response());
+        }
         Ok(Self { staff, event })
     }
 }

@@ -5,9 +5,11 @@ use crate::client::ClientAddr;
 use crate::error::Throttled;
 use crate::{AppState, Error};
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::{Access, Lang, LoginLimits};
+use domain::{Access, Lang, LoginLimits, SecondFactor, TotpSecret};
 use i18n::t;
-use persistence::{AttemptOutcome, NewSession, Reservation, SessionKind, StaffMember};
+use persistence::{
+    AttemptOutcome, NewSession, Reservation, SessionKind, StaffCredentials, StaffMember,
+};
 
 /// A session just opened.
 #[derive(Debug)]
@@ -32,6 +34,8 @@ fn lifetime(kind: SessionKind) -> TimeDelta {
 pub struct Attempt<'a> {
     pub email: &'a str,
     pub password: &'a str,
+    /// The second factor, for an account that has one: a six-digit code or a recovery code.
+    pub otp: Option<&'a str>,
     pub client: ClientAddr,
     /// The `User-Agent` it came with, shown on the team page beside the session.
     pub user_agent: Option<&'a str>,
@@ -39,19 +43,154 @@ pub struct Attempt<'a> {
     pub lang: Lang,
 }
 
+/// How a sign-in ended well: a session, or (the password right, no code given yet) the member
+/// whose code is awaited.
+#[derive(Debug)]
+pub enum SignInOutcome {
+    SignedIn(SignedIn),
+    CodeNeeded(StaffMember),
+}
+
+/// A browser signs in with its code within this long of its password.
+const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
+
+/// What the password (and code) showed.
+enum Verified {
+    Member(StaffMember),
+    CodeNeeded(StaffMember),
+}
+
 /// Checks the credentials and opens a session. Every wrong email or password, and a disabled
 /// account, gets the same answer after the same work (an unknown email is checked against a
-/// decoy hash).
-pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignedIn, Error> {
+/// decoy hash). An account with a second factor also needs its code: without one the outcome
+/// is [`SignInOutcome::CodeNeeded`], and a wrong one counts as a failed attempt.
+pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignInOutcome, Error> {
     let Attempt {
         email,
-        password,
         client,
-        kind,
         lang,
         ..
     } = attempt;
-    let member = verified_member(state, email, password, client, lang).await?;
+    // No account's address holds a control character (and PostgreSQL refuses a NUL in text):
+    // the answer to a wrong address, before anything is reserved or verified.
+    if domain::search_words(email).is_err() {
+        return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
+    }
+    let verified = throttled(state, email, client, lang, async {
+        let Some(credentials) = check_password(state, email, attempt.password, lang).await? else {
+            let wrong = Error::LoginFailed(t(lang, "login-failed", &[]));
+            return Ok((AttemptOutcome::Failed, Err(wrong)));
+        };
+        let member = credentials.member;
+        Ok(match (credentials.totp_secret, attempt.otp) {
+            (None, _) => (AttemptOutcome::Succeeded, Ok(Verified::Member(member))),
+            // The password is right and the code is still to come: no failure.
+            (Some(_), None) => (AttemptOutcome::Abandoned, Ok(Verified::CodeNeeded(member))),
+            (Some(secret), Some(code)) => {
+                match second_factor(state, member.id, &secret, code, lang).await? {
+                    Ok(()) => (AttemptOutcome::Succeeded, Ok(Verified::Member(member))),
+                    Err(wrong) => (AttemptOutcome::Failed, Err(wrong)),
+                }
+            }
+        })
+    })
+    .await?;
+    match verified {
+        Verified::Member(member) => {
+            let signed_in = open_session(state, member, client, attempt.user_agent, attempt.kind);
+            Ok(SignInOutcome::SignedIn(signed_in.await?))
+        }
+        Verified::CodeNeeded(member) => Ok(SignInOutcome::CodeNeeded(member)),
+    }
+}
+
+/// Opens the challenge a browser holds between its password and its code; returns the token
+/// for its cookie.
+pub async fn open_challenge(state: &AppState, member: &StaffMember) -> Result<String, Error> {
+    let token = new_token()?;
+    let now = state.clock().now();
+    state
+        .db()
+        .create_login_challenge(
+            member.id,
+            &token_hash(&token),
+            now,
+            now + CHALLENGE_LIFETIME,
+        )
+        .await?;
+    Ok(token)
+}
+
+/// The second step of a browser's sign-in: the code, for the challenge whose token its cookie
+/// holds. Throttled as the password is, under the account's address.
+pub async fn sign_in_with_code(
+    state: &AppState,
+    challenge: &str,
+    code: &str,
+    client: ClientAddr,
+    user_agent: Option<&str>,
+    lang: Lang,
+) -> Result<SignedIn, Error> {
+    let expired = || Error::OtpFailed(t(lang, "login-code-expired", &[]));
+    let now = state.clock().now();
+    let hash = token_hash(challenge);
+    let staff_id = state
+        .db()
+        .login_challenge(&hash, now)
+        .await?
+        .ok_or_else(expired)?;
+    let Some((email, Some(secret))) = state.db().totp_of(staff_id).await? else {
+        return Err(expired());
+    };
+    let member = throttled(state, &email, client, lang, async {
+        let credentials = state.db().staff_credentials(&email).await?;
+        let Some(credentials) = credentials.filter(|c| !c.disabled) else {
+            return Ok((AttemptOutcome::Abandoned, Err(expired())));
+        };
+        Ok(
+            match second_factor(state, staff_id, &secret, code, lang).await? {
+                Ok(()) => (AttemptOutcome::Succeeded, Ok(credentials.member)),
+                Err(wrong) => (AttemptOutcome::Failed, Err(wrong)),
+            },
+        )
+    })
+    .await?;
+    // One session per challenge, even if its code was sent twice at once.
+    if !state.db().close_login_challenge(&hash, now).await? {
+        return Err(expired());
+    }
+    open_session(state, member, client, user_agent, SessionKind::Browser).await
+}
+
+/// Checks that `password` is signed-in member `email`'s own (before it is changed), throttled
+/// as a sign-in is: a stolen session cannot guess the password faster than the sign-in form.
+pub async fn check_own_password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: ClientAddr,
+    lang: Lang,
+) -> Result<(), Error> {
+    throttled(state, email, client, lang, async {
+        Ok(match check_password(state, email, password, lang).await? {
+            Some(_) => (AttemptOutcome::Succeeded, Ok(())),
+            None => (
+                AttemptOutcome::Failed,
+                Err(Error::LoginFailed(t(lang, "account-password-wrong", &[]))),
+            ),
+        })
+    })
+    .await
+}
+
+/// Opens a session for `member`.
+async fn open_session(
+    state: &AppState,
+    member: StaffMember,
+    client: ClientAddr,
+    user_agent: Option<&str>,
+    kind: SessionKind,
+) -> Result<SignedIn, Error> {
     let now = state.clock().now();
     let token = new_token()?;
     let csrf_token = match kind {
@@ -69,7 +208,7 @@ pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignedIn,
             now,
             expires_at,
             client_address: &client.to_string(),
-            user_agent: attempt.user_agent,
+            user_agent,
         })
         .await?;
     tracing::info!(
@@ -84,25 +223,48 @@ pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignedIn,
     })
 }
 
-/// The staff member these credentials are, or why not: a wrong email or password (401), too
-/// many failed attempts (429), too many checks under way (503).
-///
-/// Throttled per (account, client address) and per client address ([`LoginLimits`]): the
-/// attempt is reserved in the database before the password is verified, so concurrent attempts
-/// count too, on every instance. The verification itself waits for no one: beyond
-/// [`crate::Limits::password_checks`] under way, the answer is 503 at once.
-async fn verified_member(
+/// Whether `code` is staff member `staff_id`'s second factor now: a TOTP code of a step not
+/// accepted before, or an unused recovery code (then used). `Ok(Err(_))`: it is not.
+async fn second_factor(
+    state: &AppState,
+    staff_id: i32,
+    secret: &str,
+    code: &str,
+    lang: Lang,
+) -> Result<Result<(), Error>, Error> {
+    let wrong = || Error::OtpFailed(t(lang, "login-code-wrong", &[]));
+    let Ok(factor) = SecondFactor::parse(code) else {
+        return Ok(Err(wrong()));
+    };
+    let secret = TotpSecret::from_base32(secret).ok_or_else(|| {
+        Error::Internal(format!("staff {staff_id}: unreadable TOTP secret").into())
+    })?;
+    let now = state.clock().now();
+    let accepted = match factor {
+        SecondFactor::Totp(code) => match secret.step_of(&code, now) {
+            Some(step) => state.db().claim_totp_step(staff_id, step).await?,
+            None => false,
+        },
+        SecondFactor::Recovery(code) => {
+            let hash = domain::second_factor::recovery_code_hash(&code);
+            state.db().use_recovery_code(staff_id, &hash, now).await?
+        }
+    };
+    Ok(if accepted { Ok(()) } else { Err(wrong()) })
+}
+
+/// Runs `check` as one sign-in attempt for `email` from `client`, throttled per (account,
+/// client address) and per client address ([`LoginLimits`]): the attempt is reserved in the
+/// database before anything is verified, so concurrent attempts count too, on every instance.
+/// `check` says how the attempt counts (a failure goes on counting for the window) and what to
+/// answer; an error of its own (the database away) abandons the attempt.
+async fn throttled<T>(
     state: &AppState,
     email: &str,
-    password: &str,
     client: ClientAddr,
     lang: Lang,
-) -> Result<StaffMember, Error> {
-    // No account's address holds a control character (and PostgreSQL refuses a NUL in text):
-    // the answer to a wrong address, before anything is reserved or verified.
-    if domain::search_words(email).is_err() {
-        return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
-    }
+    check: impl std::future::Future<Output = Result<(AttemptOutcome, Result<T, Error>), Error>>,
+) -> Result<T, Error> {
     let limits = LoginLimits::DEFAULT;
     let now = state.clock().now();
     let address = client.limit_key().to_string();
@@ -114,13 +276,12 @@ async fn verified_member(
         Reservation::Granted(attempt) => attempt,
         Reservation::Refused { until } => {
             tracing::info!(%address, "staff login refused: too many failed attempts");
-            return Err(throttled(lang, until, now));
+            return Err(refused(lang, until, now));
         }
     };
-    let checked = check_password(state, email, password, lang).await;
+    let checked = check.await;
     let outcome = match &checked {
-        Ok(Some(_)) => AttemptOutcome::Succeeded,
-        Ok(None) => AttemptOutcome::Failed,
+        Ok((outcome, _)) => *outcome,
         Err(_) => AttemptOutcome::Abandoned,
     };
     let settled_at = state.clock().now();
@@ -132,21 +293,22 @@ async fn verified_member(
     if let Err(error) = state.db().prune_login_attempts(&limits, settled_at).await {
         tracing::warn!(%error, "old login attempts could not be pruned");
     }
-    let Some(member) = checked? else {
+    let (outcome, answer) = checked?;
+    if outcome == AttemptOutcome::Failed {
         tracing::info!(%address, "failed staff login");
-        return Err(Error::LoginFailed(t(lang, "login-failed", &[])));
-    };
-    Ok(member)
+    }
+    answer
 }
 
-/// The member whose email and password these are, or `None` (the same work either way). Runs
-/// under [`crate::limits::PasswordChecks`]: 503 at once when all its places are taken.
+/// The account whose email and password these are, or `None` (the same work either way; a
+/// disabled account is `None` too). Runs under [`crate::limits::PasswordChecks`]: 503 at once
+/// when all its places are taken.
 async fn check_password(
     state: &AppState,
     email: &str,
     password: &str,
     lang: Lang,
-) -> Result<Option<StaffMember>, Error> {
+) -> Result<Option<StaffCredentials>, Error> {
     let Some(permit) = state.password_checks().try_start() else {
         tracing::warn!("staff login refused: too many password checks under way");
         return Err(Error::Busy(Throttled {
@@ -168,13 +330,11 @@ async fn check_password(
     })
     .await
     .map_err(|e| Error::Internal(Box::new(e)))?;
-    Ok(credentials
-        .filter(|c| matches && !c.disabled)
-        .map(|c| c.member))
+    Ok(credentials.filter(|c| matches && !c.disabled))
 }
 
 /// The refusal of a throttled sign-in, with when the first counted attempt stops counting.
-fn throttled(lang: Lang, until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
+fn refused(lang: Lang, until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
     let wait = (until - now).max(TimeDelta::zero());
     let minutes = (wait.num_seconds() + 59) / 60;
     Error::TooManyAttempts(Throttled {

@@ -27,6 +27,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Raised by every change to the event itself; see `events::EventCache`.
     pub revision: i32,
+    /// An admin's choice: organisers without a second factor may not organise it.
+    pub organisers_need_totp: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,7 +5,7 @@ use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::ApiJson;
 use crate::lang::RequestLang;
-use crate::login::{Attempt, sign_in, user_agent};
+use crate::login::{Attempt, SignInOutcome, sign_in, user_agent};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -19,6 +19,10 @@ pub struct LoginRequest {
     #[schema(example = "desk1@example.org")]
     email: String,
     password: String,
+    /// The second factor, for an account that has one: the six-digit code from the app, or one
+    /// of the recovery codes. Without it such an account is answered 401 `otp_required`.
+    #[schema(example = "123456")]
+    otp: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,7 +57,7 @@ pub struct EventGrant {
     request_body = LoginRequest,
     responses(
         (status = OK, description = "Signed in", body = LoginResponse),
-        (status = UNAUTHORIZED, description = "Wrong email or password (the same answer for both)"),
+        (status = UNAUTHORIZED, description = "Wrong email or password (the same answer for both, `invalid_credentials`); the account needs its second factor (`otp_required`: send `otp`); or the code is wrong or was used already (`otp_invalid`)"),
         (status = TOO_MANY_REQUESTS, description = "Too many failed attempts for this account from this address, or from this address (see Retry-After)"),
         (status = SERVICE_UNAVAILABLE, description = "Too many password checks under way: try again in a moment (see Retry-After)"),
         (status = UNPROCESSABLE_ENTITY, description = "The body is not the expected JSON"),
@@ -69,12 +73,18 @@ pub async fn login(
     let attempt = Attempt {
         email: &request.email,
         password: &request.password,
+        otp: request.otp.as_deref(),
         client,
         user_agent: user_agent(&headers),
         kind: SessionKind::Device,
         lang,
     };
-    let signed_in = sign_in(&state, attempt).await?;
+    let signed_in = match sign_in(&state, attempt).await? {
+        SignInOutcome::SignedIn(signed_in) => signed_in,
+        SignInOutcome::CodeNeeded(_) => {
+            return Err(Error::OtpRequired(i18n::t(lang, "login-code-needed", &[])));
+        }
+    };
     let access = &signed_in.access;
     let events = state
         .db()

@@ -22,12 +22,14 @@ use persistence::StoredEvent;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+mod account;
 mod organiser;
 mod staff;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(staff::router())
+        .merge(account::router())
         .merge(organiser::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))

@@ -7,7 +7,9 @@ use crate::csrf::{LoginCheck, login_token};
 use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
-use crate::login::{Attempt, sign_in, user_agent};
+use crate::login::{
+    Attempt, SignInOutcome, SignedIn, open_challenge, sign_in, sign_in_with_code, user_agent,
+};
 use crate::redirect::SafePath;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, FormView};
@@ -28,6 +30,7 @@ use std::collections::BTreeMap;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
+        .route("/login/code", post(login_code))
         .route("/logout", post(logout))
         .route("/desk/{slug}", get(desk_page))
         .route("/staff", get(home))
@@ -88,18 +91,33 @@ fn secure_cookies(state: &AppState) -> bool {
     state.composer().base_url().starts_with("https://")
 }
 
-/// The sign-in form (with `status`), carrying its CSRF token, whose cookie it sets if the visitor
-/// has none yet.
+/// Which step of signing in a form is for: the password (with the email typed so far), or the
+/// second factor's code.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Password { email: &'a str },
+    Code,
+}
+
+/// The cookie a browser holds between its password and its code (see `login::open_challenge`).
+const CHALLENGE_COOKIE: &str = "guichet_challenge";
+
+/// The sign-in form at `step` (with `status`), carrying its CSRF token, whose cookie it sets if
+/// the visitor has none yet.
 fn login_form(
     state: &AppState,
     lang: Lang,
     jar: CookieJar,
     next: &SafePath,
-    email: &str,
+    step: Step<'_>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, Error> {
     let (jar, csrf) = login_token(jar, secure_cookies(state))?;
+    let (email, code_step) = match step {
+        Step::Password { email } => (email, false),
+        Step::Code => ("", true),
+    };
     let html = state.templates().render(
         "login.html",
         context! {
@@ -107,11 +125,58 @@ fn login_form(
             languages => languages("/login", lang),
             next => next.as_str(),
             email => email,
+            code_step => code_step,
             error => error,
             csrf => csrf,
         },
     )?;
     Ok((status, jar, Html(html)).into_response())
+}
+
+/// A refusal of a sign-in step as the form shows it: the form again, with the reason; for a
+/// throttled or busy one (429, 503), when to come back.
+fn refused_step(
+    state: &AppState,
+    lang: Lang,
+    jar: CookieJar,
+    next: &SafePath,
+    step: Step<'_>,
+    error: Error,
+) -> Result<Response, Error> {
+    let status = error.status();
+    match error {
+        Error::LoginFailed(message) | Error::OtpFailed(message) => {
+            login_form(state, lang, jar, next, step, Some(message), status)
+        }
+        error => {
+            let Some(throttled) = error.throttled() else {
+                return Err(error);
+            };
+            let message = Some(throttled.message.clone());
+            let mut page = login_form(state, lang, jar, next, step, message, status)?;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, throttled.retry_after_header());
+            Ok(page)
+        }
+    }
+}
+
+/// The session cookie of a browser just signed in, and the way on.
+fn signed_in_response(
+    state: &AppState,
+    jar: CookieJar,
+    signed_in: SignedIn,
+    next: &SafePath,
+) -> Response {
+    let cookie = Cookie::build((SESSION_COOKIE, signed_in.token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure_cookies(state))
+        .max_age(cookie::time::Duration::hours(12))
+        .build();
+    // The sign-in form's token cookie stays (for a later sign-in in this browser).
+    (jar.add(cookie), next.redirect()).into_response()
 }
 
 async fn login_page(
@@ -121,7 +186,8 @@ async fn login_page(
     Query(next): Query<Next>,
 ) -> Result<Response, Error> {
     let next = SafePath::or_staff_home(next.next.as_deref());
-    login_form(&state, lang, jar, &next, "", None, StatusCode::OK)
+    let step = Step::Password { email: "" };
+    login_form(&state, lang, jar, &next, step, None, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,57 +209,87 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
     let next = SafePath::or_staff_home(form.next.as_deref());
+    let step = Step::Password { email: &form.email };
     // Before the password is looked at: a form another site made the browser send is no attempt.
     if !check.genuine {
         let message = i18n::t(lang, "login-form-expired", &[]);
         let status = StatusCode::FORBIDDEN;
-        return login_form(&state, lang, jar, &next, &form.email, Some(message), status);
+        return login_form(&state, lang, jar, &next, step, Some(message), status);
     }
     let attempt = Attempt {
         email: &form.email,
         password: &form.password,
+        otp: None,
         client,
         user_agent: user_agent(&headers),
         kind: SessionKind::Browser,
         lang,
     };
-    let signed_in = sign_in(&state, attempt).await;
-    match signed_in {
-        Ok(signed_in) => {
-            let cookie = Cookie::build((SESSION_COOKIE, signed_in.token))
-                .path("/")
+    match sign_in(&state, attempt).await {
+        Ok(SignInOutcome::SignedIn(signed_in)) => {
+            Ok(signed_in_response(&state, jar, signed_in, &next))
+        }
+        // The password was right: now the code, in the same browser within five minutes.
+        Ok(SignInOutcome::CodeNeeded(member)) => {
+            let token = open_challenge(&state, &member).await?;
+            let cookie = Cookie::build((CHALLENGE_COOKIE, token))
+                .path("/login")
                 .http_only(true)
-                .same_site(SameSite::Lax)
+                .same_site(SameSite::Strict)
                 .secure(secure_cookies(&state))
-                .max_age(cookie::time::Duration::hours(12))
+                .max_age(cookie::time::Duration::minutes(5))
                 .build();
-            // The sign-in form's token cookie stays (for a later sign-in in this browser): one
-            // Set-Cookie, the session's, keeps the answer simple for scripts.
-            Ok((jar.add(cookie), next.redirect()).into_response())
+            let jar = jar.add(cookie);
+            login_form(&state, lang, jar, &next, Step::Code, None, StatusCode::OK)
         }
-        Err(Error::LoginFailed(message)) => {
-            let status = StatusCode::UNAUTHORIZED;
-            login_form(&state, lang, jar, &next, &form.email, Some(message), status)
+        Err(error) => refused_step(&state, lang, jar, &next, step, error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+/// The second step of signing in: the code from the app (or a recovery code).
+async fn login_code(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    client: ClientAddr,
+    jar: CookieJar,
+    check: LoginCheck,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, Error> {
+    let next = SafePath::or_staff_home(form.next.as_deref());
+    let Some(challenge) = jar.get(CHALLENGE_COOKIE).map(|c| c.value().to_owned()) else {
+        // No password given in this browser (or over five minutes ago): start again.
+        let message = Some(i18n::t(lang, "login-code-expired", &[]));
+        let step = Step::Password { email: "" };
+        return login_form(
+            &state,
+            lang,
+            jar,
+            &next,
+            step,
+            message,
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    if !check.genuine {
+        let message = i18n::t(lang, "login-form-expired", &[]);
+        let status = StatusCode::FORBIDDEN;
+        return login_form(&state, lang, jar, &next, Step::Code, Some(message), status);
+    }
+    let agent = user_agent(&headers);
+    match sign_in_with_code(&state, &challenge, &form.code, client, agent, lang).await {
+        Ok(signed_in) => {
+            let jar = jar.remove(Cookie::build(CHALLENGE_COOKIE).path("/login").build());
+            Ok(signed_in_response(&state, jar, signed_in, &next))
         }
-        // Throttled (429) or busy (503): the form again, with the reason and when to come back.
-        Err(error) => {
-            let Some(throttled) = error.throttled() else {
-                return Err(error);
-            };
-            let message = Some(throttled.message.clone());
-            let mut page = login_form(
-                &state,
-                lang,
-                jar,
-                &next,
-                &form.email,
-                message,
-                error.status(),
-            )?;
-            page.headers_mut()
-                .insert(header::RETRY_AFTER, throttled.retry_after_header());
-            Ok(page)
-        }
+        Err(error) => refused_step(&state, lang, jar, &next, Step::Code, error),
     }
 }
 
