@@ -3,9 +3,7 @@
 //! Content-Security-Policy (`script-src 'self'`, `style-src 'self'`) lets the pages use nothing
 //! else — no inline script or style.
 
-use crate::AppState;
 use crate::error::Error;
-use axum::Router;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -45,8 +43,8 @@ const ASSETS: &[Asset] = &[
     asset!("ticket.css", CSS),
 ];
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{name}", get(serve))
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new().route("/static/{name}", get(serve))
 }
 
 async fn serve(Path(name): Path<String>) -> Result<Response, Error> {

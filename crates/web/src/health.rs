@@ -1,13 +1,12 @@
 //! Liveness and readiness, for operators and load balancers.
 
 use crate::AppState;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
 }

@@ -25,6 +25,7 @@ mod lookup;
 mod pages;
 mod redirect;
 mod registration;
+pub mod routes;
 mod serve;
 mod templates;
 mod tickets;
@@ -147,15 +148,20 @@ impl AppState {
     }
 }
 
+/// Every route but the API's: pages, tickets, static files, health.
+fn pages_and_files() -> routes::Listed {
+    pages::router()
+        .merge(tickets::router())
+        .merge(assets::router())
+        .merge(health::router())
+}
+
 /// The whole application's routes, with their middleware.
 pub fn router(state: AppState) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     let (api, _openapi) = api::router().split_for_parts();
-    let routes = Router::new()
-        .merge(pages::router())
-        .merge(tickets::router())
-        .merge(assets::router())
-        .merge(health::router())
+    let routes = pages_and_files()
+        .into_router()
         .merge(api)
         .fallback(pages::not_found)
         // Composed into one layer (outermost first): each `Router::layer` would box the routes

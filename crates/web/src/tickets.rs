@@ -6,7 +6,6 @@ use crate::AppState;
 use crate::error::Error;
 use crate::lang::RequestLang;
 use crate::templates::{languages, view};
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -17,8 +16,8 @@ use minijinja::context;
 use persistence::StoredEvent;
 use serde::{Deserialize, Serialize};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .route("/t/{token}", get(ticket_page))
         .route("/t/{token}/qr.png", get(qr_png))
         .route("/t/{token}/calendar.ics", get(calendar))

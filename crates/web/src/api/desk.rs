@@ -388,9 +388,12 @@ pub async fn search(
     RequestLang(lang): RequestLang,
     staff: Staff,
     ApiPath(slug): ApiPath<String>,
-    ApiQuery(query): ApiQuery<SearchQuery>,
+    query: Result<ApiQuery<SearchQuery>, Error>,
 ) -> Result<Json<Vec<SearchResult>>, Error> {
+    // Who may ask comes first: another event's staff learn nothing, not even what a query
+    // should look like.
     staff.require_desk_of(&slug)?;
+    let ApiQuery(query) = query?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     if let Err(problem) = domain::search_words(&query.q) {
         return Err(Error::Invalid(std::collections::BTreeMap::from([(

@@ -10,7 +10,6 @@ use crate::extract::{CsrfForm, NoFields};
 use crate::lang::RequestLang;
 use crate::login::check_own_password;
 use crate::templates::languages;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -24,8 +23,8 @@ use serde::Deserialize;
 
 const PATH: &str = "/staff/account";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .route(PATH, get(account_page))
         .route("/staff/account/totp", post(start_totp))
         .route("/staff/account/totp.png", get(totp_qr))

@@ -9,7 +9,6 @@ use crate::redirect::SafePath;
 use crate::registration::window_problem;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, EventPage, FormView};
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -26,8 +25,8 @@ mod account;
 mod organiser;
 mod staff;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .merge(staff::router())
         .merge(account::router())
         .merge(organiser::router())

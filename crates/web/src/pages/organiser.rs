@@ -7,7 +7,6 @@ use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields, Organiser};
 use crate::lang::RequestLang;
 use crate::templates::{languages, view};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -21,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .route("/organiser/{slug}", get(dashboard))
         .route("/organiser/{slug}/live", get(live))
         .route("/organiser/{slug}/emails/{id}/retry", post(retry_email))

@@ -13,7 +13,6 @@ use crate::login::{
 use crate::redirect::SafePath;
 use crate::templates::{languages, view};
 use crate::views::{EventCard, FormView};
-use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -27,8 +26,8 @@ use persistence::SessionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new()
         .route("/login", get(login_page).post(login))
         .route("/login/code", post(login_code))
         .route("/logout", post(logout))
