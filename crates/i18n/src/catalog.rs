@@ -82,7 +82,8 @@ mod tests {
         let args: Vec<(&str, FluentValue<'static>)> = [
             "first", "last", "date", "zone", "time", "number", "closes", "opens", "seats",
             "language", "start", "end", "max", "name", "event", "url", "position", "city", "venue",
-            "dates", "token", "detail", "by", "email", "minutes", "seconds", "min", "left",
+            "dates", "token", "detail", "by", "email", "minutes", "seconds", "min", "left", "at",
+            "role",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("x")))

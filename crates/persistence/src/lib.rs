@@ -41,7 +41,7 @@ pub use reports::{ReportFilter, ReportRow};
 pub use scan_writer::{LoggedScan, Scan, ScanOutcome, Written};
 pub use staff::{
     AccountSummary, Idle, NewSession, Session, SessionInfo, SessionKind, StaffCredentials,
-    StaffMember, StaffSaved,
+    StaffMember, StaffSaved, TeamMember,
 };
 
 /// What can go wrong in storage.

@@ -674,3 +674,48 @@ impl Database {
         Ok(result.rows_affected > 0)
     }
 }
+
+/// A member of an event's team, as its team page shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMember {
+    pub id: i32,
+    pub email: String,
+    pub role: Role,
+    /// An admin of the whole instance too: only admins manage them.
+    pub admin: bool,
+    pub second_factor: bool,
+    pub disabled: bool,
+    /// Their sessions that count now, most recently used first.
+    pub sessions: Vec<SessionInfo>,
+}
+
+impl Database {
+    /// The team of event `event_id`: everyone with a role there, by address.
+    pub async fn team_of(
+        &self,
+        event_id: i32,
+        now: DateTime<Utc>,
+        idle: Idle,
+    ) -> Result<Vec<TeamMember>> {
+        let rows: Vec<(staff::Model, Option<staff_grant::Model>)> = staff::Entity::find()
+            .find_also_related(staff_grant::Entity)
+            .filter(staff_grant::Column::EventId.eq(event_id))
+            .order_by_asc(staff::Column::Email)
+            .all(&self.conn)
+            .await?;
+        let mut team = Vec::with_capacity(rows.len());
+        for (row, grant) in rows {
+            let Some(grant) = grant else { continue };
+            team.push(TeamMember {
+                id: row.id,
+                sessions: self.sessions_of(row.id, now, idle).await?,
+                email: row.email,
+                role: grant.role.into(),
+                admin: row.is_admin,
+                second_factor: row.totp_secret.is_some(),
+                disabled: row.disabled_at.is_some(),
+            });
+        }
+        Ok(team)
+    }
+}

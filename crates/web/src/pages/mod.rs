@@ -24,12 +24,14 @@ use std::collections::BTreeMap;
 mod account;
 mod organiser;
 mod staff;
+mod team;
 
 pub(crate) fn router() -> crate::routes::Listed {
     crate::routes::Listed::new()
         .merge(staff::router())
         .merge(account::router())
         .merge(organiser::router())
+        .merge(team::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))
         .route("/events/{slug}/register", post(register))
