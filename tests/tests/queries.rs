@@ -119,3 +119,32 @@ async fn polled_reads_take_the_same_number_of_queries_for_2_rows_as_for_22() {
     })
     .await;
 }
+
+/// A ticket's re-sends are counted through the partial index that holds re-sends alone
+/// (migration 9), not through an index on every outbox row, which each new registration's
+/// confirmation would pay for at the 09:00 rush.
+#[tokio::test]
+async fn the_resend_count_reads_the_index_of_resends_alone() {
+    let app = TestApp::spawn().await;
+    let plan = app.db.explain_resend_count().await.expect("a plan");
+    assert!(
+        plan.contains("ix_outbox_participant_resends"),
+        "the plan does not use the re-sends' index:\n{plan}"
+    );
+    // No other index on the outbox mentions registrations: a new email writes only what the
+    // worker needs.
+    let indexes = if app.database.is_postgres() {
+        app.count(
+            "SELECT COUNT(*) AS n FROM pg_indexes WHERE tablename = 'outbox' \
+             AND indexdef LIKE '%registration_id%' AND indexdef NOT LIKE '%participant_resend%'",
+        )
+        .await
+    } else {
+        app.count(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' \
+             AND sql LIKE '%registration_id%' AND sql NOT LIKE '%participant_resend%'",
+        )
+        .await
+    };
+    assert_eq!(indexes, 0);
+}

@@ -175,6 +175,55 @@ async fn lock_registrations<C: ConnectionTrait>(
         .await?)
 }
 
+/// The re-sends of `registration_id` queued after `since`.
+fn resends_since(registration_id: i32, since: DateTime<Utc>) -> sea_orm::Select<outbox::Entity> {
+    outbox::Entity::find()
+        .filter(outbox::Column::RegistrationId.eq(registration_id))
+        // The condition of the partial index that holds re-sends alone (migration 9), written as
+        // it is there: a bound `= true` would not let PostgreSQL's generic plans use it.
+        .filter(Expr::col(outbox::Column::ParticipantResend))
+        .filter(outbox::Column::CreatedAt.gt(since))
+}
+
+impl Database {
+    /// The database's plan for counting a registration's re-sends, as text (for the test that
+    /// the 09:00 rush pays for no index but the re-sends' own: `tests/tests/queries.rs`). On
+    /// PostgreSQL sequential scans are turned off for the question, as a table of a few rows
+    /// would otherwise be scanned whatever its indexes.
+    #[doc(hidden)]
+    pub async fn explain_resend_count(&self) -> Result<String> {
+        use sea_orm::{QueryTrait, Statement, TransactionTrait};
+        let backend = self.conn.get_database_backend();
+        let query = resends_since(1, Utc::now()).build(backend);
+        let prefix = match backend {
+            sea_orm::DatabaseBackend::Sqlite => "EXPLAIN QUERY PLAN ",
+            _ => "EXPLAIN ",
+        };
+        let txn = self.conn.begin().await?;
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+                .await?;
+        }
+        let explain = Statement::from_sql_and_values(
+            backend,
+            format!("{prefix}{}", query.sql),
+            query.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let rows = txn.query_all_raw(explain).await?;
+        let mut plan = String::new();
+        for row in rows {
+            for column in row.column_names() {
+                if let Ok(text) = row.try_get::<String>("", &column) {
+                    plan.push_str(&text);
+                    plan.push('\n');
+                }
+            }
+        }
+        txn.rollback().await?;
+        Ok(plan)
+    }
+}
+
 /// Whether the participant may have `registration_id`'s ticket sent once more at `now`, with
 /// `queued_here` re-sends already queued by the caller's transaction (not yet in the outbox).
 /// The caller holds the registration's lock.
@@ -185,12 +234,7 @@ async fn may_resend<C: ConnectionTrait>(
     now: DateTime<Utc>,
     queued_here: u64,
 ) -> Result<bool> {
-    let earlier = outbox::Entity::find()
-        .filter(outbox::Column::RegistrationId.eq(registration_id))
-        // The condition of the partial index that holds re-sends alone (migration 9), written as
-        // it is there: a bound `= true` would not let PostgreSQL's generic plans use it.
-        .filter(Expr::col(outbox::Column::ParticipantResend))
-        .filter(outbox::Column::CreatedAt.gt(now - limit.window))
+    let earlier = resends_since(registration_id, now - limit.window)
         .count(conn)
         .await?;
     let allowed = limit.allows_another(earlier + queued_here);
