@@ -238,3 +238,62 @@ async fn the_team_page_is_its_organisers_and_admins_alone_and_admins_are_managed
     // Now the organiser without a second factor is refused the team page itself.
     assert_eq!(send(Some(&organiser), get, &team(), &[]).await, 403);
 }
+
+#[tokio::test]
+async fn the_instances_access_changes_are_on_a_page_for_admins_alone() {
+    let app = TestApp::spawn().await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    app.add_admin("admin@example.org").await;
+    let member = app
+        .db
+        .staff_member("org@example.org")
+        .await
+        .expect("query")
+        .expect("exists");
+    app.db
+        .set_disabled(
+            member.id,
+            true,
+            app.now(),
+            &persistence::ByWhom::command_line(),
+        )
+        .await
+        .expect("disabled");
+    app.db
+        .set_disabled(
+            member.id,
+            false,
+            app.now(),
+            &persistence::ByWhom::command_line(),
+        )
+        .await
+        .expect("enabled");
+    let organiser = app.login("org@example.org").await;
+    let admin = app.login("admin@example.org").await;
+    let get = async |token: &str| {
+        app.client
+            .get(app.url("/staff/admin"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    };
+    assert_eq!(
+        app.get("/staff/admin").await.status(),
+        303,
+        "a stranger signs in first"
+    );
+    assert_eq!(get(&organiser).await.status(), 403);
+    let page = get(&admin).await;
+    assert_eq!(page.status(), 200);
+    let html = unescape_html(&page.text().await.expect("body"));
+    guichet_tests::assert_in_order(
+        &html,
+        &[
+            "the account org@example.org was enabled",
+            "the account org@example.org was disabled",
+            "admin@example.org became an administrator",
+        ],
+    );
+    assert!(html.contains("command line"));
+}

@@ -388,3 +388,7 @@ access-enabled = the account { $email } was enabled
 access-session-revoked = a session of { $email } was ended
 access-sessions-revoked = every session of { $email } was ended
 access-password-changed = { $email } changed password
+admin-title = Administration
+admin-history = Access changes to the whole instance
+admin-history-empty = Nothing yet.
+staff-home-admin-page = Administration

@@ -388,3 +388,7 @@ access-enabled = le compte { $email } a été réactivé
 access-session-revoked = une session de { $email } a été terminée
 access-sessions-revoked = toutes les sessions de { $email } ont été terminées
 access-password-changed = { $email } a changé de mot de passe
+admin-title = Administration
+admin-history = Changements d’accès à toute l’instance
+admin-history-empty = Rien pour l’instant.
+staff-home-admin-page = Administration

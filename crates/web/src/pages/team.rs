@@ -1,7 +1,8 @@
 //! An event's team page, for its organisers and admins: who has which role, each member's
 //! signed-in browsers and devices (last use, client address) with a way to end one or all,
 //! a role changed or taken away, and the event's access history. An admin also decides here
-//! whether the event's organisers must sign in with a second factor.
+//! whether the event's organisers must sign in with a second factor, and has a page of the
+//! access changes to the whole instance (`/staff/admin`).
 //!
 //! Every change is made by `persistence` with its line in the access log, in one transaction.
 //! A member here is someone with a role at this event; an organiser manages neither admins nor
@@ -43,6 +44,7 @@ pub(crate) fn router() -> crate::routes::Listed {
             post(revoke_all_sessions),
         )
         .route("/organiser/{slug}/team/second-factor", post(second_factor))
+        .route("/staff/admin", get(admin_page))
 }
 
 /// Lines of access history the page shows.
@@ -105,14 +107,14 @@ fn member_view(member: TeamMember, viewer: &Staff, stored: &StoredEvent, lang: L
 }
 
 /// A line of access history in words, in the reader's language.
-fn history_view(line: AccessLine, stored: &StoredEvent, lang: Lang) -> HistoryView {
+fn history_view(line: AccessLine, tz: chrono_tz::Tz, lang: Lang) -> HistoryView {
     let role = line
         .role
         .map(|role| t(lang, &format!("team-role-{}", role.as_str()), &[]))
         .unwrap_or_default();
     let key = format!("access-{}", line.action.as_str().replace('_', "-"));
     HistoryView {
-        at: long_datetime(line.at, stored.event.time_zone, lang),
+        at: long_datetime(line.at, tz, lang),
         what: t(
             lang,
             &key,
@@ -139,7 +141,7 @@ async fn team_page(
         .collect();
     let history: Vec<HistoryView> = history
         .into_iter()
-        .map(|line| history_view(line, &event, lang))
+        .map(|line| history_view(line, event.event.time_zone, lang))
         .collect();
     let slug = event.event.slug.as_str();
     let path = format!("/organiser/{slug}/team");
@@ -291,4 +293,37 @@ async fn second_factor(
         .set_organisers_need_totp(event.id, form.required == "true", now, &by(&staff, client))
         .await?;
     Ok(back(&event))
+}
+
+/// The admins' page: the access changes to the whole instance (accounts disabled or enabled,
+/// admins named, second factors enrolled, passwords changed, sessions ended from the command
+/// line), in UTC: they belong to no event's time zone.
+async fn admin_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Result<Staff, Error>,
+) -> Result<Response, Error> {
+    let staff = match super::page_staff(staff, "/staff/admin") {
+        Ok(staff) => staff,
+        Err(response) => return Ok(response),
+    };
+    if !staff.member.access.is_admin() {
+        return Err(Error::Forbidden);
+    }
+    let history: Vec<HistoryView> = state
+        .db()
+        .access_log(None, HISTORY_LINES)
+        .await?
+        .into_iter()
+        .map(|line| history_view(line, chrono_tz::UTC, lang))
+        .collect();
+    let html = state.templates().render(
+        "admin.html",
+        context! {
+            lang => lang.code(),
+            languages => languages("/staff/admin", lang),
+            history => view(history),
+        },
+    )?;
+    Ok(Html(html).into_response())
 }
