@@ -21,6 +21,7 @@ mod m20261202_000009_resend_index;
 mod m20261202_000010_teams;
 mod m20261202_000011_account_lifecycle;
 mod m20261202_000012_second_factor;
+mod m20261202_000013_invitations;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_teams::Migration),
             Box::new(m20261202_000011_account_lifecycle::Migration),
             Box::new(m20261202_000012_second_factor::Migration),
+            Box::new(m20261202_000013_invitations::Migration),
         ]
     }
 }

@@ -39,4 +39,6 @@ pub use registration::{
 pub use seats::Seats;
 pub use second_factor::{SecondFactor, TotpSecret};
 pub use staff::{Access, Password, PasswordError, Role, Standing, verify_password};
-pub use ticket::{TicketClaim, TicketKey, TicketStanding, TicketToken};
+pub use ticket::{
+    INVITATION_LIFETIME, InvitationToken, TicketClaim, TicketKey, TicketStanding, TicketToken,
+};

@@ -266,3 +266,90 @@ mod tests {
         assert_eq!(TicketKey::new(vec![0; 16]).err(), Some(WeakKey));
     }
 }
+
+/// How long an invitation to a team may be taken up.
+pub const INVITATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(48);
+
+/// The link of an invitation to an event's team: the invitation's id (4 bytes) and the first 16
+/// bytes of an HMAC-SHA256, under the service's key, of the id and the invitation's own random
+/// nonce, in lowercase base32. Like tickets, the database holds no link: only the key makes one,
+/// and a new invitation (a new nonce) makes an older link worthless.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationToken(String);
+
+impl InvitationToken {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The invitation id a link names, and its tag, if it has the shape of one.
+    pub fn parse(raw: &str) -> Option<(i32, Vec<u8>)> {
+        let bytes = BASE32_NOPAD
+            .decode(raw.trim().to_ascii_uppercase().as_bytes())
+            .ok()?;
+        if bytes.len() != 4 + INVITATION_MAC_BYTES {
+            return None;
+        }
+        let id = i32::from_be_bytes(bytes[..4].try_into().ok()?);
+        Some((id, bytes[4..].to_vec()))
+    }
+}
+
+impl fmt::Display for InvitationToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+const INVITATION_MAC_BYTES: usize = 16;
+
+impl TicketKey {
+    fn invitation_mac(&self, id: i32, nonce: &str) -> HmacSha256 {
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| {
+            <HmacSha256 as KeyInit>::new_from_slice(b"unreachable").expect("HMAC takes any key")
+        });
+        mac.update(b"guichet-invitation-v1");
+        mac.update(&id.to_be_bytes());
+        mac.update(nonce.as_bytes());
+        mac
+    }
+
+    /// The link token of invitation `id` whose nonce is `nonce`.
+    pub fn invitation_token(&self, id: i32, nonce: &str) -> InvitationToken {
+        let tag = self.invitation_mac(id, nonce).finalize().into_bytes();
+        let mut bytes = Vec::with_capacity(4 + INVITATION_MAC_BYTES);
+        bytes.extend_from_slice(&id.to_be_bytes());
+        bytes.extend_from_slice(&tag[..INVITATION_MAC_BYTES]);
+        InvitationToken(BASE32_NOPAD.encode(&bytes).to_ascii_lowercase())
+    }
+
+    /// Whether `tag` (from [`InvitationToken::parse`]) is this key's for invitation `id` with
+    /// `nonce`. Compares in constant time.
+    pub fn verify_invitation(&self, id: i32, nonce: &str, tag: &[u8]) -> bool {
+        self.invitation_mac(id, nonce)
+            .verify_truncated_left(tag)
+            .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod invitation_tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_link_names_its_invitation_and_holds_for_its_nonce_only() {
+        let key = TicketKey::new(vec![9; 32]).expect("key");
+        let token = key.invitation_token(42, "nonce-a");
+        let (id, tag) = InvitationToken::parse(token.as_str()).expect("parses");
+        assert_eq!(id, 42);
+        assert!(key.verify_invitation(42, "nonce-a", &tag));
+        assert!(
+            !key.verify_invitation(42, "nonce-b", &tag),
+            "another invitation's nonce"
+        );
+        assert!(!key.verify_invitation(43, "nonce-a", &tag), "another id");
+        let other = TicketKey::new(vec![8; 32]).expect("key");
+        assert!(!other.verify_invitation(42, "nonce-a", &tag), "another key");
+        assert!(InvitationToken::parse("not-a-token").is_none());
+    }
+}

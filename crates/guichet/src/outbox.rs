@@ -1,9 +1,11 @@
 //! The outbox worker's store, over the database: claims come from `persistence`, and each claimed
-//! message is completed with its registration, its event and the ticket's token.
+//! message is completed with its registration, its event and the ticket's token. Invitations to
+//! a team are a second queue of the same kind (`persistence::invitations`), claimed first.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::TicketKey;
-use mailer::worker::{Job, OutboxStore, StoreError};
+use mailer::worker::Outgoing;
+use mailer::worker::{Job, JobId, OutboxStore, StoreError};
 use persistence::Database;
 use std::collections::HashMap;
 
@@ -27,9 +29,34 @@ impl OutboxStore for DbOutbox {
         limit: u64,
         lease: TimeDelta,
     ) -> Result<Vec<Job>, StoreError> {
-        let claimed = self.db.claim_due_emails(now, limit, lease).await?;
         let mut events = HashMap::new();
-        let mut jobs = Vec::with_capacity(claimed.len());
+        let mut jobs = Vec::new();
+        // Invitations first: few, and someone is waiting for each.
+        for (invitation, attempts) in self.db.claim_due_invitations(now, limit, lease).await? {
+            let Some(stored) = self.db.event_by_id(invitation.event_id).await? else {
+                self.db
+                    .mark_invitation_failed(invitation.id, "the event no longer exists", None)
+                    .await?;
+                continue;
+            };
+            jobs.push(Job {
+                id: JobId::Invitation(invitation.id),
+                attempts,
+                message: Outgoing::Invitation {
+                    token: self.key.invitation_token(invitation.id, &invitation.nonce),
+                    to: invitation.email,
+                    lang: invitation.lang,
+                    event: stored.event,
+                    role: invitation.role,
+                    expires_at: invitation.expires_at,
+                },
+            });
+        }
+        let left = limit.saturating_sub(jobs.len() as u64);
+        if left == 0 {
+            return Ok(jobs);
+        }
+        let claimed = self.db.claim_due_emails(now, left, lease).await?;
         for email in claimed {
             let Some(registration) = self.db.registration(email.registration_id).await? else {
                 self.db
@@ -56,27 +83,37 @@ impl OutboxStore for DbOutbox {
                 registration.ticket_version,
             );
             jobs.push(Job {
-                id: email.id,
+                id: JobId::Participant(email.id),
                 attempts: email.attempts,
-                kind: email.kind,
-                event,
-                registration,
-                token,
+                message: Outgoing::Participant {
+                    kind: email.kind,
+                    event,
+                    registration,
+                    token,
+                },
             });
         }
         Ok(jobs)
     }
 
-    async fn mark_sent(&self, id: i32, now: DateTime<Utc>) -> Result<(), StoreError> {
-        Ok(self.db.mark_email_sent(id, now).await?)
+    async fn mark_sent(&self, id: JobId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        match id {
+            JobId::Participant(id) => self.db.mark_email_sent(id, now).await?,
+            JobId::Invitation(id) => self.db.mark_invitation_sent(id, now).await?,
+        }
+        Ok(())
     }
 
     async fn mark_failed(
         &self,
-        id: i32,
+        id: JobId,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        Ok(self.db.mark_email_failed(id, error, retry_at).await?)
+        match id {
+            JobId::Participant(id) => self.db.mark_email_failed(id, error, retry_at).await?,
+            JobId::Invitation(id) => self.db.mark_invitation_failed(id, error, retry_at).await?,
+        }
+        Ok(())
     }
 }

@@ -83,7 +83,7 @@ mod tests {
             "first", "last", "date", "zone", "time", "number", "closes", "opens", "seats",
             "language", "start", "end", "max", "name", "event", "url", "position", "city", "venue",
             "dates", "token", "detail", "by", "email", "minutes", "seconds", "min", "left", "at",
-            "role",
+            "role", "expires",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("x")))

@@ -25,6 +25,19 @@ pub struct EmailContent<'a> {
     pub token: &'a TicketToken,
 }
 
+/// An invitation to an event's team: to an address with no account yet, in the inviter's
+/// language.
+#[derive(Debug, Clone)]
+pub struct InvitationEmail<'a> {
+    pub to: &'a str,
+    pub lang: Lang,
+    pub event: &'a Event,
+    pub role: domain::Role,
+    /// The link that sets the password (`/invitations/{token}`), whole.
+    pub link: &'a str,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// An email's texts, before they become a MIME message.
 #[derive(Debug, Clone)]
 pub struct Bodies {
@@ -138,6 +151,52 @@ impl Composer {
             text,
             html,
         })
+    }
+
+    /// The link of an invitation whose token is `token`.
+    pub fn invitation_url(&self, token: &domain::InvitationToken) -> String {
+        format!("{}/invitations/{}", self.base_url, token)
+    }
+
+    /// An invitation to a team, as a MIME message (plain text and HTML).
+    pub fn compose_invitation(
+        &self,
+        invitation: &InvitationEmail<'_>,
+    ) -> Result<Message, ComposeError> {
+        let lang = invitation.lang;
+        let event = invitation.event;
+        let role = t(
+            lang,
+            &format!("team-role-{}", invitation.role.as_str()),
+            &[],
+        );
+        let ctx = context! {
+            lang => lang.code(),
+            event_title => event.title.clone(),
+            role => role,
+            link => invitation.link,
+            expires => i18n::long_datetime(invitation.expires_at, event.time_zone, lang),
+        };
+        let text = self.env.get_template("invitation.txt")?.render(&ctx)?;
+        let html = self.env.get_template("invitation.html")?.render(&ctx)?;
+        let subject = t(
+            lang,
+            "email-subject-invitation",
+            &[("event", event.title.clone().into())],
+        );
+        let to_address = invitation
+            .to
+            .parse()
+            .map_err(|_| ComposeError::Address(invitation.to.to_owned()))?;
+        let mut builder = Message::builder()
+            .from(self.sender.from.clone())
+            .to(Mailbox::new(None, to_address))
+            .subject(subject)
+            .message_id(None);
+        if let Some(reply_to) = &self.sender.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        Ok(builder.multipart(MultiPart::alternative_plain_html(text, html))?)
     }
 
     pub fn compose(&self, content: &EmailContent<'_>) -> Result<Message, ComposeError> {
@@ -293,6 +352,30 @@ mod tests {
         // Quoted-printable may fold long lines; undo soft breaks before looking.
         let unfolded = raw.replace("=\r\n", "");
         assert!(unfolded.contains(&format!("https://guichet.example.org/t/{token}")));
+    }
+
+    #[test]
+    fn an_invitation_carries_its_link_and_role_in_both_languages() {
+        let event = demo();
+        let key = TicketKey::new(vec![1; 32]).expect("key");
+        let link = composer().invitation_url(&key.invitation_token(3, "n"));
+        for lang in Lang::ALL {
+            let message = composer()
+                .compose_invitation(&InvitationEmail {
+                    to: "new@example.org",
+                    lang,
+                    event: &event,
+                    role: domain::Role::Desk,
+                    link: &link,
+                    expires_at: chrono::Utc::now(),
+                })
+                .expect("composes");
+            let raw = String::from_utf8(message.formatted()).expect("UTF-8");
+            let unfolded = raw.replace("=\r\n", "");
+            assert!(unfolded.contains(&link), "{lang}: {raw}");
+            assert!(!raw.contains("email-"), "a catalog key leaked: {raw}");
+            assert!(raw.contains("To: new@example.org"), "{raw}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! as failed, for an organiser to retry. Several workers (one per instance) may share one outbox:
 //! the store's claims keep them from sending a message twice.
 
-use crate::compose::{Composer, EmailContent};
+use crate::compose::{Composer, EmailContent, InvitationEmail};
 use crate::transport::Transport;
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Clock, EmailKind, Event, Registration, TicketToken};
@@ -15,13 +15,41 @@ use std::time::Duration;
 /// A claimed message with what it needs to be composed.
 #[derive(Debug, Clone)]
 pub struct Job {
-    pub id: i32,
+    pub id: JobId,
     /// Attempts so far, this one included.
     pub attempts: i32,
-    pub kind: EmailKind,
-    pub event: std::sync::Arc<Event>,
-    pub registration: Registration,
-    pub token: TicketToken,
+    pub message: Outgoing,
+}
+
+/// Which queue a claimed message is from, and its row there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobId {
+    /// A participant's email (`outbox`).
+    Participant(i32),
+    /// An invitation to a team (`staff_invitations`).
+    Invitation(i32),
+}
+
+/// What a claimed message says.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    /// A participant's ticket or notice.
+    Participant {
+        kind: EmailKind,
+        event: std::sync::Arc<Event>,
+        registration: Registration,
+        token: TicketToken,
+    },
+    /// An invitation to an event's team.
+    Invitation {
+        to: String,
+        lang: domain::Lang,
+        event: std::sync::Arc<Event>,
+        role: domain::Role,
+        /// The link's token; the composer makes the link on the public address.
+        token: domain::InvitationToken,
+        expires_at: DateTime<Utc>,
+    },
 }
 
 pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
@@ -37,13 +65,13 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Job>, StoreError>> + Send;
     fn mark_sent(
         &self,
-        id: i32,
+        id: JobId,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// `retry_at: None` gives up on the message.
     fn mark_failed(
         &self,
-        id: i32,
+        id: JobId,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -189,20 +217,44 @@ impl<S: OutboxStore> Worker<S> {
     }
 
     /// Composes and sends one claimed message, and records what became of it.
-    #[tracing::instrument(skip_all, fields(
-        outbox_id = job.id,
-        kind = job.kind.as_str(),
-        attempt = job.attempts,
-        to = %job.registration.participant.email.masked(),
-    ))]
+    #[tracing::instrument(skip_all, fields(job = ?job.id, attempt = job.attempts))]
     async fn deliver(&self, job: Job) -> Result<Delivery, StoreError> {
-        let content = EmailContent {
-            kind: job.kind,
-            event: &job.event,
-            registration: &job.registration,
-            token: &job.token,
+        let composed = match &job.message {
+            Outgoing::Participant {
+                kind,
+                event,
+                registration,
+                token,
+            } => {
+                tracing::debug!(
+                    kind = kind.as_str(),
+                    to = %registration.participant.email.masked(),
+                    "composing"
+                );
+                self.composer.compose(&EmailContent {
+                    kind: *kind,
+                    event,
+                    registration,
+                    token,
+                })
+            }
+            Outgoing::Invitation {
+                to,
+                lang,
+                event,
+                role,
+                token,
+                expires_at,
+            } => self.composer.compose_invitation(&InvitationEmail {
+                to,
+                lang: *lang,
+                event,
+                role: *role,
+                link: &self.composer.invitation_url(token),
+                expires_at: *expires_at,
+            }),
         };
-        let result = match self.composer.compose(&content) {
+        let result = match composed {
             Ok(message) => self
                 .transport
                 .send(message)

@@ -19,6 +19,7 @@ pub mod registration;
 pub mod scan_log;
 pub mod staff;
 pub mod staff_grant;
+pub mod staff_invitation;
 pub mod staff_login_challenge;
 pub mod staff_recovery_code;
 pub mod staff_session;

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 mod account;
+mod invitation;
 mod organiser;
 mod staff;
 mod team;
@@ -30,6 +31,7 @@ pub(crate) fn router() -> crate::routes::Listed {
     crate::routes::Listed::new()
         .merge(staff::router())
         .merge(account::router())
+        .merge(invitation::router())
         .merge(organiser::router())
         .merge(team::router())
         .route("/", get(index))

@@ -86,7 +86,7 @@ struct Next {
 }
 
 /// Whether guichet's cookies must travel over HTTPS only.
-fn secure_cookies(state: &AppState) -> bool {
+pub(super) fn secure_cookies(state: &AppState) -> bool {
     state.composer().base_url().starts_with("https://")
 }
 

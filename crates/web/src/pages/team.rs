@@ -44,6 +44,7 @@ pub(crate) fn router() -> crate::routes::Listed {
             post(revoke_all_sessions),
         )
         .route("/organiser/{slug}/team/second-factor", post(second_factor))
+        .route("/organiser/{slug}/team/invite", post(invite))
         .route("/staff/admin", get(admin_page))
 }
 
@@ -71,6 +72,15 @@ struct MemberView {
     /// Whether the viewer may change this member (an organiser does not manage admins).
     manageable: bool,
     sessions: Vec<SessionView>,
+}
+
+#[derive(Debug, Serialize)]
+struct InvitationView {
+    email: String,
+    role: &'static str,
+    expires: String,
+    state: &'static str,
+    error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,6 +145,26 @@ async fn team_page(
     let now = state.clock().now();
     let team = state.db().team_of(event.id, now, state.idle()).await?;
     let history = state.db().access_log(Some(event.id), HISTORY_LINES).await?;
+    let tz = event.event.time_zone;
+    let invitations: Vec<InvitationView> = state
+        .db()
+        .open_invitations(event.id, now)
+        .await?
+        .into_iter()
+        .map(|invitation| InvitationView {
+            email: invitation.email,
+            role: invitation.role.as_str(),
+            expires: long_datetime(invitation.expires_at, tz, lang),
+            state: if invitation.sent {
+                "sent"
+            } else if invitation.failed {
+                "failed"
+            } else {
+                "queued"
+            },
+            error: invitation.last_error,
+        })
+        .collect();
     let members: Vec<MemberView> = team
         .into_iter()
         .map(|member| member_view(member, &staff, &event, lang))
@@ -157,6 +187,7 @@ async fn team_page(
             admin => staff.member.access.is_admin(),
             organisers_need_totp => event.organisers_need_totp,
             members => view(members),
+            invitations => view(invitations),
             history => view(history),
         },
     )?;
@@ -326,4 +357,62 @@ async fn admin_page(
         },
     )?;
     Ok(Html(html).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Invites an address to the team with a role: an existing account gets the role at once; a new
+/// address an email (through the invitations' queue) with a link to choose a password.
+async fn invite(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    client: ClientAddr,
+    Organiser { staff, event }: Organiser,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<Response, Error> {
+    let invalid = |field: &str, key: &str| {
+        Error::Invalid(std::collections::BTreeMap::from([(
+            field.to_owned(),
+            t(lang, key, &[]),
+        )]))
+    };
+    let email = domain::Email::parse(&form.email)
+        .map_err(|_| invalid("email", "team-invite-email-invalid"))?;
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|_| invalid("role", "team-role-unknown"))?;
+    let now = state.clock().now();
+    let by = by(&staff, client);
+    if let Some(member) = state.db().staff_member(email.as_str()).await? {
+        if member.access.is_admin() && !staff.member.access.is_admin() {
+            return Err(Error::Forbidden);
+        }
+        state
+            .db()
+            .grant(member.id, event.id, role, now, &by)
+            .await?;
+        return Ok(back(&event));
+    }
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Internal(format!("no randomness: {e}").into()))?;
+    let nonce = data_encoding::HEXLOWER.encode(&bytes);
+    let invitation = persistence::NewInvitation {
+        email: email.as_str(),
+        event_id: event.id,
+        role,
+        nonce: &nonce,
+        lang,
+        now,
+        expires_at: now + domain::INVITATION_LIFETIME,
+    };
+    state.db().invite(invitation, &by).await?;
+    Ok(back(&event))
 }
