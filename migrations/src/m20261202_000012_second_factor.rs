@@ -8,8 +8,10 @@
 //! - `staff_recovery_codes`: SHA-256 hashes of the codes shown once; `used_at` set on use.
 //! - `staff_login_challenges`: a browser whose password was right, waiting for its code (five
 //!   minutes, one use), by the hash of the token in its cookie.
-//! - `events.organisers_need_totp`: an admin's choice; organisers of such an event without a
-//!   second factor are refused its organiser pages until they enrol.
+//! - `events.organisers_need_totp`: an admin's choice; organisers of such an event are refused
+//!   its organiser pages in a session not opened with a second factor.
+//! - `staff_sessions.second_factor`: the session was opened with a code (or its member confirmed
+//!   a second factor in it).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -27,6 +29,12 @@ enum Staff {
     TotpSecret,
     TotpPendingSecret,
     TotpLastStep,
+}
+
+#[derive(DeriveIden)]
+enum StaffSessions {
+    Table,
+    SecondFactor,
 }
 
 #[derive(DeriveIden)]
@@ -77,6 +85,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Events::Table)
                     .add_column(boolean(Events::OrganisersNeedTotp).default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(StaffSessions::Table)
+                    .add_column(boolean(StaffSessions::SecondFactor).default(false))
                     .to_owned(),
             )
             .await?;
@@ -135,6 +151,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .drop_table(Table::drop().table(StaffRecoveryCodes::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(StaffSessions::Table)
+                    .drop_column(StaffSessions::SecondFactor)
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

@@ -29,6 +29,7 @@ async fn enrol(app: &TestApp, email: &str) -> (TotpSecret, Vec<String>) {
             &secret.to_base32(),
             None,
             &hashes,
+            None,
             app.now(),
             &ByWhom::command_line(),
         )
@@ -207,11 +208,26 @@ async fn a_member_enrols_from_the_account_page_and_a_new_password_ends_their_oth
             .contains("Set up two-factor sign-in")
     );
 
-    // Begin: a secret to scan (a PNG) or type, until a code confirms it.
+    // Begin, with the current password (a session left open alone cannot): a secret to scan
+    // (a PNG) or type, until a code confirms it.
     let response = app
-        .post_form("/staff/account/totp", &cookie, &[("csrf", &csrf)])
+        .post_form(
+            "/staff/account/totp",
+            &cookie,
+            &[("csrf", &csrf), ("current", "not the password")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let response = app
+        .post_form(
+            "/staff/account/totp",
+            &cookie,
+            &[("csrf", &csrf), ("current", STAFF_PASSWORD)],
+        )
         .await;
     assert_eq!(response.status(), 303);
+    // A device signed in meanwhile, with the password alone: enrolment will end it.
+    let before = app.login("desk@example.org").await;
     let html = app
         .get_with_cookie("/staff/account", &cookie)
         .await
@@ -272,6 +288,36 @@ async fn a_member_enrols_from_the_account_page_and_a_new_password_ends_their_oth
         .await
         .expect("body");
     assert!(!again.contains(shown[0]), "the codes are shown once");
+    let scans = format!("/api/v1/events/{DEMO_SLUG}/scans");
+    let ended = app
+        .client
+        .get(app.url(&scans))
+        .bearer_auth(&before)
+        .send()
+        .await
+        .expect("request")
+        .status();
+    assert_eq!(ended, 401, "enrolment ends the member's other sessions");
+    assert_eq!(
+        app.get_with_cookie("/staff/account", &cookie)
+            .await
+            .status(),
+        200,
+        "and keeps the one it was confirmed in"
+    );
+    // Replacing it takes a code of the current one, besides the password.
+    let response = app
+        .post_form(
+            "/staff/account/totp",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("current", STAFF_PASSWORD),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
     // The code that confirmed it is spent; sign-in now needs a code.
     let (status, body) = api_login(&app, "desk@example.org", None).await;
     assert_eq!(
@@ -296,7 +342,6 @@ async fn a_member_enrols_from_the_account_page_and_a_new_password_ends_their_oth
     let (status, body) = api_login(&app, "desk@example.org", Some(shown[4])).await;
     assert_eq!(status, 200);
     let device = body["token"].as_str().expect("token").to_owned();
-    let scans = format!("/api/v1/events/{DEMO_SLUG}/scans");
     let device_status = async || {
         app.client
             .get(app.url(&scans))
@@ -398,8 +443,16 @@ async fn an_event_can_require_its_organisers_to_have_a_second_factor() {
         200
     );
 
-    // Enrolled, the organiser is let in again (the session read at each request says so).
+    // Enrolled (which ends the sessions opened with the password alone), and signed in with a
+    // code, the organiser is let in.
     let (secret, _) = enrol(&app, "org@example.org").await;
-    assert_eq!(get(&organiser, &report).await.0, 200);
-    let _ = secret;
+    assert_eq!(get(&organiser, &report).await.0, 401);
+    let (status, body) = api_login(&app, "org@example.org", Some(&secret.code_at(app.now()))).await;
+    assert_eq!(status, 200);
+    let with_code = body["token"].as_str().expect("token").to_owned();
+    let answer = get(&with_code, &report).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    // The failed emails of that event are an organiser's work too.
+    let (status, _) = get(&with_code, "/api/v1/outbox/failed").await;
+    assert_eq!(status, 200);
 }

@@ -399,6 +399,7 @@ async fn enrol_totp(config: &Config, email: &str) -> anyhow::Result<()> {
         &secret.to_base32(),
         None,
         &hashes,
+        None,
         Utc::now(),
         &ByWhom::command_line(),
     )

@@ -480,6 +480,7 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
             expires_at: now + chrono::TimeDelta::days(1),
             client_address: "192.0.2.7",
             user_agent: Some("scanner"),
+            second_factor: false,
         })
         .await
         .expect("session");

@@ -5,7 +5,7 @@
 //! code is accepted once even when two instances are asked at the same moment.
 
 use crate::access::{self, AccessAction, ByWhom, Change};
-use crate::entities::{staff, staff_login_challenge, staff_recovery_code};
+use crate::entities::{staff, staff_login_challenge, staff_recovery_code, staff_session};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -41,13 +41,17 @@ impl Database {
 
     /// Makes `secret` (base32) staff member `staff_id`'s second factor, with these recovery
     /// codes (their hashes) in place of any earlier ones, logged. `accepted_step` is the step of
-    /// the code that confirmed it (that code is then used), `None` from the command line.
+    /// the code that confirmed it (that code is then used), `None` from the command line. Every
+    /// other session of the member ends: only `confirmed_in`, the session the code was given in,
+    /// goes on, now counted as opened with a second factor.
+    #[expect(clippy::too_many_arguments, reason = "one enrolment, each part named")]
     pub async fn enrol_totp(
         &self,
         staff_id: i32,
         secret: &str,
         accepted_step: Option<i64>,
         recovery_hashes: &[String],
+        confirmed_in: Option<i32>,
         now: DateTime<Utc>,
         by: &ByWhom,
     ) -> Result<()> {
@@ -73,6 +77,15 @@ impl Database {
             .filter(staff_recovery_code::Column::StaffId.eq(staff_id))
             .exec(&txn)
             .await?;
+        crate::staff::revoke_all(&txn, staff_id, confirmed_in, now).await?;
+        if let Some(session) = confirmed_in {
+            staff_session::Entity::update_many()
+                .col_expr(staff_session::Column::SecondFactor, Expr::value(true))
+                .filter(staff_session::Column::Id.eq(session))
+                .filter(staff_session::Column::StaffId.eq(staff_id))
+                .exec(&txn)
+                .await?;
+        }
         if !recovery_hashes.is_empty() {
             staff_recovery_code::Entity::insert_many(recovery_hashes.iter().map(|hash| {
                 staff_recovery_code::ActiveModel {

@@ -67,6 +67,8 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
     /// When it was last used, to the minute (see [`Database::touch_session`]).
     pub last_used_at: DateTime<Utc>,
+    /// Opened with a second factor (or one was confirmed in it).
+    pub second_factor: bool,
 }
 
 /// A session to open.
@@ -81,6 +83,8 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     pub client_address: &'a str,
     pub user_agent: Option<&'a str>,
+    /// The sign-in gave a second factor.
+    pub second_factor: bool,
 }
 
 /// How long a session lasts without use: browsers end after `browser_idle` without a request
@@ -123,6 +127,7 @@ struct SessionRow {
     csrf_token: Option<String>,
     expires_at: DateTime<Utc>,
     last_used_at: DateTime<Utc>,
+    session_second_factor: bool,
     staff_id: i32,
     email: String,
     is_admin: bool,
@@ -157,7 +162,7 @@ async fn email_of<C: ConnectionTrait>(conn: &C, staff_id: i32) -> Result<String>
 }
 
 /// Ends every session of `staff_id` but `except`; returns how many were live.
-async fn revoke_all<C: ConnectionTrait>(
+pub(crate) async fn revoke_all<C: ConnectionTrait>(
     conn: &C,
     staff_id: i32,
     except: Option<i32>,
@@ -171,7 +176,13 @@ async fn revoke_all<C: ConnectionTrait>(
     if let Some(keep) = except {
         update = update.filter(staff_session::Column::Id.ne(keep));
     }
-    Ok(update.exec(conn).await?.rows_affected)
+    let ended = update.exec(conn).await?.rows_affected;
+    // A password given but its code not yet: that half sign-in ends too.
+    crate::entities::staff_login_challenge::Entity::delete_many()
+        .filter(crate::entities::staff_login_challenge::Column::StaffId.eq(staff_id))
+        .exec(conn)
+        .await?;
+    Ok(ended)
 }
 
 /// The grants of staff member `staff_id`, by event slug.
@@ -481,6 +492,7 @@ impl Database {
             user_agent: Set(new
                 .user_agent
                 .map(|agent| agent.chars().take(200).collect())),
+            second_factor: Set(new.second_factor),
             ..Default::default()
         }
         .insert(&self.writer)
@@ -505,6 +517,7 @@ impl Database {
             .column(staff_session::Column::CsrfToken)
             .column(staff_session::Column::ExpiresAt)
             .column(staff_session::Column::LastUsedAt)
+            .column_as(staff_session::Column::SecondFactor, "session_second_factor")
             .column(staff_session::Column::StaffId)
             .column(staff::Column::Email)
             .column(staff::Column::IsAdmin)
@@ -525,12 +538,13 @@ impl Database {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let (id, kind, csrf_token, expires_at, last_used_at) = (
+        let (id, kind, csrf_token, expires_at, last_used_at, session_second_factor) = (
             first.session_id,
             first.kind,
             first.csrf_token.clone(),
             first.expires_at,
             first.last_used_at,
+            first.session_second_factor,
         );
         let (staff_id, email, is_admin, second_factor) = (
             first.staff_id,
@@ -553,6 +567,7 @@ impl Database {
             csrf_token,
             expires_at,
             last_used_at,
+            second_factor: session_second_factor,
         }))
     }
 
@@ -571,6 +586,8 @@ impl Database {
                 Expr::value(client_address.to_owned()),
             )
             .filter(staff_session::Column::Id.eq(id))
+            // Another instance may have touched it this minute already: one write is enough.
+            .filter(staff_session::Column::LastUsedAt.lt(now - TimeDelta::seconds(59)))
             .exec(&self.writer)
             .await?;
         Ok(())

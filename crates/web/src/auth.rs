@@ -54,6 +54,14 @@ impl Staff {
         self.member.access.organises(event.event.slug.as_str())
     }
 
+    /// Whether this request may do an organiser's work at `event`: the member organises it and,
+    /// if the event requires it of its organisers, this session was opened with a second
+    /// factor (a session opened with the password alone does not become one by enrolling
+    /// elsewhere).
+    pub fn may_organise(&self, event: &StoredEvent) -> bool {
+        self.organises(event) && (!event.organisers_need_totp || self.session.second_factor)
+    }
+
     /// Whether this staff member may work the desk of the event whose slug is `slug`.
     pub fn works_desk_of(&self, slug: &str) -> bool {
         self.member.access.works_desk_of(slug)
@@ -146,10 +154,14 @@ where
                 .extensions
                 .get::<ClientAddr>()
                 .map_or_else(String::new, ToString::to_string);
-            state
+            // Only what the team page shows: a failed write costs the request nothing.
+            if let Err(error) = state
                 .db()
                 .touch_session(staff.session.id, now, &client)
-                .await?;
+                .await
+            {
+                tracing::warn!(%error, "a session's last use could not be recorded");
+            }
         }
         parts.extensions.insert(staff.clone());
         Ok(staff)

@@ -176,7 +176,7 @@ where
         let (staff, event) = event_staff(parts, state, Staff::require_organiser_of).await?;
         // An event an admin has closed to organisers without a second factor: 403, saying
         // where to enrol.
-        if event.organisers_need_totp && !staff.member.second_factor {
+        if !staff.may_organise(&event) {
             let RequestLang(lang) = RequestLang::from_parts(parts);
             let message = t(lang, "error-second-factor-body", &[]);
             return Err(Error::SecondFactorNeeded(message).into_response());

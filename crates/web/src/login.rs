@@ -56,7 +56,8 @@ const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
 /// What the password (and code) showed.
 enum Verified {
-    Member(StaffMember),
+    /// Signed in; with a second factor or not.
+    Member(StaffMember, bool),
     CodeNeeded(StaffMember),
 }
 
@@ -83,12 +84,18 @@ pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignInOut
         };
         let member = credentials.member;
         Ok(match (credentials.totp_secret, attempt.otp) {
-            (None, _) => (AttemptOutcome::Succeeded, Ok(Verified::Member(member))),
+            (None, _) => (
+                AttemptOutcome::Succeeded,
+                Ok(Verified::Member(member, false)),
+            ),
             // The password is right and the code is still to come: no failure.
             (Some(_), None) => (AttemptOutcome::Abandoned, Ok(Verified::CodeNeeded(member))),
             (Some(secret), Some(code)) => {
                 match second_factor(state, member.id, &secret, code, lang).await? {
-                    Ok(()) => (AttemptOutcome::Succeeded, Ok(Verified::Member(member))),
+                    Ok(()) => (
+                        AttemptOutcome::Succeeded,
+                        Ok(Verified::Member(member, true)),
+                    ),
                     Err(wrong) => (AttemptOutcome::Failed, Err(wrong)),
                 }
             }
@@ -96,8 +103,16 @@ pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignInOut
     })
     .await?;
     match verified {
-        Verified::Member(member) => {
-            let signed_in = open_session(state, member, client, attempt.user_agent, attempt.kind);
+        Verified::Member(member, second_factor) => {
+            let kind = attempt.kind;
+            let signed_in = open_session(
+                state,
+                member,
+                client,
+                attempt.user_agent,
+                kind,
+                second_factor,
+            );
             Ok(SignInOutcome::SignedIn(signed_in.await?))
         }
         Verified::CodeNeeded(member) => Ok(SignInOutcome::CodeNeeded(member)),
@@ -159,7 +174,15 @@ pub async fn sign_in_with_code(
     if !state.db().close_login_challenge(&hash, now).await? {
         return Err(expired());
     }
-    open_session(state, member, client, user_agent, SessionKind::Browser).await
+    open_session(
+        state,
+        member,
+        client,
+        user_agent,
+        SessionKind::Browser,
+        true,
+    )
+    .await
 }
 
 /// Checks that `password` is signed-in member `email`'s own (before it is changed), throttled
@@ -183,6 +206,22 @@ pub async fn check_own_password(
     .await
 }
 
+/// Whether `code` is signed-in member `staff_id`'s second factor now (then used), for changing
+/// it: a TOTP code of a step not accepted before, or an unused recovery code.
+pub async fn check_own_code(
+    state: &AppState,
+    staff_id: i32,
+    code: &str,
+    lang: Lang,
+) -> Result<bool, Error> {
+    let Some((_, Some(secret))) = state.db().totp_of(staff_id).await? else {
+        return Ok(false);
+    };
+    Ok(second_factor(state, staff_id, &secret, code, lang)
+        .await?
+        .is_ok())
+}
+
 /// Opens a session for `member`.
 async fn open_session(
     state: &AppState,
@@ -190,6 +229,7 @@ async fn open_session(
     client: ClientAddr,
     user_agent: Option<&str>,
     kind: SessionKind,
+    second_factor: bool,
 ) -> Result<SignedIn, Error> {
     let now = state.clock().now();
     let token = new_token()?;
@@ -209,6 +249,7 @@ async fn open_session(
             expires_at,
             client_address: &client.to_string(),
             user_agent,
+            second_factor,
         })
         .await?;
     tracing::info!(

@@ -417,3 +417,5 @@ team-invitation-line = { $email } as { $role }, until { $expires }
 team-invitation-queued = email queued
 team-invitation-sent = email sent
 team-invitation-failed = email failed
+account-totp-current-code = Enter a code of your current second factor (or a recovery code) to replace it.
+account-totp-current-code-label = Code from your current app

@@ -417,3 +417,5 @@ team-invitation-line = { $email } comme { $role }, jusqu’au { $expires }
 team-invitation-queued = message en file
 team-invitation-sent = message envoyé
 team-invitation-failed = message en échec
+account-totp-current-code = Saisissez un code de votre second facteur actuel (ou un code de secours) pour le remplacer.
+account-totp-current-code-label = Code de votre application actuelle

@@ -19,6 +19,8 @@ pub struct Model {
     pub client_address: Option<String>,
     /// The browser or program that opened it, as it said (cut to 200 characters).
     pub user_agent: Option<String>,
+    /// Opened with a second factor.
+    pub second_factor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

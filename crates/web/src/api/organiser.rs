@@ -86,18 +86,17 @@ pub async fn failed_emails(
     staff: Staff,
 ) -> Result<Json<Vec<FailedEmailView>>, Error> {
     staff.require_organiser()?;
-    // Those of the caller's events only; an admin's are every event's.
-    let failed = if staff.member.access.is_admin() {
-        state.db().failed_emails().await?
-    } else {
-        let events = state.db().events_of(&staff.member.access).await?;
-        let organised: Vec<i32> = events
-            .iter()
-            .filter(|e| staff.member.access.organises(e.slug.as_str()))
-            .map(|e| e.id)
-            .collect();
-        state.db().failed_emails_of_events(&organised).await?
-    };
+    // Those of the caller's events only (an admin's are every event's), and of those only the
+    // ones this session may organise (an event may require a second factor of its organisers).
+    let mut organised = Vec::new();
+    for summary in state.db().events_of(&staff.member.access).await? {
+        if let Some(event) = state.db().event_by_id(summary.id).await?
+            && staff.may_organise(&event)
+        {
+            organised.push(event.id);
+        }
+    }
+    let failed = state.db().failed_emails_of_events(&organised).await?;
     Ok(Json(
         failed
             .into_iter()
@@ -143,7 +142,7 @@ pub async fn retry_email(
         .event_by_id(event_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if !staff.organises(&event) {
+    if !staff.may_organise(&event) {
         return Err(Error::Forbidden);
     }
     state

@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::auth::Staff;
 use crate::client::ClientAddr;
 use crate::error::Error;
-use crate::extract::{CsrfForm, NoFields};
+use crate::extract::CsrfForm;
 use crate::lang::RequestLang;
-use crate::login::check_own_password;
+use crate::login::{check_own_code, check_own_password};
 use crate::templates::languages;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -89,13 +89,53 @@ async fn account_page(
     render(&state, lang, &staff, Notice::default(), StatusCode::OK).await
 }
 
+#[derive(Debug, Deserialize)]
+struct StartForm {
+    #[serde(default)]
+    current: String,
+    /// The code of the second factor already on, to replace it.
+    #[serde(default)]
+    code: String,
+}
+
 /// Begins enrolment: a new secret, shown (as a QR code and as text) until a code confirms it.
-/// A second factor already on stays on until then.
+/// It takes the current password, and to replace a second factor already on, a code of it: a
+/// session left open on a desk laptop cannot take the account's second factor for itself. A
+/// second factor already on stays on until the new one is confirmed.
 async fn start_totp(
     State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    client: ClientAddr,
     staff: Staff,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<StartForm>,
 ) -> Result<Response, Error> {
+    let email = staff.member.email.clone();
+    let refuse = async |message: String, status: StatusCode| {
+        let notice = Notice {
+            error: Some(message),
+            ..Notice::default()
+        };
+        render(&state, lang, &staff, notice, status).await
+    };
+    match check_own_password(&state, &email, &form.current, client, lang).await {
+        Ok(()) => {}
+        Err(Error::LoginFailed(message)) => {
+            return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(error) => match error.throttled() {
+            Some(throttled) => {
+                let message = throttled.message.clone();
+                return refuse(message, error.status()).await;
+            }
+            None => return Err(error),
+        },
+    }
+    if staff.member.second_factor
+        && !check_own_code(&state, staff.member.id, &form.code, lang).await?
+    {
+        let message = t(lang, "account-totp-current-code", &[]);
+        return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::Internal(format!("no randomness: {e}").into()))?;
@@ -183,6 +223,7 @@ async fn confirm_totp(
             &secret.to_base32(),
             Some(step),
             &hashes,
+            Some(staff.session.id),
             now,
             &by,
         )

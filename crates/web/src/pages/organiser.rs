@@ -618,7 +618,8 @@ async fn live(
 }
 
 /// Whether `staff` may still watch `stored`'s figures: their session counts and they still
-/// organise it. A database briefly away ends nothing.
+/// organise it (with a second factor, if the event requires one). A database briefly away ends
+/// the stream too; the browser's `EventSource` connects again, and is let in again or not.
 async fn still_organises(state: &AppState, staff: &Staff, stored: &StoredEvent) -> bool {
     let Ok(Some(session)) = state
         .db()
@@ -631,7 +632,9 @@ async fn still_organises(state: &AppState, staff: &Staff, stored: &StoredEvent) 
     else {
         return false;
     };
-    session.id == staff.session.id && session.staff.access.organises(stored.event.slug.as_str())
+    session.id == staff.session.id
+        && session.staff.access.organises(stored.event.slug.as_str())
+        && (!stored.organisers_need_totp || session.second_factor)
 }
 
 async fn retry_email(
