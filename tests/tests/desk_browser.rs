@@ -522,3 +522,170 @@ async fn the_event_page_the_desk_and_the_dashboard_work_with_no_csp_violation() 
     // The two tickets: no worker ran to send them.
     app.assert_outbox(Outbox::pending(2)).await;
 }
+
+/// Fills the field `css` with `text`.
+async fn fill(
+    client: &fantoccini::Client,
+    css: &str,
+    text: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client.find(Locator::Css(css)).await?.send_keys(text).await
+}
+
+/// Clicks the button of the form whose action is `action`.
+async fn submit(
+    client: &fantoccini::Client,
+    action: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client
+        .find(Locator::Css(&format!("form[action='{action}'] button")))
+        .await?
+        .click()
+        .await
+}
+
+/// Issue 12's whole path in a browser: an organiser invites a desk member from the team page, the
+/// member sets a password from the emailed link, enrols two-factor sign-in from the account page,
+/// signs in with a code, and sees that event only.
+#[tokio::test]
+async fn an_invited_member_sets_a_password_enrols_a_second_factor_and_signs_in_with_a_code() {
+    let Some((_driver, port)) = chromedriver() else {
+        return;
+    };
+    let mail = guichet_tests::MailServer::start();
+    let app = TestApp::spawn_with(guichet_tests::Options {
+        now: instant("2008-06-15T10:00:00+02:00"),
+        smtp_port: mail.port,
+        worker: true,
+        limits: guichet::Limits::default(),
+    })
+    .await;
+    app.add_event("autre-atelier", 10).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let team = format!("/organiser/{DEMO_SLUG}/team");
+
+    // The organiser invites the new member.
+    let client = browser(port).await;
+    sign_in(&client, &app, &team, "org@example.org")
+        .await
+        .expect("signed in");
+    wait_for_text(&client, "h1", "Team").await;
+    fill(&client, "#invite-email", "newdesk@example.org")
+        .await
+        .expect("typed");
+    submit(&client, &format!("{team}/invite"))
+        .await
+        .expect("sent");
+    wait_for_text(&client, "#invitations", "newdesk@example.org as desk").await;
+    client.close().await.expect("closed");
+
+    // The member's browser: the emailed link, a password.
+    let messages = mail.wait_for(1).await;
+    let text = messages[0]
+        .parsed()
+        .body_text(0)
+        .expect("a plain-text part")
+        .into_owned();
+    let link = text
+        .split_whitespace()
+        .find(|word| word.contains("/invitations/"))
+        .expect("the link")
+        .to_owned();
+    let client = browser(port).await;
+    client.goto(&link).await.expect("opened");
+    fill(&client, "#password", "the new member's passphrase")
+        .await
+        .expect("typed");
+    client
+        .find(Locator::Css("form.login button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("sent");
+    wait_for_text(&client, "main", "Your account is ready").await;
+
+    // Signs in with it and sets up two-factor sign-in from the account page.
+    client
+        .goto(&app.url("/login?next=/staff/account"))
+        .await
+        .expect("opened");
+    fill(&client, "#email", "newdesk@example.org")
+        .await
+        .expect("typed");
+    fill(&client, "#password", "the new member's passphrase")
+        .await
+        .expect("typed");
+    client
+        .find(Locator::Css("form.login button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("sent");
+    wait_for_text(&client, "h1", "Your account").await;
+    fill(&client, "#totp-current", "the new member's passphrase")
+        .await
+        .expect("typed");
+    submit(&client, "/staff/account/totp").await.expect("sent");
+    let key = wait_for_text(&client, "#totp-secret", "").await;
+    let secret = domain::TotpSecret::from_base32(key.trim()).expect("the key shown");
+    fill(&client, "#code", &secret.code_at(app.now()))
+        .await
+        .expect("typed");
+    submit(&client, "/staff/account/totp/confirm")
+        .await
+        .expect("sent");
+    wait_for_text(&client, "main", "Two-factor sign-in is on").await;
+    let codes = client
+        .find_all(Locator::Css(".recovery-codes li"))
+        .await
+        .expect("codes");
+    assert_eq!(codes.len(), 10);
+
+    // Signs out, then in again: the password, then a code of the next step.
+    client.goto(&app.url("/staff")).await.expect("opened");
+    submit(&client, "/logout").await.expect("signed out");
+    client
+        .goto(&app.url("/login?next=/staff"))
+        .await
+        .expect("opened");
+    fill(&client, "#email", "newdesk@example.org")
+        .await
+        .expect("typed");
+    fill(&client, "#password", "the new member's passphrase")
+        .await
+        .expect("typed");
+    submit(&client, "/login").await.expect("sent");
+    wait_for_text(&client, "#code-help", "6-digit code").await;
+    app.set_clock(app.now() + chrono::TimeDelta::seconds(30));
+    fill(&client, "#code", &secret.code_at(app.now()))
+        .await
+        .expect("typed");
+    submit(&client, "/login/code").await.expect("sent");
+
+    // The staff home: the demo event, and not the other one.
+    let home = wait_for_text(&client, "main", "Your events").await;
+    assert!(home.contains("Desk"), "{home}");
+    assert!(
+        client
+            .find(Locator::Css(&format!("a[href='/desk/{DEMO_SLUG}']")))
+            .await
+            .is_ok()
+    );
+    assert!(
+        client
+            .find(Locator::Css("a[href='/desk/autre-atelier']"))
+            .await
+            .is_err(),
+        "another event is not listed"
+    );
+    assert!(
+        client
+            .find(Locator::Css(&format!("a[href='/organiser/{DEMO_SLUG}']")))
+            .await
+            .is_err(),
+        "a desk member has no dashboard link"
+    );
+    client.close().await.expect("closed");
+}

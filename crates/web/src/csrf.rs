@@ -205,6 +205,16 @@ pub fn check_staff(parts: &Parts, session: &Session) -> Result<(), Error> {
 /// the returned jar (a cookie for `/login` only, that scripts cannot read and that other sites'
 /// requests do not carry).
 pub fn login_token(jar: CookieJar, secure: bool) -> Result<(CookieJar, String), Error> {
+    visitor_form_token(jar, secure, "/login")
+}
+
+/// [`login_token`] for another form of a visitor not signed in (an invitation's password
+/// form), its cookie for the addresses under `path` only.
+pub fn visitor_form_token(
+    jar: CookieJar,
+    secure: bool,
+    path: &'static str,
+) -> Result<(CookieJar, String), Error> {
     if let Some(token) = jar
         .get(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
@@ -214,7 +224,7 @@ pub fn login_token(jar: CookieJar, secure: bool) -> Result<(CookieJar, String), 
     }
     let token = crate::auth::new_token()?;
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .path("/login")
+        .path(path)
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)

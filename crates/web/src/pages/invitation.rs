@@ -1,10 +1,11 @@
 //! An invitation's link (`/invitations/{token}`): the invited person chooses a password, which
 //! creates their account with the role at the event, once, within 48 hours. They are not
-//! signed in yet, so the form carries the sign-in form's CSRF token (`csrf::login_token`).
+//! signed in yet, so the form carries a visitor's CSRF token as the sign-in form does
+//! (`csrf::visitor_form_token`, its cookie for `/invitations` only).
 
 use crate::AppState;
 use crate::client::ClientAddr;
-use crate::csrf::{LoginCheck, login_token};
+use crate::csrf::{LoginCheck, visitor_form_token};
 use crate::error::Error;
 use crate::lang::RequestLang;
 use crate::templates::languages;
@@ -54,7 +55,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, Error> {
     let secure = super::staff::secure_cookies(state);
-    let (jar, csrf) = login_token(jar, secure)?;
+    let (jar, csrf) = visitor_form_token(jar, secure, "/invitations")?;
     let path = format!("/invitations/{token}");
     let (mode, email, event, role, error) = match page {
         View::Form(invitation, error) => {
