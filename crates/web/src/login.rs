@@ -29,8 +29,9 @@ fn lifetime(kind: SessionKind) -> TimeDelta {
     }
 }
 
-/// A sign-in: what the member typed, and where from.
-#[derive(Debug, Clone, Copy)]
+/// A sign-in: what the member typed, and where from. Its `Debug` shows neither password nor
+/// code.
+#[derive(Clone, Copy)]
 pub struct Attempt<'a> {
     pub email: &'a str,
     pub password: &'a str,
@@ -41,6 +42,16 @@ pub struct Attempt<'a> {
     pub user_agent: Option<&'a str>,
     pub kind: SessionKind,
     pub lang: Lang,
+}
+
+impl std::fmt::Debug for Attempt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempt")
+            .field("email", &self.email)
+            .field("client", &self.client)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How a sign-in ended well: a session, or (the password right, no code given yet) the member

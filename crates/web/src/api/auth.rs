@@ -14,7 +14,8 @@ use persistence::SessionKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Deserialize, ToSchema)]
+// Its `Debug` (below) shows neither password nor code.
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     #[schema(example = "desk1@example.org")]
     email: String,
@@ -23,6 +24,14 @@ pub struct LoginRequest {
     /// of the recovery codes. Without it such an account is answered 401 `otp_required`.
     #[schema(example = "123456")]
     otp: Option<String>,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

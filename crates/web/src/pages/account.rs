@@ -89,7 +89,8 @@ async fn account_page(
     render(&state, lang, &staff, Notice::default(), StatusCode::OK).await
 }
 
-#[derive(Debug, Deserialize)]
+// No `Debug` for the forms that hold a password or a code.
+#[derive(Deserialize)]
 struct StartForm {
     #[serde(default)]
     current: String,
@@ -162,7 +163,7 @@ async fn totp_qr(State(state): State<AppState>, staff: Staff) -> Result<Response
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 struct CodeForm {
     #[serde(default)]
     code: String,
@@ -239,7 +240,7 @@ async fn confirm_totp(
     render(&state, lang, &staff, notice, StatusCode::OK).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 struct PasswordForm {
     #[serde(default)]
     current: String,

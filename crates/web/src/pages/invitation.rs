@@ -117,7 +117,8 @@ async fn invitation_page(
     }
 }
 
-#[derive(Debug, Deserialize)]
+// No `Debug`: it holds a password.
+#[derive(Deserialize)]
 struct AcceptForm {
     #[serde(default)]
     password: String,

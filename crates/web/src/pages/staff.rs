@@ -189,7 +189,8 @@ async fn login_page(
     login_form(&state, lang, jar, &next, step, None, StatusCode::OK)
 }
 
-#[derive(Debug, Deserialize)]
+// No `Debug`: it holds a password.
+#[derive(Deserialize)]
 struct LoginForm {
     #[serde(default)]
     email: String,
@@ -245,7 +246,8 @@ async fn login(
     }
 }
 
-#[derive(Debug, Deserialize)]
+// No `Debug`: it holds a code.
+#[derive(Deserialize)]
 struct CodeForm {
     #[serde(default)]
     code: String,
