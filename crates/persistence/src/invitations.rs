@@ -6,7 +6,7 @@
 
 use crate::access::{self, AccessAction, ByWhom, Change};
 use crate::entities::outbox::Status;
-use crate::entities::{staff, staff_grant, staff_invitation};
+use crate::entities::{staff, staff_invitation};
 use crate::{Database, Error, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::{Lang, Role};
@@ -201,20 +201,7 @@ impl Database {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::NotFound(format!("staff {}", row.email)))?;
-        staff_grant::Entity::insert(staff_grant::ActiveModel {
-            staff_id: Set(staff_id),
-            event_id: Set(row.event_id),
-            role: Set(row.role),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::columns([staff_grant::Column::StaffId, staff_grant::Column::EventId])
-                .update_column(staff_grant::Column::Role)
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        crate::staff::upsert_grant(&txn, staff_id, row.event_id, row.role.into(), now).await?;
         let change = Change {
             at: now,
             action: AccessAction::InvitationAccepted,

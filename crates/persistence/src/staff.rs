@@ -150,6 +150,31 @@ fn live(now: DateTime<Utc>, idle: Idle) -> Condition {
         )
 }
 
+/// Gives staff member `staff_id` `role` at event `event_id`, replacing the role they had there.
+pub(crate) async fn upsert_grant<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i32,
+    event_id: i32,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    staff_grant::Entity::insert(staff_grant::ActiveModel {
+        staff_id: Set(staff_id),
+        event_id: Set(event_id),
+        role: Set(role.into()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([staff_grant::Column::StaffId, staff_grant::Column::EventId])
+            .update_column(staff_grant::Column::Role)
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
 /// The address of staff member `staff_id`.
 async fn email_of<C: ConnectionTrait>(conn: &C, staff_id: i32) -> Result<String> {
     let email: Option<String> = staff::Entity::find_by_id(staff_id)
@@ -370,20 +395,7 @@ impl Database {
     ) -> Result<()> {
         let txn = self.writer.begin().await?;
         let email = email_of(&txn, staff_id).await?;
-        staff_grant::Entity::insert(staff_grant::ActiveModel {
-            staff_id: Set(staff_id),
-            event_id: Set(event_id),
-            role: Set(role.into()),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::columns([staff_grant::Column::StaffId, staff_grant::Column::EventId])
-                .update_column(staff_grant::Column::Role)
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        upsert_grant(&txn, staff_id, event_id, role, now).await?;
         let change = Change {
             at: now,
             action: AccessAction::Granted,

@@ -77,6 +77,25 @@ async fn render(
     Ok((status, Html(html)).into_response())
 }
 
+/// Why `password` is refused as member `email`'s current one (wrong: 422; too many tries: 429
+/// or 503), or `None` when it is theirs.
+async fn password_refused(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: ClientAddr,
+    lang: Lang,
+) -> Result<Option<(String, StatusCode)>, Error> {
+    match check_own_password(state, email, password, client, lang).await {
+        Ok(()) => Ok(None),
+        Err(Error::LoginFailed(message)) => Ok(Some((message, StatusCode::UNPROCESSABLE_ENTITY))),
+        Err(error) => match error.throttled() {
+            Some(throttled) => Ok(Some((throttled.message.clone(), error.status()))),
+            None => Err(error),
+        },
+    }
+}
+
 async fn account_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -118,18 +137,10 @@ async fn start_totp(
         };
         render(&state, lang, &staff, notice, status).await
     };
-    match check_own_password(&state, &email, &form.current, client, lang).await {
-        Ok(()) => {}
-        Err(Error::LoginFailed(message)) => {
-            return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        Err(error) => match error.throttled() {
-            Some(throttled) => {
-                let message = throttled.message.clone();
-                return refuse(message, error.status()).await;
-            }
-            None => return Err(error),
-        },
+    if let Some((message, status)) =
+        password_refused(&state, &email, &form.current, client, lang).await?
+    {
+        return refuse(message, status).await;
     }
     if staff.member.second_factor
         && !check_own_code(&state, staff.member.id, &form.code, lang).await?
@@ -275,18 +286,10 @@ async fn change_password(
         }
     };
     let email = staff.member.email.clone();
-    match check_own_password(&state, &email, &form.current, client, lang).await {
-        Ok(()) => {}
-        Err(Error::LoginFailed(message)) => {
-            return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        Err(error) => match error.throttled() {
-            Some(throttled) => {
-                let message = throttled.message.clone();
-                return refuse(message, error.status()).await;
-            }
-            None => return Err(error),
-        },
+    if let Some((message, status)) =
+        password_refused(&state, &email, &form.current, client, lang).await?
+    {
+        return refuse(message, status).await;
     }
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt)
