@@ -456,3 +456,50 @@ async fn an_event_can_require_its_organisers_to_have_a_second_factor() {
     let (status, _) = get(&with_code, "/api/v1/outbox/failed").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn wrong_codes_from_many_addresses_are_capped_for_the_account() {
+    // Clients named by X-Forwarded-For, as behind a proxy: each try from a new address.
+    let app = TestApp::spawn_with(guichet_tests::Options {
+        now: guichet_tests::demo_morning(),
+        smtp_port: guichet_tests::free_port(),
+        worker: false,
+        limits: guichet::Limits {
+            trusted_proxies: "127.0.0.1".parse().expect("valid proxies"),
+            ..guichet::Limits::default()
+        },
+    })
+    .await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let (secret, _) = enrol(&app, "org@example.org").await;
+    let code = secret.code_at(app.now());
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let from = async |address: &str, email: &str, otp: Option<&str>| {
+        let mut body = json!({ "email": email, "password": STAFF_PASSWORD });
+        if let Some(otp) = otp {
+            body["otp"] = json!(otp);
+        }
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", address)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    };
+    // Ten wrong codes, two from each of five addresses (under each address's own limit).
+    for i in 0..10 {
+        let address = format!("198.51.100.{}", i / 2 + 1);
+        assert_eq!(from(&address, "org@example.org", Some(wrong)).await, 401);
+    }
+    // The eleventh, from an address never seen, with the right code: refused for the account.
+    assert_eq!(
+        from("203.0.113.9", "org@example.org", Some(&code)).await,
+        429
+    );
+    // A colleague signing in from that address is not concerned.
+    assert_eq!(from("203.0.113.9", "desk@example.org", None).await, 200);
+}

@@ -16,6 +16,9 @@ pub struct LoginLimits {
     pub per_account_and_address: u64,
     /// Failed (or still running) attempts from one client address, whatever the account.
     pub per_address: u64,
+    /// Wrong second-factor codes for one account, from any address (they follow the right
+    /// password, so only its holder can use them up).
+    pub codes_per_account: u64,
 }
 
 impl LoginLimits {
@@ -25,6 +28,7 @@ impl LoginLimits {
         window: TimeDelta::minutes(15),
         per_account_and_address: 5,
         per_address: 30,
+        codes_per_account: 10,
     };
 
     /// The oldest attempt that still counts at `now`.

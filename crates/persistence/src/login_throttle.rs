@@ -1,5 +1,6 @@
 //! Sign-in attempts, counted in the database so that the limits hold across instances
-//! ([`domain::LoginLimits`]: per (account, client address) and per client address).
+//! ([`domain::LoginLimits`]: per (account, client address) and per client address, and wrong
+//! second-factor codes per account).
 //!
 //! The check and the count are one step: an attempt is *reserved* — counted, as a row — before
 //! its password is verified, and settled afterwards (a failure keeps counting, a success or an
@@ -41,6 +42,9 @@ pub enum Reservation {
 pub enum AttemptOutcome {
     /// A wrong email or password: it goes on counting for the window.
     Failed,
+    /// The right password and a wrong second-factor code: it counts as a failure, and also
+    /// toward the account's own limit on wrong codes, from any address.
+    CodeFailed,
     /// Signed in: it no longer counts.
     Succeeded,
     /// The password was never verified (too many verifications under way, or an error): it no
@@ -110,6 +114,16 @@ impl Database {
         if from_address.clone().count(&txn).await? >= limits.per_address {
             until = until.max(first_release(&txn, from_address, limits).await?);
         }
+        // Wrong codes need the right password: counted for the account from every address, so
+        // that someone who has the password cannot guess codes from many places. Only they can
+        // lock the account this way.
+        let wrong_codes = login_attempt::Entity::find()
+            .filter(login_attempt::Column::Email.eq(&email))
+            .filter(login_attempt::Column::Outcome.eq(login_attempt::Outcome::CodeFailed))
+            .filter(login_attempt::Column::At.gte(limits.counted_since(now)));
+        if wrong_codes.clone().count(&txn).await? >= limits.codes_per_account {
+            until = until.max(first_release(&txn, wrong_codes, limits).await?);
+        }
         if let Some(until) = until {
             txn.commit().await?;
             return Ok(Reservation::Refused { until });
@@ -136,11 +150,16 @@ impl Database {
     ) -> Result<()> {
         match outcome {
             // Counted from the failure on: the window starts when the wrong password was known.
-            AttemptOutcome::Failed => {
+            AttemptOutcome::Failed | AttemptOutcome::CodeFailed => {
+                let stored = if outcome == AttemptOutcome::Failed {
+                    login_attempt::Outcome::Failed
+                } else {
+                    login_attempt::Outcome::CodeFailed
+                };
                 login_attempt::Entity::update_many()
                     .set(login_attempt::ActiveModel {
                         at: Set(now),
-                        outcome: Set(login_attempt::Outcome::Failed),
+                        outcome: Set(stored),
                         ..Default::default()
                     })
                     .filter(login_attempt::Column::Id.eq(attempt.id))

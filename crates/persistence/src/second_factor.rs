@@ -218,6 +218,20 @@ impl Database {
         Ok(result.rows_affected == 1)
     }
 
+    /// Opens again a challenge closed while a wrong code was checked (within its five minutes).
+    pub async fn reopen_login_challenge(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        staff_login_challenge::Entity::update_many()
+            .col_expr(
+                staff_login_challenge::Column::UsedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .filter(staff_login_challenge::Column::TokenHash.eq(token_hash))
+            .filter(staff_login_challenge::Column::ExpiresAt.gt(now))
+            .exec(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     /// Staff member `staff_id`'s address and TOTP secret.
     pub async fn totp_of(&self, staff_id: i32) -> Result<Option<(String, Option<String>)>> {
         Ok(staff::Entity::find_by_id(staff_id)

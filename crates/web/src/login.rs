@@ -107,7 +107,7 @@ pub async fn sign_in(state: &AppState, attempt: Attempt<'_>) -> Result<SignInOut
                         AttemptOutcome::Succeeded,
                         Ok(Verified::Member(member, true)),
                     ),
-                    Err(wrong) => (AttemptOutcome::Failed, Err(wrong)),
+                    Err(wrong) => (AttemptOutcome::CodeFailed, Err(wrong)),
                 }
             }
         })
@@ -168,7 +168,12 @@ pub async fn sign_in_with_code(
     let Some((email, Some(secret))) = state.db().totp_of(staff_id).await? else {
         return Err(expired());
     };
-    let member = throttled(state, &email, client, lang, async {
+    // The challenge is closed while its code is checked: the same form sent twice at once is
+    // checked once (and spends one recovery code at most). A wrong code opens it again.
+    if !state.db().close_login_challenge(&hash, now).await? {
+        return Err(expired());
+    }
+    let checked = throttled(state, &email, client, lang, async {
         let credentials = state.db().staff_credentials(&email).await?;
         let Some(credentials) = credentials.filter(|c| !c.disabled) else {
             return Ok((AttemptOutcome::Abandoned, Err(expired())));
@@ -176,15 +181,18 @@ pub async fn sign_in_with_code(
         Ok(
             match second_factor(state, staff_id, &secret, code, lang).await? {
                 Ok(()) => (AttemptOutcome::Succeeded, Ok(credentials.member)),
-                Err(wrong) => (AttemptOutcome::Failed, Err(wrong)),
+                Err(wrong) => (AttemptOutcome::CodeFailed, Err(wrong)),
             },
         )
     })
-    .await?;
-    // One session per challenge, even if its code was sent twice at once.
-    if !state.db().close_login_challenge(&hash, now).await? {
-        return Err(expired());
-    }
+    .await;
+    let member = match checked {
+        Ok(member) => member,
+        Err(error) => {
+            state.db().reopen_login_challenge(&hash, now).await?;
+            return Err(error);
+        }
+    };
     open_session(
         state,
         member,
@@ -346,7 +354,7 @@ async fn throttled<T>(
         tracing::warn!(%error, "old login attempts could not be pruned");
     }
     let (outcome, answer) = checked?;
-    if outcome == AttemptOutcome::Failed {
+    if matches!(outcome, AttemptOutcome::Failed | AttemptOutcome::CodeFailed) {
         tracing::info!(%address, "failed staff login");
     }
     answer

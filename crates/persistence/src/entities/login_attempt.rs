@@ -28,4 +28,7 @@ pub enum Outcome {
     /// A wrong email or password.
     #[sea_orm(string_value = "failed")]
     Failed,
+    /// The right password, then a wrong second-factor code.
+    #[sea_orm(string_value = "code_failed")]
+    CodeFailed,
 }
