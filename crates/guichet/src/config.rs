@@ -158,6 +158,36 @@ impl Config {
         })
     }
 
+    /// Settings that work but are unsafe for a real event, each said in one line for the
+    /// operator: `serve` logs them as warnings at start. `tls`: guichet serves HTTPS itself.
+    pub fn production_warnings(&self, tls: bool) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if tls
+            && self
+                .base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("http://"))
+        {
+            warnings.push(
+                "base_url (GUICHET_BASE_URL) starts with http:// while guichet serves HTTPS:                  the links in emails and the session cookies will not be secure"
+                    .to_owned(),
+            );
+        }
+        if self.smtp_url.is_none() {
+            warnings.push(format!(
+                "no smtp_url (GUICHET_SMTP_URL): emails are written to {}, not sent",
+                self.data_dir.join("outbox").display()
+            ));
+        }
+        if self.database_url.expose().starts_with("sqlite:") {
+            warnings.push(
+                "the database is SQLite: run one instance only (several instances need                  PostgreSQL)"
+                    .to_owned(),
+            );
+        }
+        warnings
+    }
+
     /// Loads the configuration; a file named explicitly must exist.
     pub fn load(explicit_file: Option<PathBuf>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -180,6 +210,30 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_settings_are_named_and_a_production_setup_has_none() {
+        let defaults = Config::default().production_warnings(false);
+        assert_eq!(defaults.len(), 2, "{defaults:?}");
+        assert!(defaults[0].contains("GUICHET_SMTP_URL"), "{defaults:?}");
+        assert!(defaults[1].contains("SQLite"), "{defaults:?}");
+        let insecure_links = Config {
+            base_url: Some("http://guichet.example.org".into()),
+            ..Config::default()
+        };
+        assert!(
+            insecure_links.production_warnings(true)[0].contains("GUICHET_BASE_URL"),
+            "http:// links while serving HTTPS"
+        );
+        assert_eq!(insecure_links.production_warnings(false).len(), 2);
+        let production = Config {
+            database_url: Secret("postgres://guichet@db/guichet".into()),
+            smtp_url: Some(Secret("smtp://relay:25".into())),
+            base_url: Some("https://guichet.example.org".into()),
+            ..Config::default()
+        };
+        assert_eq!(production.production_warnings(true), Vec::<String>::new());
+    }
 
     #[test]
     fn secrets_do_not_show_in_debug_output() {

@@ -553,6 +553,9 @@ async fn serve(
     // anything starts.
     let ticket_key = ticket_key(config)?;
     let limits = config.limits()?;
+    for warning in config.production_warnings(tls.is_some()) {
+        tracing::warn!("{warning}");
+    }
     process::raise_open_files_for(config.max_connections);
     let db = connect(config).await?;
     let demo_event = if demo {
@@ -598,8 +601,8 @@ async fn serve(
     if let Some(event) = demo_event {
         println!("demo event: {scheme}://{addr}/events/{}", event.slug);
         println!(
-            "desk: {scheme}://{addr}/desk/{} (staff: guichet staff add EMAIL --role desk)",
-            event.slug
+            "desk: {scheme}://{addr}/desk/{} (staff: guichet staff add EMAIL --role desk --event {})",
+            event.slug, event.slug
         );
     }
     app.run(shutdown_signal()).await
