@@ -503,3 +503,28 @@ async fn wrong_codes_from_many_addresses_are_capped_for_the_account() {
     // A colleague signing in from that address is not concerned.
     assert_eq!(from("203.0.113.9", "desk@example.org", None).await, 200);
 }
+
+#[tokio::test]
+async fn a_stranger_is_refused_every_account_route() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/staff/account").await.status(),
+        303,
+        "sent to sign in"
+    );
+    assert_eq!(app.get("/staff/account/totp.png").await.status(), 401);
+    for path in [
+        "/staff/account/totp",
+        "/staff/account/totp/confirm",
+        "/staff/account/password",
+    ] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .form(&[("current", STAFF_PASSWORD), ("code", "123456")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 401, "{path}");
+    }
+}

@@ -719,6 +719,20 @@ pub struct TeamMember {
 }
 
 impl Database {
+    /// Whether staff member `staff_id` has a role at event `event_id` (`None`: not of its
+    /// team), and if so whether they are an admin too: what a change on the team page needs to
+    /// know of them, in one query.
+    pub async fn team_member_is_admin(&self, event_id: i32, staff_id: i32) -> Result<Option<bool>> {
+        Ok(staff::Entity::find_by_id(staff_id)
+            .select_only()
+            .column(staff::Column::IsAdmin)
+            .join(JoinType::InnerJoin, staff::Relation::Grants.def())
+            .filter(staff_grant::Column::EventId.eq(event_id))
+            .into_tuple()
+            .one(&self.conn)
+            .await?)
+    }
+
     /// The team of event `event_id`: everyone with a role there, by address.
     pub async fn team_of(
         &self,

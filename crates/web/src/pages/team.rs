@@ -194,21 +194,20 @@ async fn team_page(
     Ok(Html(html).into_response())
 }
 
-/// The team member `member` of `event`, if the viewer may manage them: 404 for someone outside
-/// the team, 403 for an admin when the viewer is not one.
+/// The id of team member `member` of `event`, if the viewer may manage them: 404 for someone
+/// outside the team, 403 for an admin when the viewer is not one.
 async fn managed(
     state: &AppState,
     staff: &Staff,
     event: &StoredEvent,
     member: i32,
-) -> Result<TeamMember, Error> {
-    let now = state.clock().now();
-    let team = state.db().team_of(event.id, now, state.idle()).await?;
-    let member = team
-        .into_iter()
-        .find(|m| m.id == member)
+) -> Result<i32, Error> {
+    let admin = state
+        .db()
+        .team_member_is_admin(event.id, member)
+        .await?
         .ok_or(Error::NotFound)?;
-    if member.admin && !staff.member.access.is_admin() {
+    if admin && !staff.member.access.is_admin() {
         return Err(Error::Forbidden);
     }
     Ok(member)
@@ -246,7 +245,7 @@ async fn change_role(
     let now = state.clock().now();
     state
         .db()
-        .grant(member.id, event.id, role, now, &by(&staff, client))
+        .grant(member, event.id, role, now, &by(&staff, client))
         .await?;
     Ok(back(&event))
 }
@@ -262,7 +261,7 @@ async fn remove_member(
     let now = state.clock().now();
     state
         .db()
-        .remove_grant(member.id, event.id, now, &by(&staff, client))
+        .remove_grant(member, event.id, now, &by(&staff, client))
         .await?;
     Ok(back(&event))
 }
@@ -278,7 +277,7 @@ async fn revoke_session(
     let now = state.clock().now();
     let ended = state
         .db()
-        .revoke_member_session(member.id, session, Some(event.id), now, &by(&staff, client))
+        .revoke_member_session(member, session, Some(event.id), now, &by(&staff, client))
         .await?;
     if !ended {
         return Err(Error::NotFound);
@@ -297,7 +296,7 @@ async fn revoke_all_sessions(
     let now = state.clock().now();
     state
         .db()
-        .revoke_sessions(member.id, Some(event.id), now, &by(&staff, client))
+        .revoke_sessions(member, Some(event.id), now, &by(&staff, client))
         .await?;
     Ok(back(&event))
 }
