@@ -366,6 +366,8 @@ pub struct Options {
 #[derive(Debug)]
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where its `/metrics` is served (never on `addr`).
+    pub metrics_addr: SocketAddr,
     pub db: Database,
     pub client: reqwest::Client,
     pub key: TicketKey,
@@ -516,13 +518,17 @@ impl TestApp {
             tls: None,
             limits: options.limits.clone(),
             server_limits: limits,
+            // Every test guichet serves its figures, on a port of its own.
+            metrics_bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
         })
         .await
         .expect("build guichet");
         let addr = app.local_addr();
+        let metrics_addr = app.metrics_addr().expect("a metrics listener");
         let composer = app.composer();
         Self {
             addr,
+            metrics_addr,
             db,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -978,6 +984,7 @@ fn smtp_transport(port: u16) -> mailer::Transport {
     mailer::Transport::smtp(
         &format!("smtp://127.0.0.1:{port}"),
         test_worker_settings().concurrency,
+        std::time::Duration::from_secs(30),
     )
     .expect("SMTP URL")
 }

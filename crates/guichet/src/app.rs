@@ -37,6 +37,8 @@ pub struct AppSettings {
     /// What clients may hold: connections, header and TLS handshake deadlines, camera frames
     /// decoded at once.
     pub server_limits: web::ServerLimits,
+    /// Where to serve `/metrics` (a listener of its own, never the public one); `None`: nowhere.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Where the outbox worker sends, and how it paces itself.
@@ -55,6 +57,7 @@ pub struct App {
     application: web::Application,
     worker: Option<Worker<DbOutbox>>,
     tls: Option<Arc<web::tls::ServerConfig>>,
+    metrics: Option<tokio::net::TcpListener>,
 }
 
 /// The base URL of a service reached at `addr`. An unspecified address (0.0.0.0, ::) listens on
@@ -77,6 +80,14 @@ impl App {
         let addr = listener
             .local_addr()
             .context("cannot read the address listened on")?;
+        let metrics = match settings.metrics_bind {
+            Some(bind) => Some(
+                tokio::net::TcpListener::bind(bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {bind} (metrics_bind)"))?,
+            ),
+            None => None,
+        };
         let base_url = settings
             .base_url
             .unwrap_or_else(|| base_url_for(addr, settings.tls.is_some()));
@@ -107,7 +118,13 @@ impl App {
             application: web::Application::on(listener, state, settings.server_limits),
             worker,
             tls: settings.tls,
+            metrics,
         })
+    }
+
+    /// The address `/metrics` is served on, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// The address actually bound.
@@ -126,25 +143,44 @@ impl App {
     }
 
     /// Serves until `shutdown` completes and the requests in flight are answered, with the worker
-    /// beside it; then lets the worker finish the message in hand (what is still queued is sent
-    /// at the next start).
+    /// beside it. Both hear of the shutdown at once: the worker starts no new message, finishes
+    /// or releases the ones in hand (what is still queued is sent by another instance, or at the
+    /// next start), while the server finishes its requests.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (worker_stop, worker) = match self.worker {
-            Some(worker) => {
-                let (stop, task) = spawn_worker(worker);
-                (Some(stop), Some(task))
-            }
-            None => (None, None),
+        let (stop, _) = watch::channel(false);
+        let worker = self.worker.map(|worker| {
+            let mut stopped = stop.subscribe();
+            // Also ends when `stop` is dropped: a server that fails stops the worker too.
+            tokio::spawn(worker.run(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        });
+        let metrics = self.metrics.map(|listener| {
+            let mut stopped = stop.subscribe();
+            let router = self.application.metrics_router();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "the metrics listener failed");
+                }
+            })
+        });
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop.send(true);
         };
         let served = match self.tls {
             Some(tls) => self.application.run_tls(tls, shutdown).await,
             None => self.application.run(shutdown).await,
         };
-        if let (Some(stop), Some(task)) = (worker_stop, worker) {
-            let _ = stop.send(true);
+        for task in [worker, metrics].into_iter().flatten() {
             let _ = task.await;
         }
         served.context("the server stopped")

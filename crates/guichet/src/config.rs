@@ -72,6 +72,27 @@ pub struct Config {
     /// Minutes a browser session may go unused before it ends (it ends 12 hours after sign-in
     /// in any case); device tokens do not end for being idle.
     pub session_idle_minutes: u32,
+    /// Seconds a request may take before it is answered `503` with `Retry-After` (a database
+    /// that hangs, say); the handler still runs to its end.
+    pub request_timeout_seconds: u64,
+    /// Seconds an SMTP server may take to answer a command before the message is retried.
+    pub smtp_timeout_seconds: u64,
+    /// Where `/metrics` (Prometheus text) is served, e.g. `127.0.0.1:9464`. Unset (the
+    /// default): nowhere. Never the public address: it is a listener of its own.
+    pub metrics_bind: Option<SocketAddr>,
+    /// `human` (the default) or `json`: one JSON object per line, for a log collector.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable in a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Default for Config {
@@ -92,6 +113,10 @@ impl Default for Config {
             password_checks: None,
             max_connections: web::DEFAULT_MAX_CONNECTIONS,
             session_idle_minutes: 120,
+            request_timeout_seconds: 30,
+            smtp_timeout_seconds: 30,
+            metrics_bind: None,
+            log_format: LogFormat::Human,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! `domain`, and one about storage in `persistence`.
 
 pub mod app;
+mod backup;
 pub mod config;
 pub mod outbox;
 pub mod process;
@@ -72,6 +73,19 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Write a consistent copy of the database to FILE, while guichet serves: SQLite's
+    /// `VACUUM INTO`, or PostgreSQL's `pg_dump` (custom format; pg_dump must be installed).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Put a backup back in place of the configured database: stop guichet first. A SQLite
+    /// backup is checked before anything changes, and the database it replaces is kept beside it;
+    /// a PostgreSQL one is loaded with `pg_restore --clean`.
+    Restore {
+        /// A file `guichet backup` wrote.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,7 +170,7 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
 /// Runs one command to its end.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config).context("cannot load the configuration")?;
-    init_tracing(&config.log);
+    init_tracing(&config.log, config.log_format);
     match cli.command {
         Command::Serve {
             bind,
@@ -205,6 +219,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             revoke_sessions(&config, &email).await
         }
         Command::Staff(StaffCommand::Totp { email }) => enrol_totp(&config, &email).await,
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file).await,
         Command::Event(EventCommand::Export { slug }) => {
             let slug = domain::Slug::parse(&slug)
                 .with_context(|| format!("{slug:?} is not a valid slug"))?;
@@ -524,8 +540,12 @@ pub fn sender(config: &Config) -> anyhow::Result<Sender> {
 /// The transport the configuration asks for: SMTP, else `.eml` files under `data_dir/outbox`.
 pub fn transport(config: &Config, settings: &WorkerSettings) -> anyhow::Result<Transport> {
     match &config.smtp_url {
-        Some(url) => Transport::smtp(url.expose(), settings.concurrency)
-            .context("smtp_url (GUICHET_SMTP_URL)"),
+        Some(url) => Transport::smtp(
+            url.expose(),
+            settings.concurrency,
+            std::time::Duration::from_secs(config.smtp_timeout_seconds.max(1)),
+        )
+        .context("smtp_url (GUICHET_SMTP_URL)"),
         None => {
             let dir = config.data_dir.join("outbox");
             tracing::info!(dir = %dir.display(), "no SMTP server configured: emails are written as .eml files");
@@ -590,14 +610,19 @@ async fn serve(
         limits,
         server_limits: web::ServerLimits {
             max_connections: config.max_connections,
+            request_timeout: std::time::Duration::from_secs(config.request_timeout_seconds.max(1)),
             ..web::ServerLimits::default()
         },
+        metrics_bind: config.metrics_bind,
     })
     .await?;
     let addr = app.local_addr();
     // Tests and scripts that bind port 0 read the real address from this line.
     println!("guichet is serving on {scheme}://{addr}/");
     println!("links in emails point at {}", app.base_url());
+    if let Some(metrics) = app.metrics_addr() {
+        println!("metrics: http://{metrics}/metrics");
+    }
     if let Some(event) = demo_event {
         println!("demo event: {scheme}://{addr}/events/{}", event.slug);
         println!(
@@ -630,12 +655,22 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn init_tracing(filter: &str) {
+fn init_tracing(filter: &str, format: config::LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second call (tests run several commands in one process) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    // A second call (tests run several commands in one process) keeps the first subscriber.
+    let _ = match format {
+        config::LogFormat::Human => builder.try_init(),
+        // One object a line: the event's fields at the top, the request's (id, method, path,
+        // client, route) under "span". What a collector indexes, without parsing text.
+        config::LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }

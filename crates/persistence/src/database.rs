@@ -26,6 +26,8 @@ pub struct Database {
     /// 10… ms between tries; queueing for the one writing connection instead costs no sleep.
     /// Measured with bench/run.sh. Elsewhere it is the same pool as `conn`.
     pub(crate) writer: DatabaseConnection,
+    /// Whether `writer` is a pool of its own (a SQLite file), for counting connections.
+    pub(crate) separate_writer: bool,
     /// The events this instance has read, with their revision (see `events.rs`).
     pub(crate) events: crate::events::EventCache,
     /// The task that writes the desk's scans in groups (see `scan_writer.rs`).
@@ -71,6 +73,7 @@ impl Database {
         Ok(Self {
             conn,
             writer,
+            separate_writer: sqlite_file,
             events: Default::default(),
             scans,
             registrations,
@@ -124,8 +127,17 @@ fn options(url: &str, max_connections: u32) -> ConnectOptions {
     options
         .max_connections(max_connections)
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
+        // sea-orm gives sqlx's pool one timeout: `connect_timeout` and `acquire_timeout` both
+        // set sqlx's acquire timeout, the latter winning (sea-orm's `sqlx_pool_options`). It
+        // bounds the wait for a free connection and the connecting itself, which sqlx retries
+        // while the server refuses or is starting: a restart shorter than this is a wait, not
+        // an error, for the writers and the outbox worker. Requests are answered sooner, at the
+        // request timeout.
         .acquire_timeout(Duration::from_secs(10))
+        // Each connection is pinged as it leaves the pool, so that one whose server has gone
+        // (restarted, or ended its session) is replaced there instead of failing the query it
+        // was taken for.
+        .test_before_acquire(true)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .foreign_keys(true)
@@ -169,7 +181,7 @@ fn create_private_file(file: &Path) -> Result<()> {
 }
 
 /// The file path of a SQLite URL, unless it is an in-memory database.
-fn sqlite_path(url: &str) -> Option<&str> {
+pub(crate) fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

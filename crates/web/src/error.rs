@@ -60,6 +60,10 @@ pub enum Error {
     Body { status: StatusCode, message: String },
     #[error("the database is unavailable")]
     Unavailable(#[source] persistence::Error),
+    /// The request took longer than the request timeout (a database that hangs, say): 503 with
+    /// `Retry-After`, while its handler runs on to its end.
+    #[error("the service took too long to answer")]
+    TimedOut,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -96,6 +100,9 @@ impl From<minijinja::Error> for Error {
         Error::Internal(Box::new(error))
     }
 }
+
+/// The `Retry-After` of a 503 for a database away or slow.
+pub(crate) const UNAVAILABLE_RETRY_SECONDS: u32 = 5;
 
 /// Which kind of error page a failed response should become; carried in the response's
 /// extensions from [`Error::into_response`] to [`render_error_pages`].
@@ -198,6 +205,11 @@ impl Error {
                 ErrorPage::Unavailable,
                 "unavailable",
             ),
+            Error::TimedOut => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorPage::Unavailable,
+                "timed_out",
+            ),
             Error::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorPage::Internal,
@@ -224,6 +236,8 @@ impl IntoResponse for Error {
         let (status, page, code) = self.parts();
         if matches!(self, Error::Internal(_) | Error::Unavailable(_)) {
             log_chain(&self);
+        } else if matches!(self, Error::TimedOut) {
+            tracing::warn!("request timed out: answered 503, its handler runs on");
         }
         let body = match &self {
             Error::Invalid(errors) => json!({ "errors": errors }),
@@ -246,6 +260,13 @@ impl IntoResponse for Error {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, throttled.retry_after_header());
+        } else if matches!(self, Error::Unavailable(_) | Error::TimedOut) {
+            // A database restarting is back within seconds: a client (a desk's retry, a load
+            // balancer) should come back soon, not at once in a tight loop.
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(UNAVAILABLE_RETRY_SECONDS),
+            );
         }
         response.extensions_mut().insert(page);
         response

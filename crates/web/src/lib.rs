@@ -22,6 +22,7 @@ mod lang;
 mod limits;
 mod login;
 mod lookup;
+pub mod metrics;
 mod pages;
 mod redirect;
 mod registration;
@@ -39,6 +40,7 @@ pub use limits::{Limits, default_password_checks};
 pub use serve::{DEFAULT_MAX_CONNECTIONS, ServerLimits};
 
 use axum::Router;
+use axum::extract::State;
 use domain::{Clock, TicketKey};
 use mailer::Composer;
 use persistence::Database;
@@ -50,7 +52,6 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted anywhere; forms and JSON bodies are far smaller.
@@ -72,6 +73,11 @@ struct Inner {
     password_checks: limits::PasswordChecks,
     frames: frames::FrameGate,
     idle: persistence::Idle,
+    request_timeout: Duration,
+    metrics: metrics::Metrics,
+    /// Set once shutdown begins: long-lived responses (the dashboards' live streams) end, so
+    /// that the server can finish.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -98,6 +104,9 @@ impl AppState {
             idle: persistence::Idle {
                 browser: limits.browser_idle,
             },
+            request_timeout: server_limits.request_timeout,
+            metrics: metrics::Metrics::default(),
+            stopping: tokio::sync::watch::Sender::new(false),
         }))
     }
 
@@ -146,6 +155,21 @@ impl AppState {
     pub(crate) fn templates(&self) -> &Templates {
         &self.0.templates
     }
+
+    /// The instance's figures, for `/metrics`.
+    pub(crate) fn metrics(&self) -> &metrics::Metrics {
+        &self.0.metrics
+    }
+
+    /// Whether the server is shutting down: a long-lived response should end now.
+    pub fn is_stopping(&self) -> bool {
+        *self.0.stopping.borrow()
+    }
+
+    /// Tells long-lived responses to end: the server is shutting down.
+    pub fn begin_stopping(&self) {
+        self.0.stopping.send_replace(true);
+    }
 }
 
 /// Every route but the API's: pages, tickets, static files, health.
@@ -168,9 +192,10 @@ pub fn router(state: AppState) -> Router {
         // once more, and every request clone each box.
         .layer(
             ServiceBuilder::new()
-                .layer(TimeoutLayer::with_status_code(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    Duration::from_secs(30),
+                // Every answer counted under its route's template, refusals and timeouts too.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    metrics::record,
                 ))
                 // Extractors (JSON, forms) refuse larger bodies with a rejection each handler
                 // words in the visitor's language.
@@ -178,6 +203,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     error::render_error_pages,
+                ))
+                // Inside the error pages: a request that times out gets the page (or JSON)
+                // saying the service is unavailable, with `Retry-After`.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    time_limit,
                 ))
                 .layer(CatchPanicLayer::custom(error::panic_response))
                 // What a request that changes state presents against CSRF, for the `Staff`
@@ -222,6 +253,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
         client = tracing::field::Empty,
+        route = tracing::field::Empty,
     )
 }
 
@@ -233,6 +265,20 @@ fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
             format!("/t/…{after}").into()
         }
         None => path.into(),
+    }
+}
+
+/// Answers `503` with `Retry-After` when a request takes longer than the request timeout. Inside
+/// [`run_to_completion`]'s task the handler goes on to its end: a registration that commits late
+/// is not lost, and its email goes out.
+async fn time_limit(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(state.0.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(Error::TimedOut),
     }
 }
 
@@ -271,6 +317,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     limits: ServerLimits,
+    state: AppState,
 }
 
 impl Application {
@@ -280,8 +327,25 @@ impl Application {
     pub fn on(listener: TcpListener, state: AppState, limits: ServerLimits) -> Self {
         Self {
             listener,
-            router: router(state),
+            router: router(state.clone()),
             limits,
+            state,
+        }
+    }
+
+    /// The router of the metrics listener (see [`metrics`]), over this server's state.
+    pub fn metrics_router(&self) -> Router {
+        metrics::router(self.state.clone())
+    }
+
+    /// `shutdown`, then the live streams told to end (see [`AppState::is_stopping`]).
+    fn stopping(
+        state: AppState,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        async move {
+            shutdown.await;
+            state.begin_stopping();
         }
     }
 
@@ -294,6 +358,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let router = headers::hsts(self.router);
+        let shutdown = Self::stopping(self.state, shutdown);
         serve::serve(self.listener, router, Some(acceptor), self.limits, shutdown).await
     }
 
@@ -302,6 +367,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let shutdown = Self::stopping(self.state, shutdown);
         serve::serve(self.listener, self.router, None, self.limits, shutdown).await
     }
 }

@@ -336,6 +336,7 @@ async fn throttled<T>(
         Reservation::Granted(attempt) => attempt,
         Reservation::Refused { until } => {
             tracing::info!(%address, "staff login refused: too many failed attempts");
+            state.metrics().rate_limited("logins");
             return Err(refused(lang, until, now));
         }
     };
@@ -355,6 +356,7 @@ async fn throttled<T>(
     }
     let (outcome, answer) = checked?;
     if matches!(outcome, AttemptOutcome::Failed | AttemptOutcome::CodeFailed) {
+        state.metrics().login_failure();
         tracing::info!(%address, "failed staff login");
     }
     answer
@@ -371,6 +373,7 @@ async fn check_password(
 ) -> Result<Option<StaffCredentials>, Error> {
     let Some(permit) = state.password_checks().try_start() else {
         tracing::warn!("staff login refused: too many password checks under way");
+        state.metrics().rate_limited("password_checks");
         return Err(Error::Busy(Throttled {
             message: t(lang, "login-busy", &[]),
             retry_after: std::time::Duration::from_secs(1),

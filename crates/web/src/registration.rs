@@ -88,6 +88,7 @@ pub async fn submit(
     }
     if let Err(wait) = state.registration_limiter().check(sender.client) {
         tracing::info!("registration refused: too many from this client address");
+        state.metrics().rate_limited("registrations");
         let seconds = i64::try_from(retry_after_seconds(wait)).unwrap_or(i64::MAX);
         return Err(Error::TooManyAttempts(Throttled {
             message: t(
@@ -98,9 +99,13 @@ pub async fn submit(
             retry_after: wait,
         }));
     }
-    state
+    let registered = state
         .db()
         .register(stored.id, participant, state.shared_clock())
         .await?;
+    state.metrics().registration(match &registered {
+        persistence::Registered::New(registration) => registration.status.as_str(),
+        persistence::Registered::AlreadyRegistered(_) => "already_registered",
+    });
     Ok(())
 }

@@ -35,6 +35,9 @@ pub struct ServerLimits {
     pub tls_handshake_timeout: Duration,
     /// Camera frames decoded at once (see `frames.rs`).
     pub frame_decoders: usize,
+    /// How long a request may take before it is answered `503` with `Retry-After` (a database
+    /// that hangs rather than fails, say). The handler still runs to its end.
+    pub request_timeout: Duration,
 }
 
 /// Open connections at most, by default: far more than the desks and participants of an event
@@ -51,14 +54,17 @@ impl Default for ServerLimits {
             tls_handshake_timeout: Duration::from_secs(10),
             // Decoding is CPU-bound: two at once keep a small server's cores for the rest.
             frame_decoders: 2,
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
 
-/// How long the connections still open at shutdown have to finish: longer than a request may
-/// take (the 30-second request timeout), so requests in flight are answered; a connection held
-/// longer (a dashboard's live stream, a client that does not read) is then closed.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(35);
+/// How long the connections still open at shutdown have to finish. A request takes milliseconds,
+/// and the dashboards' live streams end by themselves within a second of shutdown
+/// ([`crate::AppState::is_stopping`]); a connection held longer (a client that does not read, a
+/// request stuck on a database that hangs) is then closed, so that the process exits within the
+/// ten seconds a supervisor usually gives (`docker stop`, Kubernetes' default is 30).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
 
 /// How long to wait after the listener fails to accept (out of file descriptors, say) before
 /// trying again, rather than spinning.

@@ -181,6 +181,8 @@ pub(crate) async fn check_in(
             verdict: verdict(scanned, &event.agenda, event.time_zone, now),
         })
         .await?;
+    // A retry's answer was counted with the first.
+    let first_answer = matches!(written, Written::Saved(_));
     let (decision, registration) = match written {
         Written::Saved(decision) => (decision, registration),
         Written::Retry(first) => {
@@ -195,6 +197,9 @@ pub(crate) async fn check_in(
         }
     };
     tracing::Span::current().record("outcome", decision.outcome().as_str());
+    if first_answer {
+        state.metrics().checkin(decision.outcome().as_str());
+    }
     Ok(answer(&decision, registration.as_ref(), stored, lang))
 }
 
@@ -569,6 +574,7 @@ pub async fn decode_qr(
     // The header first: a frame over the budget is refused before it costs anything.
     frames::check(&body).map_err(|e| frame_error(e, lang))?;
     let Some(permit) = state.frames().try_enter() else {
+        state.metrics().rate_limited("camera_frames");
         return Err(Error::Busy(crate::error::Throttled {
             message: t(lang, "decode-busy", &[]),
             retry_after: std::time::Duration::from_secs(1),

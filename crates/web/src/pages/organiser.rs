@@ -564,8 +564,9 @@ async fn dashboard(
 
 /// Server-sent events: the figures' HTML whenever it changes (checked every second against the
 /// database, so scans made through any instance show up). The stream ends within a second or two
-/// of its session ending (signed out, revoked, idle, the account disabled) or of the organiser
-/// losing the event: it is checked on each round, and watching does not count as use.
+/// of its session ending (signed out, revoked, idle, the account disabled), of the organiser
+/// losing the event, or of the server shutting down: it is checked on each round, and watching
+/// does not count as use.
 async fn live(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -583,7 +584,9 @@ async fn live(
                 if !last.is_empty() {
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
-                if !still_organises(&state, &staff, &stored).await {
+                // Shutdown ends the stream: the browser's EventSource reconnects, to another
+                // instance or to this one once it is back.
+                if state.is_stopping() || !still_organises(&state, &staff, &stored).await {
                     return None;
                 }
                 let html = match stats(&state, &stored, lang).await {
