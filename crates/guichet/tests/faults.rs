@@ -238,13 +238,21 @@ impl Reply {
     }
 }
 
-/// One request of a rush: which (a registration's number, a ticket's index), when it started,
-/// what became of it.
+/// One request of a rush: which (a registration's number, a ticket's index), when it started and
+/// ended, what became of it.
 #[derive(Debug, Clone)]
 struct Sent {
     item: usize,
     started: Instant,
+    ended: Instant,
     reply: Reply,
+}
+
+/// Requests of `sent` answered after `at` that started before it: in flight at that instant.
+fn answered_across(sent: &[Sent], at: Instant) -> usize {
+    sent.iter()
+        .filter(|s| matches!(s.reply, Reply::Answered(..)) && s.started < at && s.ended > at)
+        .count()
 }
 
 /// Each request on a connection of its own, as from many phones and browsers: after a fault,
@@ -314,6 +322,7 @@ where
                     }
                     let started = Instant::now();
                     let reply = send(item).await;
+                    let ended = Instant::now();
                     if matches!(reply, Reply::Answered(..)) {
                         answered.fetch_add(1, Ordering::SeqCst);
                     }
@@ -321,6 +330,7 @@ where
                     sent.push(Sent {
                         item,
                         started,
+                        ended,
                         reply,
                     });
                     if refused {
@@ -942,13 +952,18 @@ async fn sigterm_under_traffic_refuses_new_connections_answers_the_rest_and_exit
             None => -i128::try_from((signalled - s.started).as_millis()).unwrap_or(i128::MAX),
         })
         .collect();
+    // Answered after the signal, sent before it: these were in flight, and finished.
+    let finished_in_flight = (
+        answered_across(&registrations_sent, signalled),
+        answered_across(&scans_sent, signalled),
+    );
     let stored = registrations(&db).await;
     let claimed = claims(&database);
     let pending_at_exit = db.outbox_counts().await.expect("counts").pending;
     eprintln!(
         "SIGTERM ({}): connections refused {} ms after the signal, exit {} ms after it ({}); \
-         streams ended at {:?}; registrations {} answered, {} lost, {} refused; scans {} \
-         answered, {} lost, {} refused; lost requests started at {:?} ms; {} messages pending and \
+         streams ended at {:?}; registrations {} answered ({} of them in flight at the signal), \
+         {} lost, {} refused; scans {} answered ({} in flight), {} lost, {} refused; lost requests started at {:?} ms; {} messages pending and \
          {} rows claimed at exit",
         if database.is_postgres() {
             "PostgreSQL"
@@ -960,9 +975,11 @@ async fn sigterm_under_traffic_refuses_new_connections_answers_the_rest_and_exit
         exit.1,
         stream_ends,
         r.answered,
+        finished_in_flight.0,
         r.lost,
         r.refused,
         s.answered,
+        finished_in_flight.1,
         s.lost,
         s.refused,
         lost_at,
@@ -982,8 +999,15 @@ async fn sigterm_under_traffic_refuses_new_connections_answers_the_rest_and_exit
         );
     }
 
-    // Every request that reached guichet was answered: those started after the listener closed
-    // were refused, and nothing is registered or checked in without its answer.
+    // Every request that reached guichet was answered: those in flight at the signal got their
+    // answers (and there were some of each kind, or this test would show nothing), those started
+    // after the listener closed were refused, and nothing is registered or checked in without
+    // its answer. A connection the system had taken on the listener but guichet not yet (its
+    // backlog) is reset at the close: that request got no answer, and was not handled either.
+    assert!(
+        finished_in_flight.0 > 0 && finished_in_flight.1 > 0,
+        "registrations and scans in flight at the signal, answered: {finished_in_flight:?}"
+    );
     for sent in registrations_sent.iter().chain(&scans_sent) {
         if sent.started >= refused {
             assert_eq!(sent.reply, Reply::Refused, "a request after the close");
