@@ -19,6 +19,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
 
+pub mod faulty_smtp;
+
 /// The variable that selects PostgreSQL for the tests.
 pub const DATABASE_URL_VAR: &str = "GUICHET_TEST_DATABASE_URL";
 

@@ -1,13 +1,64 @@
 //! The outbox worker's store, over the database: claims come from `persistence`, and each claimed
 //! message is completed with its registration, its event and the ticket's token. Invitations to
 //! a team are a second queue of the same kind (`persistence::invitations`), claimed first.
+//!
+//! Each message's `Message-ID` is derived here, from its row, so that every attempt at it
+//! carries the same one ([`message_key`]).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::TicketKey;
+use data_encoding::BASE32_NOPAD;
+use domain::{InvitationToken, TicketKey};
+use mailer::compose::MessageKey;
 use mailer::worker::Outgoing;
 use mailer::worker::{Job, JobId, OutboxStore, StoreError};
 use persistence::Database;
 use std::collections::HashMap;
+
+/// What a Message-ID is made from: the queue and row, and something of the row that another
+/// database (a fresh one after a rehearsal, restarting its ids at 1) would not repeat.
+#[derive(Debug, Clone, Copy)]
+enum Row<'a> {
+    /// A participant's email, with the instant it was queued.
+    Participant { id: i32, created_at: DateTime<Utc> },
+    /// An invitation, with its random nonce.
+    Invitation { id: i32, nonce: &'a str },
+}
+
+/// The own part of the Message-ID of `row`'s email: 80 bits of an HMAC under the deployment's
+/// secret key of the row's queue, id and creation, in lowercase base32. The same row always
+/// gives the same key, so a message sent again (a retry, a lapsed claim, another instance) is
+/// one message to the mail client; another row, or another deployment's key, gives another.
+/// Being a MAC, it tells a reader nothing (not how many messages were sent before).
+///
+/// The HMAC is the key's invitation MAC, the only keyed function `domain` offers besides the
+/// tickets', with a nonce of our own: a real invitation's nonce is 32 hex digits, never a string
+/// with a `:`, so no Message-ID is ever an invitation's link tag. (Each queued invitation also
+/// has its link's tag under its own nonce: that one never leaves in a Message-ID.)
+fn message_key(key: &TicketKey, row: Row<'_>) -> MessageKey {
+    let (id, nonce) = match row {
+        Row::Participant { id, created_at } => (
+            id,
+            format!("message-id:outbox:{}", created_at.timestamp_micros()),
+        ),
+        Row::Invitation { id, nonce } => (id, format!("message-id:invitation:{nonce}")),
+    };
+    let token = key.invitation_token(id, &nonce);
+    let tag = InvitationToken::parse(token.as_str())
+        .map(|(_, tag)| tag)
+        .unwrap_or_default();
+    let text = BASE32_NOPAD
+        .encode(&tag[..tag.len().min(10)])
+        .to_ascii_lowercase();
+    // Base32 is letters and digits, 16 of them: always a usable key. The fallback would only
+    // run if the token's shape changed, and still gives one Message-ID per row.
+    MessageKey::new(&text).unwrap_or_else(|| {
+        let fallback = match row {
+            Row::Participant { id, .. } => format!("outbox.{id}"),
+            Row::Invitation { id, .. } => format!("invitation.{id}"),
+        };
+        MessageKey::new(&fallback).expect("letters, digits and a dot")
+    })
+}
 
 /// The outbox in guichet's database.
 #[derive(Debug, Clone)]
@@ -42,6 +93,13 @@ impl OutboxStore for DbOutbox {
             jobs.push(Job {
                 id: JobId::Invitation(invitation.id),
                 attempts,
+                key: message_key(
+                    &self.key,
+                    Row::Invitation {
+                        id: invitation.id,
+                        nonce: &invitation.nonce,
+                    },
+                ),
                 message: Outgoing::Invitation {
                     token: self.key.invitation_token(invitation.id, &invitation.nonce),
                     to: invitation.email,
@@ -85,6 +143,13 @@ impl OutboxStore for DbOutbox {
             jobs.push(Job {
                 id: JobId::Participant(email.id),
                 attempts: email.attempts,
+                key: message_key(
+                    &self.key,
+                    Row::Participant {
+                        id: email.id,
+                        created_at: email.created_at,
+                    },
+                ),
                 message: Outgoing::Participant {
                     kind: email.kind,
                     event,
@@ -115,5 +180,76 @@ impl OutboxStore for DbOutbox {
             JobId::Invitation(id) => self.db.mark_invitation_failed(id, error, retry_at).await?,
         }
         Ok(())
+    }
+
+    async fn release(&self, ids: &[JobId]) -> Result<(), StoreError> {
+        let (mut emails, mut invitations) = (Vec::new(), Vec::new());
+        for id in ids {
+            match *id {
+                JobId::Participant(id) => emails.push(id),
+                JobId::Invitation(id) => invitations.push(id),
+            }
+        }
+        self.db.release_emails(&emails).await?;
+        self.db.release_invitations(&invitations).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> TicketKey {
+        TicketKey::new(vec![byte; 32]).expect("long enough")
+    }
+
+    #[test]
+    fn a_row_keeps_its_message_key_and_every_other_row_or_deployment_has_another() {
+        let at = DateTime::from_timestamp(1_215_410_400, 123_000).expect("an instant");
+        let row = Row::Participant {
+            id: 7,
+            created_at: at,
+        };
+        let first = message_key(&key(1), row);
+        assert_eq!(first, message_key(&key(1), row), "the same row again");
+        assert_eq!(first.as_str().len(), 16);
+        let others = [
+            message_key(
+                &key(1),
+                Row::Participant {
+                    id: 8,
+                    created_at: at,
+                },
+            ),
+            // Row 7 of a fresh database, queued at another instant.
+            message_key(
+                &key(1),
+                Row::Participant {
+                    id: 7,
+                    created_at: at + TimeDelta::microseconds(1),
+                },
+            ),
+            message_key(&key(2), row),
+            message_key(&key(1), Row::Invitation { id: 7, nonce: "a" }),
+            message_key(&key(1), Row::Invitation { id: 7, nonce: "b" }),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(&first, other, "{i}");
+            for later in &others[i + 1..] {
+                assert_ne!(other, later);
+            }
+        }
+    }
+
+    #[test]
+    fn a_message_key_is_no_invitation_link() {
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let link = key(1).invitation_token(3, nonce);
+        let message = message_key(&key(1), Row::Invitation { id: 3, nonce });
+        let (_, tag) = InvitationToken::parse(link.as_str()).expect("a link");
+        let link_tag = BASE32_NOPAD.encode(&tag[..10]).to_ascii_lowercase();
+        assert_ne!(message.as_str(), link_tag);
+        assert!(!link.as_str().contains(message.as_str()));
     }
 }

@@ -48,12 +48,42 @@ pub struct Bodies {
     pub html: String,
 }
 
+/// What makes a queued message's `Message-ID` its own: the same at every attempt at that
+/// message (a retry, a lapsed claim, another instance), so that a mail client which got two
+/// copies shows one; different for every other message. The outbox's store derives it from the
+/// queue's row (see `guichet::outbox`); the composer adds the public address's host.
+///
+/// Only letters, digits, `.`, `-` and `_`, 1 to 64 of them: what the left side of a
+/// Message-ID may hold without quoting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageKey(String);
+
+impl MessageKey {
+    /// `None` when `key` holds anything but the characters above.
+    pub fn new(key: &str) -> Option<Self> {
+        let fits = (1..=64).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+            && !key.starts_with('.')
+            && !key.ends_with('.')
+            && !key.contains("..");
+        fits.then(|| Self(key.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Turns email content into MIME messages.
 #[derive(Debug)]
 pub struct Composer {
     env: Environment<'static>,
     sender: Sender,
     base_url: String,
+    /// The right side of every Message-ID: the public address's host.
+    host: String,
 }
 
 /// An email could not be composed.
@@ -81,8 +111,16 @@ impl Composer {
         Self {
             env,
             sender,
+            host: host_of(base_url),
             base_url: base_url.trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// The `Message-ID` of the queued message whose key is `key`: on the public address's host,
+    /// which tells one deployment's messages from another's (the key alone already does, being
+    /// a MAC under the deployment's secret).
+    pub fn message_id(&self, key: &MessageKey) -> String {
+        format!("<{}@{}>", key.as_str(), self.host)
     }
 
     /// The public address links are made from.
@@ -162,6 +200,7 @@ impl Composer {
     pub fn compose_invitation(
         &self,
         invitation: &InvitationEmail<'_>,
+        key: &MessageKey,
     ) -> Result<Message, ComposeError> {
         let lang = invitation.lang;
         let event = invitation.event;
@@ -192,14 +231,19 @@ impl Composer {
             .from(self.sender.from.clone())
             .to(Mailbox::new(None, to_address))
             .subject(subject)
-            .message_id(None);
+            .message_id(Some(self.message_id(key)));
         if let Some(reply_to) = &self.sender.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }
         Ok(builder.multipart(MultiPart::alternative_plain_html(text, html))?)
     }
 
-    pub fn compose(&self, content: &EmailContent<'_>) -> Result<Message, ComposeError> {
+    /// A participant's email as a MIME message, whose `Message-ID` is made from `key`.
+    pub fn compose(
+        &self,
+        content: &EmailContent<'_>,
+        key: &MessageKey,
+    ) -> Result<Message, ComposeError> {
         let EmailContent {
             kind,
             event,
@@ -223,8 +267,9 @@ impl Composer {
             .from(self.sender.from.clone())
             .to(Mailbox::new(Some(name), to_address))
             .subject(subject)
-            // A fresh Message-ID on the sending host's name; lettre adds the Date.
-            .message_id(None);
+            // The same Message-ID at every attempt (see MessageKey); lettre adds the Date, which
+            // is the attempt's.
+            .message_id(Some(self.message_id(key)));
         if let Some(reply_to) = &self.sender.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }
@@ -259,6 +304,32 @@ impl Composer {
             builder.multipart(MultiPart::alternative_plain_html(text, html))?
         };
         Ok(message)
+    }
+}
+
+/// The host of `base_url` (`https://user@Guichet.example.org:8443/x` → `guichet.example.org`,
+/// `http://[::1]:8080` → `[::1]`), lowercase; `guichet.invalid` when it has none a Message-ID
+/// could hold.
+fn host_of(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match authority.find(']') {
+        Some(end) if authority.starts_with('[') => &authority[..=end],
+        _ => authority.split(':').next().unwrap_or_default(),
+    };
+    let usable = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'));
+    if usable {
+        host.to_ascii_lowercase()
+    } else {
+        "guichet.invalid".to_owned()
     }
 }
 
@@ -310,14 +381,29 @@ mod tests {
         let registration = registration(given, lang);
         let token = TicketKey::new(vec![1; 32]).expect("key").issue(1, 7, 1);
         let message = composer()
-            .compose(&EmailContent {
-                kind,
-                event: &event,
-                registration: &registration,
-                token: &token,
-            })
+            .compose(
+                &EmailContent {
+                    kind,
+                    event: &event,
+                    registration: &registration,
+                    token: &token,
+                },
+                &message_key("k1"),
+            )
             .expect("composes");
         String::from_utf8(message.formatted()).expect("UTF-8")
+    }
+
+    fn message_key(key: &str) -> MessageKey {
+        MessageKey::new(key).expect("a usable key")
+    }
+
+    /// The Message-ID header of a formatted message.
+    fn message_id_of(raw: &str) -> String {
+        raw.lines()
+            .find_map(|line| line.strip_prefix("Message-ID: "))
+            .expect("a Message-ID")
+            .to_owned()
     }
 
     #[test]
@@ -361,14 +447,17 @@ mod tests {
         let link = composer().invitation_url(&key.invitation_token(3, "n"));
         for lang in Lang::ALL {
             let message = composer()
-                .compose_invitation(&InvitationEmail {
-                    to: "new@example.org",
-                    lang,
-                    event: &event,
-                    role: domain::Role::Desk,
-                    link: &link,
-                    expires_at: chrono::Utc::now(),
-                })
+                .compose_invitation(
+                    &InvitationEmail {
+                        to: "new@example.org",
+                        lang,
+                        event: &event,
+                        role: domain::Role::Desk,
+                        link: &link,
+                        expires_at: chrono::Utc::now(),
+                    },
+                    &message_key("i3"),
+                )
                 .expect("composes");
             let raw = String::from_utf8(message.formatted()).expect("UTF-8");
             let unfolded = raw.replace("=\r\n", "");
@@ -399,6 +488,64 @@ mod tests {
                 bodies.html
             );
             assert!(bodies.text.contains("<img src=x onerror=alert(1)>"));
+        }
+    }
+
+    #[test]
+    fn a_message_composed_again_keeps_its_message_id_and_another_message_has_its_own() {
+        let first = message_id_of(&render(EmailKind::Confirmation, "Devi", Lang::En));
+        // Composed again, as at a retry: the Date may change, the Message-ID does not.
+        let again = message_id_of(&render(EmailKind::Confirmation, "Devi", Lang::En));
+        assert_eq!(first, again);
+        assert_eq!(first, "<k1@guichet.example.org>");
+
+        let event = demo();
+        let registration = registration("Devi", Lang::En);
+        let token = TicketKey::new(vec![1; 32]).expect("key").issue(1, 7, 1);
+        let content = EmailContent {
+            kind: EmailKind::Confirmation,
+            event: &event,
+            registration: &registration,
+            token: &token,
+        };
+        let other = composer()
+            .compose(&content, &message_key("k2"))
+            .expect("composes");
+        let other = message_id_of(&String::from_utf8(other.formatted()).expect("UTF-8"));
+        assert_ne!(first, other, "another queued message");
+    }
+
+    #[test]
+    fn a_message_key_holds_only_what_a_message_id_takes_unquoted() {
+        assert!(MessageKey::new("abc.DEF-1_2").is_some());
+        for bad in [
+            "",
+            "a b",
+            "a@b",
+            "<a>",
+            ".a",
+            "a.",
+            "a..b",
+            "é",
+            &"a".repeat(65),
+        ] {
+            assert!(MessageKey::new(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn message_ids_are_on_the_public_address_host() {
+        for (base_url, host) in [
+            ("https://guichet.example.org/", "guichet.example.org"),
+            (
+                "https://user@Guichet.Example.org:8443/x?y",
+                "guichet.example.org",
+            ),
+            ("http://127.0.0.1:41234", "127.0.0.1"),
+            ("https://[::1]:8443", "[::1]"),
+            ("not a url", "guichet.invalid"),
+        ] {
+            assert_eq!(host_of(base_url), host, "{base_url}");
         }
     }
 }

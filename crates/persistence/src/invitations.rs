@@ -270,6 +270,33 @@ impl Database {
         Ok(jobs)
     }
 
+    /// Gives back the claims of invitation emails a stopping worker will not send, as
+    /// [`Database::release_emails`] does for participants' emails.
+    pub async fn release_invitations(&self, ids: &[i32]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let released = staff_invitation::Entity::update_many()
+            .col_expr(
+                staff_invitation::Column::Status,
+                Expr::value(Status::Pending),
+            )
+            .col_expr(
+                staff_invitation::Column::ClaimedUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            )
+            .col_expr(
+                staff_invitation::Column::Attempts,
+                Expr::col(staff_invitation::Column::Attempts).sub(1),
+            )
+            .filter(staff_invitation::Column::Id.is_in(ids.iter().copied()))
+            .filter(staff_invitation::Column::Status.eq(Status::Sending))
+            .filter(staff_invitation::Column::Attempts.gt(0))
+            .exec(&self.writer)
+            .await?;
+        Ok(released.rows_affected)
+    }
+
     /// Records an invitation's email as delivered.
     pub async fn mark_invitation_sent(&self, id: i32, now: DateTime<Utc>) -> Result<()> {
         staff_invitation::Entity::update_many()

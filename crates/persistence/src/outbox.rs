@@ -20,6 +20,9 @@ pub struct EmailJob {
     pub kind: EmailKind,
     /// Including this one.
     pub attempts: i32,
+    /// When it was queued: with its id, what tells it from any other message (its Message-ID
+    /// is made from both).
+    pub created_at: DateTime<Utc>,
 }
 
 /// A message given up on, for organisers to see and retry.
@@ -152,10 +155,38 @@ impl Database {
                 registration_id: row.registration_id,
                 kind: row.kind.into(),
                 attempts: row.attempts,
+                created_at: row.created_at,
             })
             .collect();
         jobs.sort_by_key(|j| j.id);
         Ok(jobs)
+    }
+
+    /// Gives back the claims of messages a stopping worker will not send: they are due again at
+    /// once for every worker (they were due when claimed, and `next_attempt_at` is left as it
+    /// was), rather than after the lease, and the attempt their claim counted is not counted.
+    /// Only messages still being sent are touched: one recorded sent or failed meanwhile stays
+    /// so. Returns how many were released.
+    pub async fn release_emails(&self, ids: &[i32]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let released = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, Expr::value(Status::Pending))
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            )
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).sub(1),
+            )
+            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+            .filter(outbox::Column::Status.eq(Status::Sending))
+            .filter(outbox::Column::Attempts.gt(0))
+            .exec(&self.writer)
+            .await?;
+        Ok(released.rows_affected)
     }
 
     /// Records a message as delivered.
