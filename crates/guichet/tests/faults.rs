@@ -654,116 +654,32 @@ async fn killed_during_a_rush_guichet_keeps_every_answer_and_sends_each_email_on
     let registrations_sent = finished(registering).await;
     let scans_sent = finished(scanning).await;
 
-    let settings = mailer::WorkerSettings::default();
     let restarted = start(&database, dir.path(), &mail.url(), LATER).await;
     outbox_drained(&db).await;
     restarted.stop().await;
 
-    // Registrations: every one answered is there; besides the early ones, only those in flight
-    // may be there unanswered.
     let stored = registrations(&db).await;
-    let r = tally(&registrations_sent);
-    for s in &registrations_sent {
-        match &s.reply {
-            Reply::Answered(status, _) => {
-                assert_eq!(*status, 202, "registration {}", s.item);
-                assert!(stored.contains_key(&rush_email(s.item)), "{} kept", s.item);
-            }
-            Reply::Refused => assert!(
-                !stored.contains_key(&rush_email(s.item)),
-                "{} was refused a connection, yet is registered",
-                s.item
-            ),
-            Reply::Lost(_) => {}
-        }
-    }
+    let (r, s) = (tally(&registrations_sent), tally(&scans_sent));
     let registered_unanswered = registrations_sent
         .iter()
         .filter(|s| matches!(s.reply, Reply::Lost(_)) && stored.contains_key(&rush_email(s.item)))
         .count();
-    assert!(
-        registered_unanswered <= r.lost,
-        "{registered_unanswered} registered without an answer, {} in flight",
-        r.lost
-    );
-    assert_eq!(
-        stored.len(),
-        TICKETS + r.answered + registered_unanswered,
-        "the early ones, those answered and those of the requests in flight: nothing else"
-    );
-
-    // Scans: every `ok` answered is recorded; the ones in flight may be recorded unanswered.
-    let s = tally(&scans_sent);
-    let checked_in: HashSet<i32> = stored
+    let checked_in: HashMap<i32, usize> = stored
         .values()
         .filter(|row| !row.checkins.is_empty())
-        .map(|row| {
-            assert_eq!(row.checkins.len(), 1, "one day, one check-in");
-            row.registration.id
-        })
+        .map(|row| (row.registration.id, row.checkins.len()))
         .collect();
-    let mut scanned_unanswered = 0;
-    for sent in &scans_sent {
-        let id = tickets[sent.item].0;
-        match &sent.reply {
-            Reply::Answered(status, outcome) => {
-                assert_eq!(
-                    (*status, outcome.as_deref()),
-                    (200, Some("ok")),
-                    "ticket {}",
-                    sent.item
-                );
-                assert!(
-                    checked_in.contains(&id),
-                    "ticket {}: ok, recorded",
-                    sent.item
-                );
-            }
-            Reply::Refused => assert!(!checked_in.contains(&id), "ticket {}", sent.item),
-            Reply::Lost(_) => scanned_unanswered += usize::from(checked_in.contains(&id)),
-        }
-    }
-    assert!(
-        scanned_unanswered <= s.lost,
-        "{scanned_unanswered} scans recorded without an answer, {} in flight",
-        s.lost
-    );
-    assert_eq!(
-        checked_in.len(),
-        s.answered + scanned_unanswered,
-        "no check-in but of a scan answered or in flight"
-    );
-
-    // Mail: each registration's message, once, or twice under one Message-ID when it was in the
-    // worker's hands at the kill; no more twice than the worker had in flight.
+    let scanned_unanswered = scans_sent
+        .iter()
+        .filter(|s| matches!(s.reply, Reply::Lost(_)))
+        .filter(|s| checked_in.contains_key(&tickets[s.item].0))
+        .count();
     let messages = mail.messages();
     let by = message_ids_by_recipient(&messages);
-    let mut again = 0;
-    for email in stored.keys() {
-        let ids = by
-            .get(email)
-            .unwrap_or_else(|| panic!("{email} got no email"));
-        assert!(ids.len() <= 2, "{email}: {ids:?}");
-        assert!(
-            ids.iter().all(|id| *id == ids[0]),
-            "{email} got its message again under another Message-ID: {ids:?}"
-        );
-        again += ids.len() - 1;
-    }
-    assert_eq!(by.len(), stored.len(), "no message to anyone else");
-    assert!(
-        again <= settings.concurrency,
-        "{again} messages went twice, the worker has {} in flight at most",
-        settings.concurrency
-    );
-    assert_eq!(messages.len(), stored.len() + again);
-    let counts = db.outbox_counts().await.expect("counts");
-    assert_eq!(
-        (counts.pending, counts.sent, counts.failed),
-        (0, stored.len() as u64, 0)
-    );
-    // What the kill met, for the record (`--nocapture`): a request "lost" had a connection and
-    // no answer; those started after the signal reached a listener the system had not closed yet.
+    let again: usize = by.values().map(|ids| ids.len() - 1).sum();
+    // What the kill met, for the record (`--nocapture`), before anything is asserted. A request
+    // "lost" had a connection and no answer; one started after the kill reached the listener
+    // before the system closed it.
     let lost_before = |sent: &[Sent]| {
         sent.iter()
             .filter(|s| matches!(s.reply, Reply::Lost(_)) && s.started < killed)
@@ -791,6 +707,86 @@ async fn killed_during_a_rush_guichet_keeps_every_answer_and_sends_each_email_on
         delivered_before_kill,
         messages.len(),
         again
+    );
+
+    // Registrations: every one answered is there, none refused a connection is; besides the
+    // early ones, only those in flight may be there unanswered.
+    for sent in &registrations_sent {
+        let kept = stored.contains_key(&rush_email(sent.item));
+        match &sent.reply {
+            Reply::Answered(status, _) => {
+                assert_eq!(*status, 202, "registration {}", sent.item);
+                assert!(kept, "registration {} answered, and lost", sent.item);
+            }
+            Reply::Refused => assert!(!kept, "registration {} never sent, yet kept", sent.item),
+            Reply::Lost(_) => {}
+        }
+    }
+    assert!(
+        registered_unanswered <= r.lost,
+        "{registered_unanswered} registered without an answer, {} in flight",
+        r.lost
+    );
+    assert_eq!(
+        stored.len(),
+        TICKETS + r.answered + registered_unanswered,
+        "the early ones, those answered and those of the requests in flight: nothing else"
+    );
+
+    // Scans: every `ok` answered is recorded, none refused a connection is; only the ones in
+    // flight may be recorded unanswered.
+    for sent in &scans_sent {
+        let recorded = checked_in.get(&tickets[sent.item].0).copied();
+        match &sent.reply {
+            Reply::Answered(status, outcome) => {
+                assert_eq!(
+                    (*status, outcome.as_deref()),
+                    (200, Some("ok")),
+                    "ticket {}",
+                    sent.item
+                );
+                assert_eq!(recorded, Some(1), "ticket {}: ok, recorded", sent.item);
+            }
+            Reply::Refused => assert_eq!(recorded, None, "ticket {} never sent", sent.item),
+            Reply::Lost(_) => assert!(recorded.is_none_or(|n| n == 1), "ticket {}", sent.item),
+        }
+    }
+    assert!(
+        scanned_unanswered <= s.lost,
+        "{scanned_unanswered} scans recorded without an answer, {} in flight",
+        s.lost
+    );
+    assert_eq!(
+        checked_in.len(),
+        s.answered + scanned_unanswered,
+        "no check-in but of a scan answered or in flight"
+    );
+
+    // Mail: each registration's message, once, or twice under one Message-ID when it was in the
+    // worker's hands at the kill (delivered, not yet marked sent); no more twice than the worker
+    // has in flight at once.
+    let settings = mailer::WorkerSettings::default();
+    for email in stored.keys() {
+        let ids = by
+            .get(email)
+            .unwrap_or_else(|| panic!("{email} got no email"));
+        assert!(ids.len() <= 2, "{email}: {ids:?}");
+        assert!(
+            ids.iter().all(|id| *id == ids[0]),
+            "{email} got its message again under another Message-ID: {ids:?}"
+        );
+    }
+    assert_eq!(by.len(), stored.len(), "no message to anyone else");
+    assert!(
+        again <= settings.concurrency,
+        "{again} messages went twice, the worker has {} in flight at most",
+        settings.concurrency
+    );
+    assert_eq!(messages.len(), stored.len() + again);
+    let counts = db.outbox_counts().await.expect("counts");
+    assert_eq!(
+        (counts.pending, counts.sent, counts.failed),
+        (0, stored.len() as u64, 0)
     );
 }
 
