@@ -334,3 +334,47 @@ async fn a_stopped_worker_cuts_off_slow_sends_after_its_grace_and_another_sends_
     recipients.dedup();
     assert_eq!(recipients.len(), 40, "every participant got theirs");
 }
+
+#[tokio::test]
+async fn a_server_answering_after_the_timeout_has_each_message_under_one_message_id_and_loses_none()
+{
+    let started = Instant::now();
+    let app = app().await;
+    register(&app, 30).await;
+    // Every fourth message is taken, but said so only after the transport gave up on it: the
+    // worker sends it again, and the connection the late answer comes on must not serve the
+    // next message (which would read that answer as its own).
+    let smtp = FaultySmtp::start(|moment| match moment {
+        Moment::DataEnd { n, .. } if n % 4 == 0 => Answer::AcceptAfter(Duration::from_millis(1500)),
+        _ => Answer::Accept,
+    });
+    let worker = app.worker_with(
+        smtp.transport(Duration::from_secs(1)),
+        guichet_tests::test_worker_settings(),
+    );
+    let pass = app
+        .drain_until_settled(&worker, Duration::from_secs(25))
+        .await;
+
+    let attempts = smtp.attempts();
+    let late = attempts
+        .iter()
+        .filter(|a| a.answer == Answer::AcceptAfter(Duration::from_millis(1500)))
+        .count();
+    assert!(late >= 7, "a fourth of 30 at least: {late}");
+    assert_eq!((pass.sent, pass.retried, pass.failed), (30, late, 0));
+    // Each late one reached the participant twice, under one Message-ID: a mail client shows it
+    // once.
+    assert_eq!(smtp.taken().len(), 30 + late);
+    let ids = smtp.message_ids_by_recipient();
+    let mut all = BTreeSet::new();
+    for i in 0..30 {
+        let of_this_one = &ids[&address(i)];
+        assert_eq!(of_this_one.len(), 1, "{}: {of_this_one:?}", address(i));
+        all.extend(of_this_one.iter().cloned());
+    }
+    assert_eq!(all.len(), 30);
+    assert_eq!(attempts_counted(&app).await, attempts.len() as u64);
+    app.assert_outbox(Outbox::SETTLED).await;
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
