@@ -213,6 +213,7 @@ async fn build(
         tls,
         limits: guichet::Limits::default(),
         server_limits,
+        metrics_bind: None,
     })
     .await
     .expect("build guichet")

@@ -75,7 +75,8 @@ pub struct Config {
     /// Seconds a request may take before it is answered `503` with `Retry-After` (a database
     /// that hangs, say); the handler still runs to its end.
     pub request_timeout_seconds: u64,
-    /// Seconds an SMTP server may take to answer a command before the message is retried.
+    /// Seconds one message's whole SMTP exchange (connecting included) may take before it is cut
+    /// off and retried.
     pub smtp_timeout_seconds: u64,
     /// Where `/metrics` (Prometheus text) is served, e.g. `127.0.0.1:9464`. Unset (the
     /// default): nowhere. Never the public address: it is a listener of its own.

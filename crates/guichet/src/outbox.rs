@@ -6,8 +6,7 @@
 //! carries the same one ([`message_key`]).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use data_encoding::BASE32_NOPAD;
-use domain::{InvitationToken, TicketKey};
+use domain::TicketKey;
 use mailer::compose::MessageKey;
 use mailer::worker::Outgoing;
 use mailer::worker::{Job, JobId, OutboxStore, StoreError};
@@ -24,34 +23,20 @@ enum Row<'a> {
     Invitation { id: i32, nonce: &'a str },
 }
 
-/// The own part of the Message-ID of `row`'s email: 80 bits of an HMAC under the deployment's
-/// secret key of the row's queue, id and creation, in lowercase base32. The same row always
-/// gives the same key, so a message sent again (a retry, a lapsed claim, another instance) is
-/// one message to the mail client; another row, or another deployment's key, gives another.
-/// Being a MAC, it tells a reader nothing (not how many messages were sent before).
-///
-/// The HMAC is the key's invitation MAC, the only keyed function `domain` offers besides the
-/// tickets', with a nonce of our own: a real invitation's nonce is 32 hex digits, never a string
-/// with a `:`, so no Message-ID is ever an invitation's link tag. (Each queued invitation also
-/// has its link's tag under its own nonce: that one never leaves in a Message-ID.)
+/// The own part of the Message-ID of `row`'s email ([`TicketKey::message_id_tag`]): the same
+/// row always gives the same key, so a message sent again (a retry, a lapsed claim, another
+/// instance) is one message to the mail client; another row, or another deployment's key, gives
+/// another.
 fn message_key(key: &TicketKey, row: Row<'_>) -> MessageKey {
-    let (id, nonce) = match row {
-        Row::Participant { id, created_at } => (
-            id,
-            format!("message-id:outbox:{}", created_at.timestamp_micros()),
-        ),
-        Row::Invitation { id, nonce } => (id, format!("message-id:invitation:{nonce}")),
+    let tag = match row {
+        Row::Participant { id, created_at } => {
+            key.message_id_tag("outbox", id, &created_at.timestamp_micros().to_string())
+        }
+        Row::Invitation { id, nonce } => key.message_id_tag("invitation", id, nonce),
     };
-    let token = key.invitation_token(id, &nonce);
-    let tag = InvitationToken::parse(token.as_str())
-        .map(|(_, tag)| tag)
-        .unwrap_or_default();
-    let text = BASE32_NOPAD
-        .encode(&tag[..tag.len().min(10)])
-        .to_ascii_lowercase();
     // Base32 is letters and digits, 16 of them: always a usable key. The fallback would only
-    // run if the token's shape changed, and still gives one Message-ID per row.
-    MessageKey::new(&text).unwrap_or_else(|| {
+    // run if the tag's shape changed, and still gives one Message-ID per row.
+    MessageKey::new(&tag).unwrap_or_else(|| {
         let fallback = match row {
             Row::Participant { id, .. } => format!("outbox.{id}"),
             Row::Invitation { id, .. } => format!("invitation.{id}"),
@@ -199,6 +184,7 @@ impl OutboxStore for DbOutbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use data_encoding::BASE32_NOPAD;
 
     fn key(byte: u8) -> TicketKey {
         TicketKey::new(vec![byte; 32]).expect("long enough")
@@ -247,7 +233,7 @@ mod tests {
         let nonce = "0123456789abcdef0123456789abcdef";
         let link = key(1).invitation_token(3, nonce);
         let message = message_key(&key(1), Row::Invitation { id: 3, nonce });
-        let (_, tag) = InvitationToken::parse(link.as_str()).expect("a link");
+        let (_, tag) = domain::InvitationToken::parse(link.as_str()).expect("a link");
         let link_tag = BASE32_NOPAD.encode(&tag[..10]).to_ascii_lowercase();
         assert_ne!(message.as_str(), link_tag);
         assert!(!link.as_str().contains(message.as_str()));

@@ -339,14 +339,9 @@ impl Application {
     }
 
     /// `shutdown`, then the live streams told to end (see [`AppState::is_stopping`]).
-    fn stopping(
-        state: AppState,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            shutdown.await;
-            state.begin_stopping();
-        }
+    async fn stopping(state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) {
+        shutdown.await;
+        state.begin_stopping();
     }
 
     /// Serves over HTTPS until `shutdown` completes (see [`tls::server_config`]), then finishes
