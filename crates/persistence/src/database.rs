@@ -130,9 +130,10 @@ fn options(url: &str, max_connections: u32) -> ConnectOptions {
         // sea-orm gives sqlx's pool one timeout: `connect_timeout` and `acquire_timeout` both
         // set sqlx's acquire timeout, the latter winning (sea-orm's `sqlx_pool_options`). It
         // bounds the wait for a free connection and the connecting itself, which sqlx retries
-        // while the server refuses or is starting: a restart shorter than this is a wait, not
-        // an error, for the writers and the outbox worker. Requests are answered sooner, at the
-        // request timeout.
+        // while the server refuses or is starting, sleeping up to a fifth of this timeout
+        // between tries: a restart of a few seconds is a wait, not an error, for the writers and
+        // the outbox worker, and once the server is back a waiting connection is made within
+        // 2 s (db_outage.rs measures it). Requests are answered sooner, at the request timeout.
         .acquire_timeout(Duration::from_secs(10))
         // Each connection is pinged as it leaves the pool, so that one whose server has gone
         // (restarted, or ended its session) is replaced there instead of failing the query it

@@ -125,6 +125,8 @@ fn unavailable_sqlstate(code: &str) -> bool {
     code.len() == 5 && (code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03"))
 }
 
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::Error;
@@ -227,5 +229,3 @@ mod tests {
         assert!(!Error::NotFound("registration 1".into()).is_unavailable());
     }
 }
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
