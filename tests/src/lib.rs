@@ -94,6 +94,33 @@ impl TestDatabase {
         self.postgres.is_some()
     }
 
+    /// The rows of `sql`, two integer columns each, read straight from the database: for what
+    /// no API of guichet shows (the outbox's claims), through a connection of the test's own.
+    pub async fn integer_pairs(&self, sql: &str) -> Vec<(i64, i64)> {
+        use sea_orm::{DbBackend, Statement};
+        let backend = if self.is_postgres() {
+            DbBackend::Postgres
+        } else {
+            DbBackend::Sqlite
+        };
+        let conn = sea_orm::Database::connect(self.url.as_str())
+            .await
+            .expect("connect");
+        let rows = conn
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = conn.close().await;
+        rows.iter()
+            .map(|row| {
+                (
+                    row.try_get_by_index::<i64>(0).expect("an integer"),
+                    row.try_get_by_index::<i64>(1).expect("an integer"),
+                )
+            })
+            .collect()
+    }
+
     /// Connects and migrates.
     pub async fn connect(&self) -> Database {
         let db = Database::connect(&self.url)

@@ -58,17 +58,16 @@ impl DbOutbox {
     }
 }
 
-impl OutboxStore for DbOutbox {
-    async fn claim(
+impl DbOutbox {
+    /// Each claimed message with what it needs to be composed (its registration, its event).
+    async fn complete(
         &self,
-        now: DateTime<Utc>,
-        limit: u64,
-        lease: TimeDelta,
+        invitations: Vec<(persistence::Invitation, i32)>,
+        claimed: Vec<persistence::EmailJob>,
     ) -> Result<Vec<Job>, StoreError> {
         let mut events = HashMap::new();
         let mut jobs = Vec::new();
-        // Invitations first: few, and someone is waiting for each.
-        for (invitation, attempts) in self.db.claim_due_invitations(now, limit, lease).await? {
+        for (invitation, attempts) in invitations {
             let Some(stored) = self.db.event_by_id(invitation.event_id).await? else {
                 self.db
                     .mark_invitation_failed(invitation.id, "the event no longer exists", None)
@@ -95,11 +94,6 @@ impl OutboxStore for DbOutbox {
                 },
             });
         }
-        let left = limit.saturating_sub(jobs.len() as u64);
-        if left == 0 {
-            return Ok(jobs);
-        }
-        let claimed = self.db.claim_due_emails(now, left, lease).await?;
         for email in claimed {
             let Some(registration) = self.db.registration(email.registration_id).await? else {
                 self.db
@@ -145,6 +139,38 @@ impl OutboxStore for DbOutbox {
         }
         Ok(jobs)
     }
+}
+
+impl OutboxStore for DbOutbox {
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+        lease: TimeDelta,
+    ) -> Result<Vec<Job>, StoreError> {
+        // Invitations first: few, and someone is waiting for each.
+        let invitations = self.db.claim_due_invitations(now, limit, lease).await?;
+        let mut claimed: Vec<JobId> = invitations
+            .iter()
+            .map(|(invitation, _)| JobId::Invitation(invitation.id))
+            .collect();
+        let left = limit.saturating_sub(invitations.len() as u64);
+        let emails = if left == 0 {
+            Vec::new()
+        } else {
+            match self.db.claim_due_emails(now, left, lease).await {
+                Ok(emails) => emails,
+                Err(error) => return Err(self.released(&claimed, error.into()).await),
+            }
+        };
+        claimed.extend(emails.iter().map(|email| JobId::Participant(email.id)));
+        match self.complete(invitations, emails).await {
+            Ok(jobs) => Ok(jobs),
+            // The database went away half-way: the claims go back at once (if it answers), not
+            // after the lease, and this batch is claimed again at the next pass.
+            Err(error) => Err(self.released(&claimed, error).await),
+        }
+    }
 
     async fn mark_sent(&self, id: JobId, now: DateTime<Utc>) -> Result<(), StoreError> {
         match id {
@@ -168,6 +194,20 @@ impl OutboxStore for DbOutbox {
     }
 
     async fn release(&self, ids: &[JobId]) -> Result<(), StoreError> {
+        self.release_all(ids).await
+    }
+}
+
+impl DbOutbox {
+    /// `error`, once the claims of `ids` are handed back (or could not be: they lapse).
+    async fn released(&self, ids: &[JobId], error: StoreError) -> StoreError {
+        if let Err(also) = self.release_all(ids).await {
+            tracing::warn!(error = %also, "claims not released; they lapse after the lease");
+        }
+        error
+    }
+
+    async fn release_all(&self, ids: &[JobId]) -> Result<(), StoreError> {
         let (mut emails, mut invitations) = (Vec::new(), Vec::new());
         for id in ids {
             match *id {

@@ -570,71 +570,18 @@ fn message_ids_by_recipient(messages: &[ReceivedMail]) -> HashMap<String, Vec<St
     by
 }
 
-/// Rows of `sql` (columns joined by `|`), read straight from the test database by its own
-/// command-line client: for what no API of guichet shows, the outbox's claims. Neither
-/// `persistence` nor these tests' dependencies give a raw connection, and the clients are those
-/// of the databases CI runs.
-fn query(database: &TestDatabase, sql: &str) -> Vec<String> {
-    let out = if database.is_postgres() {
-        Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-F",
-                "|",
-                "-d",
-                &database.url,
-                "-c",
-                sql,
-            ])
-            .output()
-            .expect("psql (PostgreSQL's client) runs")
-    } else {
-        let file = database
-            .url
-            .strip_prefix("sqlite://")
-            .and_then(|rest| rest.split('?').next())
-            .expect("a sqlite:// URL");
-        Command::new("sqlite3")
-            .args(["-batch", "-noheader", "-separator", "|", file, sql])
-            .output()
-            .expect("sqlite3 (SQLite's client) runs")
-    };
-    assert!(
-        out.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("UTF-8")
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The outbox's rows still claimed (`sending`): id and the end of the lease, in Unix seconds.
-fn claims(database: &TestDatabase) -> Vec<(i64, i64)> {
+async fn claims(database: &TestDatabase) -> Vec<(i64, i64)> {
     let until = if database.is_postgres() {
         "CAST(EXTRACT(EPOCH FROM claimed_until) AS BIGINT)"
     } else {
         "CAST(strftime('%s', claimed_until) AS INTEGER)"
     };
-    query(
-        database,
-        &format!("SELECT id, {until} FROM outbox WHERE status = 'sending' ORDER BY id"),
-    )
-    .iter()
-    .map(|line| {
-        let (id, until) = line.split_once('|').expect("two columns");
-        (
-            id.parse().expect("an id"),
-            until.parse().expect("a lease's end"),
-        )
-    })
-    .collect()
+    database
+        .integer_pairs(&format!(
+            "SELECT id, {until} FROM outbox WHERE status = 'sending' ORDER BY id"
+        ))
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -804,7 +751,7 @@ async fn held_claims(database: &TestDatabase, instance: &Instance) -> usize {
     loop {
         let now = instance.clock.timestamp()
             + i64::try_from(instance.spawned.elapsed().as_secs()).expect("a short run");
-        let claimed = tokio::task::block_in_place(|| claims(database));
+        let claimed = claims(database).await;
         // The service's clock started after `spawned`: a lease ending after this bound is ahead.
         let held = claimed.iter().filter(|(_, until)| *until > now).count();
         if held > 0 {
@@ -985,7 +932,7 @@ async fn sigterm_under_traffic_refuses_new_connections_answers_the_rest_and_exit
         answered_across(&scans_sent, signalled),
     );
     let stored = registrations(&db).await;
-    let claimed = claims(&database);
+    let claimed = claims(&database).await;
     let pending_at_exit = db.outbox_counts().await.expect("counts").pending;
     eprintln!(
         "SIGTERM ({}): connections refused {} ms after the signal, exit {} ms after it ({}); \

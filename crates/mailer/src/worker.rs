@@ -240,6 +240,22 @@ impl Stop {
     }
 }
 
+/// The first wait before recording a delivery again, and the longest.
+const RECORD_RETRY_FIRST: Duration = Duration::from_millis(100);
+const RECORD_RETRY_MAX: Duration = Duration::from_secs(2);
+
+/// An error with each of its causes: "database error" alone tells an operator nothing.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 fn to_chrono(duration: Duration) -> TimeDelta {
     TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
 }
@@ -361,7 +377,7 @@ impl<S: OutboxStore> Worker<S> {
                 return (id, Ok(Delivery::Interrupted));
             }
         };
-        (id, self.record(&job, sent).await)
+        (id, self.record(&job, sent, stop).await)
     }
 
     /// Composes and hands over one message.
@@ -420,31 +436,68 @@ impl<S: OutboxStore> Worker<S> {
     }
 
     /// Records what became of one attempt.
-    async fn record(&self, job: &Job, sent: Result<(), Failure>) -> Result<Delivery, StoreError> {
+    async fn record(
+        &self,
+        job: &Job,
+        sent: Result<(), Failure>,
+        stop: &Stop,
+    ) -> Result<Delivery, StoreError> {
         match sent {
             Ok(()) => {
                 tracing::info!("email sent");
-                self.store.mark_sent(job.id, self.clock.now()).await?;
+                let now = self.clock.now();
+                self.persist(stop, || self.store.mark_sent(job.id, now))
+                    .await?;
                 Ok(Delivery::Sent)
             }
             Err(Failure::Permanent(error)) => {
                 // Sending it again would be refused again: organisers see it at once.
                 tracing::error!(%error, "email refused for good by the SMTP server");
-                self.store.mark_failed(job.id, &error, None).await?;
+                self.persist(stop, || self.store.mark_failed(job.id, &error, None))
+                    .await?;
                 Ok(Delivery::Failed)
             }
             Err(Failure::Transient(error)) if job.attempts < self.settings.max_attempts => {
                 let retry_at = self.clock.now() + to_chrono(self.settings.backoff(job.attempts));
                 tracing::warn!(%error, %retry_at, "email not sent, will retry");
-                self.store
-                    .mark_failed(job.id, &error, Some(retry_at))
-                    .await?;
+                self.persist(stop, || {
+                    self.store.mark_failed(job.id, &error, Some(retry_at))
+                })
+                .await?;
                 Ok(Delivery::Retried)
             }
             Err(Failure::Transient(error)) => {
                 tracing::error!(%error, "email failed for good");
-                self.store.mark_failed(job.id, &error, None).await?;
+                self.persist(stop, || self.store.mark_failed(job.id, &error, None))
+                    .await?;
                 Ok(Delivery::Failed)
+            }
+        }
+    }
+
+    /// Writes what became of a message, trying again while the outbox cannot be reached — for up
+    /// to half the lease, and not beyond the stop. A message sent but not recorded as sent would
+    /// go again once its claim lapses (under the same Message-ID, but a second time all the
+    /// same); a database restarting is back well within that.
+    async fn persist<F, Written>(&self, stop: &Stop, mut write: F) -> Result<(), StoreError>
+    where
+        F: FnMut() -> Written,
+        Written: Future<Output = Result<(), StoreError>>,
+    {
+        let deadline = Instant::now() + self.settings.lease / 2;
+        let mut wait = RECORD_RETRY_FIRST;
+        loop {
+            match write().await {
+                Ok(()) => return Ok(()),
+                Err(error) if !stop.is_asked() && Instant::now() + wait < deadline => {
+                    tracing::warn!(
+                        error = %error_chain(error.as_ref()),
+                        "the outbox could not record a message's delivery; trying again"
+                    );
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(RECORD_RETRY_MAX);
+                }
+                Err(error) => return Err(error),
             }
         }
     }
@@ -459,7 +512,10 @@ impl<S: OutboxStore> Worker<S> {
             loop {
                 if let Err(error) = self.pass(&stop).await {
                     // The database may be briefly unreachable: nothing is lost, try again later.
-                    tracing::warn!(%error, "outbox worker could not reach the outbox");
+                    tracing::warn!(
+                        error = %error_chain(error.as_ref()),
+                        "outbox worker could not reach the outbox"
+                    );
                 }
                 tokio::select! {
                     _ = stop.asked() => return,

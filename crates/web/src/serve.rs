@@ -66,6 +66,10 @@ impl Default for ServerLimits {
 /// ten seconds a supervisor usually gives (`docker stop`, Kubernetes' default is 30).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
 
+/// How long, at shutdown, the connections accepted last have to send their first request before
+/// the idle ones are closed: a client sends its request with the connection (milliseconds).
+const FIRST_REQUEST_GRACE: Duration = Duration::from_millis(500);
+
 /// How long to wait after the listener fails to accept (out of file descriptors, say) before
 /// trying again, rather than spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
@@ -97,6 +101,21 @@ pub(crate) async fn serve(
     });
     let graceful = GracefulShutdown::new();
     let mut refused = Refused::default();
+    // A slot is taken before anything else, the TLS handshake included; without one the
+    // connection is closed at once (dropped), which tells the client more than a silent queue
+    // would.
+    let mut admit = |stream: TcpStream, peer: SocketAddr| {
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            refused.note(limits.max_connections);
+            return;
+        };
+        let connection = connection.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            connection.run(stream, peer, watcher).await;
+            drop(slot);
+        });
+    };
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -112,22 +131,18 @@ pub(crate) async fn serve(
             },
             () = &mut shutdown => break,
         };
-        // A slot is taken before anything else, the TLS handshake included; without one the
-        // connection is closed at once (dropped), which tells the client more than a silent
-        // queue would.
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            refused.note(limits.max_connections);
-            continue;
-        };
-        let connection = connection.clone();
-        let watcher = graceful.watcher();
-        tokio::spawn(async move {
-            connection.run(stream, peer, watcher).await;
-            drop(slot);
-        });
+        admit(stream, peer);
+    }
+    // Clients that connected before the signal are waiting in the listener's queue: they are
+    // taken in, not reset, and their requests answered.
+    while let Some(Ok((stream, peer))) = futures_util::FutureExt::now_or_never(listener.accept()) {
+        admit(stream, peer);
     }
     // No more connections: those arriving now are refused by the system, not left waiting.
     drop(listener);
+    // A connection taken in just now has not been read yet, and hyper closes a connection with
+    // no request under way at once when told to stop: the first request of each is read first.
+    tokio::time::sleep(FIRST_REQUEST_GRACE).await;
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()
