@@ -94,8 +94,9 @@ impl TestDatabase {
         self.postgres.is_some()
     }
 
-    /// The rows of `sql`, two integer columns each, read straight from the database: for what
-    /// no API of guichet shows (the outbox's claims), through a connection of the test's own.
+    /// The rows of `sql`, two integer columns each (cast to `BIGINT`: PostgreSQL's ids are
+    /// `INT4`), read straight from the database: for what no API of guichet shows (the outbox's
+    /// claims), through a connection of the test's own.
     pub async fn integer_pairs(&self, sql: &str) -> Vec<(i64, i64)> {
         use sea_orm::{DbBackend, Statement};
         let backend = if self.is_postgres() {

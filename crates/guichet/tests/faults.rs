@@ -579,7 +579,7 @@ async fn claims(database: &TestDatabase) -> Vec<(i64, i64)> {
     };
     database
         .integer_pairs(&format!(
-            "SELECT id, {until} FROM outbox WHERE status = 'sending' ORDER BY id"
+            "SELECT CAST(id AS BIGINT), {until} FROM outbox WHERE status = 'sending' ORDER BY id"
         ))
         .await
 }
