@@ -22,6 +22,7 @@ mod m20261202_000010_teams;
 mod m20261202_000011_account_lifecycle;
 mod m20261202_000012_second_factor;
 mod m20261202_000013_invitations;
+mod m20261203_000014_spanish;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_account_lifecycle::Migration),
             Box::new(m20261202_000012_second_factor::Migration),
             Box::new(m20261202_000013_invitations::Migration),
+            Box::new(m20261203_000014_spanish::Migration),
         ]
     }
 }

@@ -726,7 +726,7 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
             with("language", json!("de")),
             422,
             "language",
-            "French or English",
+            "French, English or Spanish",
         ),
         (
             "too long needs",

@@ -101,19 +101,29 @@ pub struct Venue {
     pub city: String,
 }
 
-/// A category of participant (Member State, NGO, media…), named in each UI language.
+/// A category of participant (Member State, NGO, media…), named in French and English, and in
+/// Spanish if the organisers wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub key: String,
     pub fr: String,
     pub en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<String>,
 }
 
 impl Category {
-    pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Fr => &self.fr,
-            Lang::En => &self.en,
+    /// Its name in `lang`; without a Spanish name, Spanish pages show the one in the event's
+    /// language (`written_in`).
+    pub fn label(&self, lang: Lang, written_in: Lang) -> &str {
+        match (lang, &self.es) {
+            (Lang::Fr, _) => &self.fr,
+            (Lang::En, _) => &self.en,
+            (Lang::Es, Some(es)) => es,
+            (Lang::Es, None) => match written_in {
+                Lang::En => &self.en,
+                _ => &self.fr,
+            },
         }
     }
 }

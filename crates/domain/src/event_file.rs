@@ -422,6 +422,10 @@ fn parse_categories(p: &mut Problems, categories: &[Category]) -> Vec<Category> 
             key: key.to_owned(),
             fr: p.text(&format!("{field}.fr"), &c.fr, limits::SHORT_TEXT),
             en: p.text(&format!("{field}.en"), &c.en, limits::SHORT_TEXT),
+            es: c
+                .es
+                .as_deref()
+                .map(|es| p.text(&format!("{field}.es"), es, limits::SHORT_TEXT)),
         });
     }
     parsed
@@ -720,6 +724,7 @@ pub(crate) mod tests_support {
                 key: "speaker".into(),
                 fr: "Intervenant·e".into(),
                 en: "Speaker".into(),
+                es: Some("Ponente".into()),
             }],
             days: vec![DayFile {
                 date: "2008-07-07".into(),

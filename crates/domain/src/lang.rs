@@ -10,17 +10,19 @@ use std::str::FromStr;
 pub enum Lang {
     Fr,
     En,
+    Es,
 }
 
 impl Lang {
     /// Every supported language, in the order the switcher shows them.
-    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+    pub const ALL: [Lang; 3] = [Lang::Fr, Lang::En, Lang::Es];
 
-    /// The BCP 47 code (`fr`, `en`).
+    /// The BCP 47 code (`fr`, `en`, `es`).
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",
             Lang::En => "en",
+            Lang::Es => "es",
         }
     }
 
@@ -29,6 +31,7 @@ impl Lang {
         match self {
             Lang::Fr => "Français",
             Lang::En => "English",
+            Lang::Es => "Español",
         }
     }
 }
@@ -41,7 +44,7 @@ impl fmt::Display for Lang {
 
 /// The text was not the code of a supported language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}: expected one of fr, en")]
+#[error("unknown language {0:?}: expected one of fr, en, es")]
 pub struct UnknownLang(pub String);
 
 impl FromStr for Lang {
@@ -53,6 +56,7 @@ impl FromStr for Lang {
         match primary.to_ascii_lowercase().as_str() {
             "fr" => Ok(Lang::Fr),
             "en" => Ok(Lang::En),
+            "es" => Ok(Lang::Es),
             _ => Err(UnknownLang(s.to_owned())),
         }
     }
@@ -67,6 +71,7 @@ mod tests {
         assert_eq!("fr".parse::<Lang>(), Ok(Lang::Fr));
         assert_eq!("fr-CH".parse::<Lang>(), Ok(Lang::Fr));
         assert_eq!("EN_gb".parse::<Lang>(), Ok(Lang::En));
+        assert_eq!("es-419".parse::<Lang>(), Ok(Lang::Es));
         assert!("de".parse::<Lang>().is_err());
         assert!("".parse::<Lang>().is_err());
     }

@@ -402,6 +402,7 @@ fn parse_language(raw: &str) -> Result<Lang, Problem> {
         "" => Err(Problem::Required),
         "fr" => Ok(Lang::Fr),
         "en" => Ok(Lang::En),
+        "es" => Ok(Lang::Es),
         _ => Err(Problem::UnknownLanguage),
     }
 }

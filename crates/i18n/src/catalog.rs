@@ -1,4 +1,4 @@
-//! The message catalogs: every UI and email string, in French and English.
+//! The message catalogs: every UI and email string, in French, English and Spanish.
 //!
 //! The catalogs live in `templates/locales/{lang}/*.ftl` and are compiled into the binary; this
 //! module is the one place that reads them.
@@ -26,6 +26,7 @@ fn langid(lang: Lang) -> LanguageIdentifier {
     match lang {
         Lang::Fr => langid!("fr"),
         Lang::En => langid!("en"),
+        Lang::Es => langid!("es"),
     }
 }
 
@@ -64,20 +65,23 @@ mod tests {
     }
 
     #[test]
-    fn french_and_english_catalogs_have_the_same_keys() {
+    fn the_three_catalogs_have_the_same_keys_and_every_message_resolves_in_each() {
         let fr = keys(include_str!("../../../templates/locales/fr/main.ftl"));
         let en = keys(include_str!("../../../templates/locales/en/main.ftl"));
+        let es = keys(include_str!("../../../templates/locales/es/main.ftl"));
         assert!(fr.len() > 40, "catalog looks empty: {fr:?}");
-        assert_eq!(
-            fr.difference(&en).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "only in French"
-        );
-        assert_eq!(
-            en.difference(&fr).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "only in English"
-        );
+        for (name, other) in [("English", &en), ("Spanish", &es)] {
+            assert_eq!(
+                fr.difference(other).collect::<Vec<_>>(),
+                Vec::<&String>::new(),
+                "in French, not in {name}"
+            );
+            assert_eq!(
+                other.difference(&fr).collect::<Vec<_>>(),
+                Vec::<&String>::new(),
+                "in {name}, not in French"
+            );
+        }
         // Every message resolves in both languages once its variables are given.
         let args: Vec<(&str, FluentValue<'static>)> = [
             "first", "last", "date", "zone", "time", "number", "closes", "opens", "seats",
@@ -96,6 +100,10 @@ mod tests {
             assert!(
                 try_t(Lang::En, key, &args).is_some(),
                 "{key} missing in English"
+            );
+            assert!(
+                try_t(Lang::Es, key, &args).is_some(),
+                "{key} missing in Spanish"
             );
         }
     }

@@ -10,13 +10,17 @@ fn locale(lang: Lang) -> chrono::Locale {
     match lang {
         Lang::Fr => chrono::Locale::fr_FR,
         Lang::En => chrono::Locale::en_GB,
+        Lang::Es => chrono::Locale::es_ES,
     }
 }
 
-/// "lundi 7 juillet 2008" / "Monday 7 July 2008".
+/// "lundi 7 juillet 2008" / "Monday 7 July 2008" / "lunes, 7 de julio de 2008".
 pub fn long_date(date: NaiveDate, lang: Lang) -> String {
-    date.format_localized("%A %-d %B %Y", locale(lang))
-        .to_string()
+    let pattern = match lang {
+        Lang::Fr | Lang::En => "%A %-d %B %Y",
+        Lang::Es => "%A, %-d de %B de %Y",
+    };
+    date.format_localized(pattern, locale(lang)).to_string()
 }
 
 /// "1 mai 2008 à 00:00" / "1 May 2008 at 00:00", in zone `tz`.
@@ -25,6 +29,7 @@ pub fn long_datetime(instant: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
     let pattern = match lang {
         Lang::Fr => "%-d %B %Y à %H:%M",
         Lang::En => "%-d %B %Y at %H:%M",
+        Lang::Es => "%-d de %B de %Y a las %H:%M",
     };
     local.format_localized(pattern, locale(lang)).to_string()
 }
@@ -73,6 +78,10 @@ mod tests {
             "lundi 7 juillet 2008"
         );
         assert_eq!(long_date(date(2008, 7, 7), Lang::En), "Monday 7 July 2008");
+        assert_eq!(
+            long_date(date(2008, 7, 7), Lang::Es),
+            "lunes, 7 de julio de 2008"
+        );
     }
 
     #[test]
@@ -85,6 +94,10 @@ mod tests {
         assert_eq!(
             long_datetime(instant, zurich, Lang::Fr),
             "1 mai 2008 à 00:00"
+        );
+        assert_eq!(
+            long_datetime(instant, zurich, Lang::Es),
+            "1 de mayo de 2008 a las 00:00"
         );
         assert_eq!(
             long_datetime(instant, zurich, Lang::En),

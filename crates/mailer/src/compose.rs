@@ -152,7 +152,7 @@ impl Composer {
         let dates = event_dates(&event.agenda, lang);
         let category = event
             .category(&p.category)
-            .map(|c| c.label(lang).to_owned())
+            .map(|c| c.label(lang, event.language).to_owned())
             .unwrap_or_else(|| p.category.clone());
         let ctx = context! {
             lang => lang.code(),

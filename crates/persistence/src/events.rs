@@ -427,6 +427,7 @@ async fn insert_categories(
             key: Set(c.key.clone()),
             label_fr: Set(c.fr.clone()),
             label_en: Set(c.en.clone()),
+            label_es: Set(c.es.clone()),
             ..Default::default()
         }
     }))
@@ -527,6 +528,7 @@ fn to_domain(
                 key: c.key,
                 fr: c.label_fr,
                 en: c.label_en,
+                es: c.label_es,
             })
             .collect(),
         published: row.published,

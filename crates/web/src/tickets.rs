@@ -93,7 +93,7 @@ fn ticket_view(
         organisation: p.organisation.to_string(),
         category: event
             .category(&p.category)
-            .map(|c| c.label(lang).to_owned())
+            .map(|c| c.label(lang, event.language).to_owned())
             .unwrap_or_else(|| p.category.clone()),
         country: i18n::country_name(lang, p.country),
         event_title: event.title.clone(),

@@ -227,7 +227,7 @@ impl FormView {
                 .iter()
                 .map(|c| Choice {
                     value: c.key.clone(),
-                    label: c.label(lang).to_owned(),
+                    label: c.label(lang, event.language).to_owned(),
                 })
                 .collect(),
             countries,

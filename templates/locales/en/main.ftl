@@ -44,6 +44,7 @@ kind-other = Other
 
 language-fr = French
 language-en = English
+language-es = Spanish
 
 error-not-found-title = Page not found
 error-not-found-body = There is no page at this address. The link may be mistyped, or the event may no longer be published.
@@ -103,7 +104,7 @@ field-invisible-characters = This field contains invisible characters (text-dire
 field-invalid-email = This is not a valid email address (such as name@example.org).
 field-unknown-category = Choose one of the listed categories.
 field-unknown-country = Choose a country from the list.
-field-unknown-language = Choose French or English.
+field-unknown-language = Choose French, English or Spanish.
 field-consent-required = Your consent is needed to register.
 body-invalid-json = The request body is not valid JSON of the expected shape: { $detail }
 query-invalid = The address's query is not valid: { $detail }

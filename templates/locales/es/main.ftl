@@ -44,6 +44,7 @@ kind-other = Otro
 
 language-fr = francés
 language-en = inglés
+language-es = español
 
 error-not-found-title = Página no encontrada
 error-not-found-body = No hay ninguna página en esta dirección. Es posible que el enlace esté mal escrito o que el evento ya no esté publicado.
@@ -103,7 +104,7 @@ field-invisible-characters = Este campo contiene caracteres invisibles (marcas d
 field-invalid-email = Esta no es una dirección de correo electrónico válida (por ejemplo, nombre@example.org).
 field-unknown-category = Elija una de las categorías de la lista.
 field-unknown-country = Elija un país de la lista.
-field-unknown-language = Elija francés o inglés.
+field-unknown-language = Elija francés, inglés o español.
 field-consent-required = Se necesita su consentimiento para inscribirse.
 body-invalid-json = El cuerpo de la solicitud no es JSON válido con la estructura esperada: { $detail }
 query-invalid = La cadena de consulta de la dirección no es válida: { $detail }

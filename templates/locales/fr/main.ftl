@@ -44,6 +44,7 @@ kind-other = Autre
 
 language-fr = français
 language-en = anglais
+language-es = espagnol
 
 error-not-found-title = Page introuvable
 error-not-found-body = Il n'y a pas de page à cette adresse. Le lien est peut-être mal saisi, ou l'événement n'est plus publié.
@@ -103,7 +104,7 @@ field-invisible-characters = Ce champ contient des caractères invisibles (marqu
 field-invalid-email = Cette adresse électronique n'est pas valide (par exemple nom@exemple.org).
 field-unknown-category = Choisissez l'une des catégories proposées.
 field-unknown-country = Choisissez un pays dans la liste.
-field-unknown-language = Choisissez le français ou l'anglais.
+field-unknown-language = Choisissez le français, l'anglais ou l'espagnol.
 field-consent-required = Votre consentement est nécessaire pour vous inscrire.
 body-invalid-json = Le corps de la requête n'est pas du JSON de la forme attendue : { $detail }
 query-invalid = La requête de l'adresse n'est pas valide : { $detail }

@@ -10,6 +10,7 @@ pub struct Model {
     pub key: String,
     pub label_fr: String,
     pub label_en: String,
+    pub label_es: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -77,7 +77,7 @@ pub(crate) fn participant_view(
         category: stored
             .event
             .category(&p.category)
-            .map(|c| c.label(lang).to_owned())
+            .map(|c| c.label(lang, stored.event.language).to_owned())
             .unwrap_or_else(|| p.category.clone()),
         country: i18n::country_name(lang, p.country),
         status: registration.status.as_str().to_owned(),

@@ -37,7 +37,7 @@ pub struct RegistrationRequest {
     /// ISO 3166-1 alpha-2.
     #[schema(example = "SN")]
     country: String,
-    /// The language of the participant's emails: `fr` or `en`.
+    /// The language of the participant's emails: `fr`, `en` or `es`.
     #[schema(example = "fr")]
     language: String,
     /// Accessibility or dietary needs; at most 1000 characters.

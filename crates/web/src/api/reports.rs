@@ -184,7 +184,7 @@ fn text_cells(row: &ReportRow, stored: &StoredEvent, labels: &mut Labels) -> Vec
             .unwrap_or_default(),
         event
             .category(&p.category)
-            .map(|c| c.label(lang).to_owned())
+            .map(|c| c.label(lang, event.language).to_owned())
             .unwrap_or_else(|| p.category.clone()),
         labels.country(p.country),
         labels.status(row.registration.status).to_owned(),
@@ -615,7 +615,7 @@ fn write_category_summary(
         .iter()
         .map(|c| {
             (
-                c.label(lang).to_owned(),
+                c.label(lang, event.language).to_owned(),
                 tallies.by_category.get(&c.key).unwrap_or(&empty),
             )
         })

@@ -87,7 +87,7 @@ async fn registrations(
                 organisation: p.organisation.to_string(),
                 category: event
                     .category(&p.category)
-                    .map(|c| c.label(lang).to_owned())
+                    .map(|c| c.label(lang, event.language).to_owned())
                     .unwrap_or_default(),
                 country: i18n::country_name(lang, p.country),
                 status: i18n::t(
@@ -120,7 +120,7 @@ async fn registrations(
             rows => view(rows),
             days => event.agenda.days().iter().map(|d| long_date(d.date(), lang)).collect::<Vec<_>>(),
             day_dates => event.agenda.days().iter().map(|d| d.date().to_string()).collect::<Vec<_>>(),
-            categories => event.categories.iter().map(|c| (c.key.clone(), c.label(lang).to_owned())).collect::<Vec<_>>(),
+            categories => event.categories.iter().map(|c| (c.key.clone(), c.label(lang, event.language).to_owned())).collect::<Vec<_>>(),
             q => f.q.clone().unwrap_or_default(),
             status => f.status.clone().unwrap_or_default(),
             category => f.category.clone().unwrap_or_default(),
@@ -422,7 +422,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         .iter()
         .map(|c| {
             GroupView::new(
-                c.label(lang).to_owned(),
+                c.label(lang, event.language).to_owned(),
                 &figures.by_category.get(&c.key).copied().unwrap_or_default(),
             )
         })
