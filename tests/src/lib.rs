@@ -19,6 +19,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
 
+pub mod browser;
 pub mod faulty_smtp;
 
 /// The variable that selects PostgreSQL for the tests.
