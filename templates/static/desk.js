@@ -159,6 +159,10 @@
   walkin.addEventListener("submit", async function (event) {
     event.preventDefault();
     walkin.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+    walkin.querySelectorAll("[aria-invalid]").forEach(function (e) {
+      e.removeAttribute("aria-invalid");
+      e.removeAttribute("aria-describedby");
+    });
     const data = new FormData(walkin);
     const body = {};
     data.forEach(function (value, key) { body[key] = value; });
@@ -172,13 +176,24 @@
       scan.focus();
       return;
     }
+    // As on the registration form: each invalid field is marked and described by its message,
+    // and the first one takes the focus (its label, state and message are read out).
     const errors = answer.errors || {};
     Object.keys(errors).forEach(function (field) {
       const input = walkin.querySelector("[name=" + field + "]");
       const message = element("p", "field-error", errors[field]);
-      if (input) input.closest("div").append(message);
-      else walkin.prepend(message);
+      message.id = "w-" + field + "-error";
+      if (input) {
+        input.closest("div").append(message);
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", message.id);
+      } else {
+        message.setAttribute("role", "alert");
+        walkin.prepend(message);
+      }
     });
+    const first = walkin.querySelector("[aria-invalid]");
+    if (first) first.focus();
   });
 
   // The camera: BarcodeDetector where it exists; otherwise guichet reads the frames.

@@ -18,7 +18,8 @@ use domain::Role;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use guichet_tests::browser::{
-    Axe, Chromedriver, key, press, shift_tab, tab_to, type_text, wait_for_text, wait_until,
+    Axe, Chromedriver, describe_focus, focused_is, key, press, shift_tab, tab_to, type_text,
+    wait_for_text, wait_until,
 };
 use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, instant};
 
@@ -147,6 +148,21 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         )
         .await;
         check(&axe, &client, "desk with walk-in errors", &mut found).await;
+        // As on the form: the first invalid field has the focus, described by its message.
+        assert!(
+            focused_is(&client, "#w-given_name[aria-invalid=true]").await,
+            "the walk-in's first invalid field has the focus: {}",
+            describe_focus(&client).await
+        );
+        let described_by = attribute(&client, "#w-given_name", "aria-describedby")
+            .await
+            .expect("the walk-in's field is described by its message");
+        let message = client
+            .find(Locator::Id(&described_by))
+            .await?
+            .text()
+            .await?;
+        assert!(!message.trim().is_empty());
 
         // The dashboard, its arrival curve drawn.
         client
@@ -154,6 +170,23 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
             .await?;
         wait_for_text(&client, "#checked-in-1", "1").await;
         check(&axe, &client, "dashboard", &mut found).await;
+
+        // The event page in its other languages (the switcher's links).
+        for (code, page) in [
+            ("fr", "event page in French"),
+            ("es", "event page in Spanish"),
+        ] {
+            client
+                .goto(&app.url(&format!("/lang/{code}?next=/events/{DEMO_SLUG}")))
+                .await?;
+            wait_until(
+                &client,
+                &format!("return document.documentElement.lang === '{code}'"),
+                page,
+            )
+            .await;
+            check(&axe, &client, page, &mut found).await;
+        }
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
@@ -166,7 +199,7 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         guichet_tests::browser::AXE_VERSION,
         found.join("\n")
     );
-    eprintln!("axe-core checked 14 page states in {:?}", started.elapsed());
+    eprintln!("axe-core checked 16 page states in {:?}", started.elapsed());
     // The two tickets: no worker ran to send them.
     app.assert_outbox(Outbox::pending(2)).await;
 }
@@ -250,9 +283,9 @@ async fn a_participant_registers_and_is_checked_in_at_the_desk_from_the_keyboard
             "the error summary is announced"
         );
         assert!(
-            guichet_tests::browser::focused_is(&client, summary).await,
+            focused_is(&client, summary).await,
             "the error summary has the focus: {}",
-            guichet_tests::browser::describe_focus(&client).await
+            describe_focus(&client).await
         );
         for field in [
             "given_name",
