@@ -23,6 +23,7 @@ mod m20261202_000011_account_lifecycle;
 mod m20261202_000012_second_factor;
 mod m20261202_000013_invitations;
 mod m20261203_000014_spanish;
+mod m20261203_000015_questions;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_second_factor::Migration),
             Box::new(m20261202_000013_invitations::Migration),
             Box::new(m20261203_000014_spanish::Migration),
+            Box::new(m20261203_000015_questions::Migration),
         ]
     }
 }

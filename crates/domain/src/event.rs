@@ -170,6 +170,8 @@ pub struct Event {
     pub capacity: Capacity,
     pub registration: RegistrationWindow,
     pub categories: Vec<Category>,
+    /// The organisers' own questions, asked after the fixed fields, in this order.
+    pub questions: Vec<crate::questions::Question>,
     pub published: bool,
     pub agenda: Agenda,
 }

@@ -11,6 +11,7 @@
 use crate::agenda::{Agenda, Day, Item, ItemKind, Person, TimeSlot, local_instant};
 use crate::event::{Capacity, Category, Event, RegistrationWindow, Slug, Venue};
 use crate::lang::Lang;
+use crate::questions::{Choice, Question, QuestionKind, Texts};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -50,7 +51,78 @@ pub struct EventFile {
     pub registration: RegistrationFile,
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// The organisers' own questions on the registration form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<QuestionFile>,
     pub days: Vec<DayFile>,
+}
+
+/// A question as written in an event file:
+///
+/// ```toml
+/// [[questions]]
+/// key = "interpretation"
+/// kind = "choice"          # text, long_text, choice, multi_choice, checkbox, date, number, country
+/// required = true
+/// fr = "Langue d'interprétation souhaitée"
+/// en = "Interpretation wanted"
+/// es = "Interpretación deseada"
+/// help = { fr = "…", en = "…" }
+/// categories = ["member_state"]   # optional: asked of these categories only
+///
+/// [[questions.options]]
+/// key = "fr"
+/// fr = "Français"
+/// en = "French"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionFile {
+    pub key: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<String>,
+    /// At most this many characters (`text` and `long_text` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<TextsFile>,
+    /// The options of a `choice` or `multi_choice`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionFile>,
+}
+
+/// A text in each language written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextsFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<String>,
+}
+
+/// One option of a choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionFile {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,11 +340,15 @@ impl EventFile {
             .ok();
         let title = p.text("title", &self.title, limits::TITLE);
         let organiser = p.optional_text("organiser", self.organiser.as_deref(), limits::SHORT_TEXT);
-        let language = self
-            .language
-            .parse::<Lang>()
-            .map_err(|_| p.push("language", "must be fr or en"))
-            .ok();
+        // Spanish is a language of guichet's pages and emails; an event's own texts are written in
+        // French or English (its categories' names are required in both).
+        let language = match self.language.parse::<Lang>() {
+            Ok(lang @ (Lang::Fr | Lang::En)) => Some(lang),
+            _ => {
+                p.push("language", "must be fr or en");
+                None
+            }
+        };
         let time_zone = parse_time_zone(&mut p, &self.time_zone);
         let capacity = Capacity::new(self.capacity).ok_or_else(|| {
             p.push(
@@ -290,6 +366,9 @@ impl EventFile {
             .collect();
         let venue = self.venue.parse(&mut p);
         let categories = parse_categories(&mut p, &self.categories);
+        let questions = language
+            .map(|lang| parse_questions(&mut p, &self.questions, lang, &categories))
+            .unwrap_or_default();
         let agenda = parse_agenda(&mut p, &self.days);
         // Rules that need the zone and the agenda together.
         let registration = match (time_zone, agenda.as_ref()) {
@@ -320,6 +399,7 @@ impl EventFile {
                 capacity,
                 registration,
                 categories,
+                questions,
                 published: self.published,
                 agenda,
             }),
@@ -358,6 +438,11 @@ impl EventFile {
                 closes: (closes != default_closes).then_some(closes),
             },
             categories: event.categories.clone(),
+            questions: event
+                .questions
+                .iter()
+                .map(QuestionFile::from_question)
+                .collect(),
             days: event
                 .agenda
                 .days()
@@ -429,6 +514,246 @@ fn parse_categories(p: &mut Problems, categories: &[Category]) -> Vec<Category> 
         });
     }
     parsed
+}
+
+/// A question's or an option's key: stored with each answer and written in reports' headers.
+fn check_key(p: &mut Problems, field: &str, key: &str) {
+    if key.is_empty()
+        || key.len() > 64
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        p.push(format!("{field}.key"), "must be 1 to 64 of a-z, 0-9 and _");
+    }
+}
+
+/// A label in each language written, the event's own language required.
+fn parse_texts(
+    p: &mut Problems,
+    field: &str,
+    texts: [(&str, Option<&str>); 3],
+    written_in: Lang,
+    max: usize,
+) -> Texts {
+    let mut parsed = Texts::default();
+    for (code, value) in texts {
+        let lang: Lang = code.parse().unwrap_or(Lang::En);
+        let value = p.optional_text(&format!("{field}.{code}"), value, max);
+        if value.is_none() && lang == written_in {
+            p.push(
+                format!("{field}.{code}"),
+                format_args!("is missing: the event is written in {code}"),
+            );
+        }
+        match lang {
+            Lang::Fr => parsed.fr = value,
+            Lang::En => parsed.en = value,
+            Lang::Es => parsed.es = value,
+        }
+    }
+    parsed
+}
+
+/// The questions in the file's order, each checked: its key, kind, labels, options, length and
+/// categories.
+fn parse_questions(
+    p: &mut Problems,
+    questions: &[QuestionFile],
+    written_in: Lang,
+    categories: &[Category],
+) -> Vec<Question> {
+    use crate::questions::limits as q;
+    p.count("questions", questions.len(), q::QUESTIONS);
+    let mut parsed: Vec<Question> = Vec::with_capacity(questions.len());
+    for (i, file) in questions.iter().enumerate() {
+        let field = format!("questions[{i}]");
+        let key = file.key.trim();
+        check_key(p, &field, key);
+        if parsed.iter().any(|other| other.key == key) {
+            p.push(
+                format!("{field}.key"),
+                format_args!("{key:?} appears twice"),
+            );
+        }
+        let label = parse_texts(
+            p,
+            &field,
+            [
+                ("fr", file.fr.as_deref()),
+                ("en", file.en.as_deref()),
+                ("es", file.es.as_deref()),
+            ],
+            written_in,
+            limits::SHORT_TEXT,
+        );
+        let help = file.help.as_ref().map(|help| {
+            parse_texts(
+                p,
+                &format!("{field}.help"),
+                [
+                    ("fr", help.fr.as_deref()),
+                    ("en", help.en.as_deref()),
+                    ("es", help.es.as_deref()),
+                ],
+                written_in,
+                q::HELP,
+            )
+        });
+        let mut options = Vec::with_capacity(file.options.len());
+        p.count(&format!("{field}.options"), file.options.len(), q::OPTIONS);
+        for (j, option) in file.options.iter().enumerate() {
+            let option_field = format!("{field}.options[{j}]");
+            let option_key = option.key.trim();
+            check_key(p, &option_field, option_key);
+            if options.iter().any(|o: &Choice| o.key == option_key) {
+                p.push(
+                    format!("{option_field}.key"),
+                    format_args!("{option_key:?} appears twice"),
+                );
+            }
+            let label = parse_texts(
+                p,
+                &option_field,
+                [
+                    ("fr", option.fr.as_deref()),
+                    ("en", option.en.as_deref()),
+                    ("es", option.es.as_deref()),
+                ],
+                written_in,
+                limits::SHORT_TEXT,
+            );
+            options.push(Choice {
+                key: option_key.to_owned(),
+                label,
+            });
+        }
+        let length = |p: &mut Problems, ceiling: u32| match file.max_length {
+            None => ceiling,
+            Some(n) if (1..=ceiling).contains(&n) => n,
+            Some(_) => {
+                p.push(
+                    format!("{field}.max_length"),
+                    format_args!("must be between 1 and {ceiling}"),
+                );
+                ceiling
+            }
+        };
+        let kind = match file.kind.trim() {
+            "text" => QuestionKind::Text {
+                max_length: length(p, q::TEXT),
+            },
+            "long_text" => QuestionKind::LongText {
+                max_length: length(p, q::LONG_TEXT),
+            },
+            "choice" => QuestionKind::Choice {
+                options: std::mem::take(&mut options),
+            },
+            "multi_choice" => QuestionKind::MultiChoice {
+                options: std::mem::take(&mut options),
+            },
+            "checkbox" => QuestionKind::Checkbox,
+            "date" => QuestionKind::Date,
+            "number" => QuestionKind::Number,
+            "country" => QuestionKind::Country,
+            other => {
+                p.push(
+                    format!("{field}.kind"),
+                    format_args!(
+                        "unknown kind {other:?}: expected one of {}",
+                        QuestionKind::NAMES.join(", ")
+                    ),
+                );
+                QuestionKind::Checkbox
+            }
+        };
+        let is_choice = matches!(
+            kind,
+            QuestionKind::Choice { .. } | QuestionKind::MultiChoice { .. }
+        );
+        if is_choice && kind.options().is_empty() {
+            p.push(
+                format!("{field}.options"),
+                "a choice needs at least one option ([[questions.options]])",
+            );
+        }
+        if !is_choice && !options.is_empty() {
+            p.push(
+                format!("{field}.options"),
+                format_args!("a {} question has no options", kind.name()),
+            );
+        }
+        if file.max_length.is_some()
+            && !matches!(
+                kind,
+                QuestionKind::Text { .. } | QuestionKind::LongText { .. }
+            )
+        {
+            p.push(
+                format!("{field}.max_length"),
+                "only a text or long_text question has a max_length",
+            );
+        }
+        for category in &file.categories {
+            if !categories.iter().any(|c| &c.key == category) {
+                p.push(
+                    format!("{field}.categories"),
+                    format_args!("{category:?} is not one of the event's categories"),
+                );
+            }
+        }
+        parsed.push(Question {
+            key: key.to_owned(),
+            kind,
+            label,
+            help,
+            required: file.required,
+            categories: file.categories.clone(),
+        });
+    }
+    parsed
+}
+
+impl QuestionFile {
+    fn from_question(question: &Question) -> Self {
+        let max_length = match question.kind {
+            QuestionKind::Text { max_length } if max_length != crate::questions::limits::TEXT => {
+                Some(max_length)
+            }
+            QuestionKind::LongText { max_length }
+                if max_length != crate::questions::limits::LONG_TEXT =>
+            {
+                Some(max_length)
+            }
+            _ => None,
+        };
+        Self {
+            key: question.key.clone(),
+            kind: question.kind.name().to_owned(),
+            required: question.required,
+            fr: question.label.fr.clone(),
+            en: question.label.en.clone(),
+            es: question.label.es.clone(),
+            max_length,
+            categories: question.categories.clone(),
+            help: question.help.as_ref().map(|help| TextsFile {
+                fr: help.fr.clone(),
+                en: help.en.clone(),
+                es: help.es.clone(),
+            }),
+            options: question
+                .kind
+                .options()
+                .iter()
+                .map(|o| OptionFile {
+                    key: o.key.clone(),
+                    fr: o.label.fr.clone(),
+                    en: o.label.en.clone(),
+                    es: o.label.es.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A local time skipped by a daylight-saving change would silently become another time; the
@@ -726,6 +1051,7 @@ pub(crate) mod tests_support {
                 en: "Speaker".into(),
                 es: Some("Ponente".into()),
             }],
+            questions: Vec::new(),
             days: vec![DayFile {
                 date: "2008-07-07".into(),
                 items: vec![ItemFile {
@@ -828,6 +1154,153 @@ mod tests {
         let again = parse_event_file(&exported).expect("the export is valid");
         assert_eq!(again, event);
         assert_eq!(render_event_file(&again), exported);
+    }
+
+    /// A question of every kind, as an organiser would write it after the demo's.
+    const EVERY_KIND: &str = r#"
+[[questions]]
+key = "badge_name"
+kind = "text"
+max_length = 40
+fr = "Nom sur le badge"
+
+[[questions]]
+key = "remarks"
+kind = "long_text"
+fr = "Remarques"
+en = "Remarks"
+categories = ["speaker", "media"]
+
+[[questions]]
+key = "photo"
+kind = "checkbox"
+required = true
+fr = "J'accepte d'être photographié·e"
+
+[[questions]]
+key = "arrival"
+kind = "date"
+fr = "Date d'arrivée à Genève"
+
+[[questions]]
+key = "nights"
+kind = "number"
+fr = "Nuits d'hôtel"
+
+[[questions]]
+key = "passport"
+kind = "country"
+fr = "Pays du passeport"
+help = { fr = "Pour la liste de sécurité du CICG.", en = "For the CICG's security list." }
+"#;
+
+    fn with_questions(extra: &str) -> String {
+        let at = DEMO.find("# ── Day one").expect("the demo's first day");
+        format!("{}{extra}\n{}", &DEMO[..at], &DEMO[at..])
+    }
+
+    #[test]
+    fn questions_of_every_kind_import_and_export_byte_for_byte() {
+        let text = with_questions(EVERY_KIND);
+        let event = parse_event_file(&text).expect("valid questions");
+        let kinds: Vec<&str> = event.questions.iter().map(|q| q.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "choice",
+                "multi_choice",
+                "text",
+                "long_text",
+                "checkbox",
+                "date",
+                "number",
+                "country"
+            ]
+        );
+        assert_eq!(
+            event.questions[2].kind,
+            QuestionKind::Text { max_length: 40 }
+        );
+        assert_eq!(event.questions[0].kind.options().len(), 3);
+        assert!(!event.questions[0].required);
+        assert!(
+            event.questions[4].required,
+            "the photo's box must be ticked"
+        );
+        assert_eq!(
+            event.questions[0].label.get(Lang::Es, Lang::Fr),
+            "Interpretación deseada"
+        );
+        // A label written in French only: every language shows it.
+        assert_eq!(
+            event.questions[2].label.get(Lang::Es, Lang::Fr),
+            "Nom sur le badge"
+        );
+        assert_eq!(event.questions[3].categories, ["speaker", "media"]);
+        let exported = render_event_file(&event);
+        let again = parse_event_file(&exported).expect("the export is valid");
+        assert_eq!(again, event);
+        assert_eq!(render_event_file(&again), exported, "byte-identical");
+    }
+
+    #[test]
+    fn bad_questions_are_named_with_their_field() {
+        let bad = r#"
+[[questions]]
+key = "interpretation"
+kind = "text"
+fr = "Again"
+
+[[questions]]
+key = "mood"
+kind = "slider"
+fr = "Humeur"
+
+[[questions]]
+key = "visit"
+kind = "choice"
+fr = "Visite"
+
+[[questions]]
+key = "english_only"
+kind = "text"
+en = "Only in English"
+
+[[questions]]
+key = "size"
+kind = "checkbox"
+max_length = 3
+fr = "Taille"
+categories = ["astronaut"]
+
+[[questions.options]]
+key = "s"
+fr = "S"
+"#;
+        let errors = match parse_event_file(&with_questions(bad)) {
+            Err(EventFileError::Invalid(errors)) => errors,
+            other => panic!("expected content errors, got {other:?}"),
+        };
+        let said: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        let expect = [
+            "questions[2].key: \"interpretation\" appears twice",
+            "questions[3].kind: unknown kind \"slider\": expected one of text, long_text, choice, multi_choice, checkbox, date, number, country",
+            "questions[4].options: a choice needs at least one option",
+            "questions[5].fr: is missing: the event is written in fr",
+            "questions[6].options: a checkbox question has no options",
+            "questions[6].max_length: only a text or long_text question has a max_length",
+            "questions[6].categories: \"astronaut\" is not one of the event's categories",
+        ];
+        for line in expect {
+            assert!(
+                said.iter().any(|s| s.starts_with(line)),
+                "{line:?} not in {said:#?}"
+            );
+        }
+        assert_eq!(said.len(), expect.len(), "{said:#?}");
     }
 
     #[test]

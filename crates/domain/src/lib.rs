@@ -16,6 +16,7 @@ pub mod event;
 pub mod event_file;
 pub mod lang;
 pub mod limits;
+pub mod questions;
 pub mod registration;
 pub mod seats;
 pub mod second_factor;
@@ -32,6 +33,9 @@ pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, 
 pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, render_event_file};
 pub use lang::Lang;
 pub use limits::{LoginLimits, ResendLimit};
+pub use questions::{
+    Answer, Answers, Choice, Question, QuestionKind, RawAnswer, Texts, parse_answers,
+};
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
     RegistrationForm, Status, Window, is_invisible_format, search_words,

@@ -78,6 +78,14 @@ pub enum Problem {
     UnknownCountry,
     UnknownLanguage,
     ConsentRequired,
+    /// An answer to a question the event does not ask.
+    UnknownQuestion,
+    /// A choice that is not one of the question's options.
+    UnknownOption,
+    InvalidDate,
+    InvalidNumber,
+    /// A number where a text was asked, a list where one choice was, and so on.
+    WrongType,
 }
 
 impl Problem {
@@ -93,6 +101,11 @@ impl Problem {
             Problem::UnknownCountry => "field-unknown-country",
             Problem::UnknownLanguage => "field-unknown-language",
             Problem::ConsentRequired => "field-consent-required",
+            Problem::UnknownQuestion => "field-unknown-question",
+            Problem::UnknownOption => "field-unknown-option",
+            Problem::InvalidDate => "field-invalid-date",
+            Problem::InvalidNumber => "field-invalid-number",
+            Problem::WrongType => "field-wrong-type",
         }
     }
 }
@@ -107,11 +120,24 @@ pub fn search_words(text: &str) -> Result<&str, Problem> {
     Ok(text)
 }
 
-/// Every problem of a form, at most one per field.
+/// Every problem of a form, at most one per field: the fixed fields', then the answers' (by
+/// question key, shown as `answers.KEY`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FormErrors(pub Vec<(Field, Problem)>);
+pub struct FormErrors(pub Vec<(Field, Problem)>, pub Vec<(String, Problem)>);
 
 impl FormErrors {
+    /// Each problem with the key of its field (`given_name`, `answers.diet`).
+    pub fn by_key(self) -> impl Iterator<Item = (String, Problem)> {
+        self.0
+            .into_iter()
+            .map(|(field, problem)| (field.key().to_owned(), problem))
+            .chain(
+                self.1
+                    .into_iter()
+                    .map(|(key, problem)| (format!("answers.{key}"), problem)),
+            )
+    }
+
     fn add(&mut self, field: Field, problem: Problem) {
         if !self.0.iter().any(|(f, _)| *f == field) {
             self.0.push((field, problem));
@@ -125,7 +151,7 @@ impl FormErrors {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_empty() && self.1.is_empty()
     }
 }
 
@@ -291,6 +317,9 @@ pub struct RegistrationForm {
     pub language: String,
     pub needs: Option<String>,
     pub consent: bool,
+    /// The answers to the event's questions, by question key.
+    #[serde(default)]
+    pub answers: std::collections::BTreeMap<String, crate::questions::RawAnswer>,
 }
 
 /// A registration that passed every check, ready to store.
@@ -308,11 +337,27 @@ pub struct Participant {
     pub language: Lang,
     /// Accessibility or dietary needs, free text.
     pub needs: Option<String>,
+    /// The answers to the event's questions.
+    pub answers: crate::questions::Answers,
 }
 
 impl RegistrationForm {
-    /// Checks every field against `event`'s categories; lists every problem found.
+    /// Checks every field against `event`'s categories and questions; lists every problem found.
     pub fn parse(&self, event: &Event) -> Result<Participant, FormErrors> {
+        self.parse_as(event, crate::questions::Required::Enforced)
+    }
+
+    /// Like [`RegistrationForm::parse`], for a walk-in registered by the desk: answers given are
+    /// checked, but none is required — the queue at 09:00 does not wait for a dietary question.
+    pub fn parse_walk_in(&self, event: &Event) -> Result<Participant, FormErrors> {
+        self.parse_as(event, crate::questions::Required::Waived)
+    }
+
+    fn parse_as(
+        &self,
+        event: &Event,
+        required: crate::questions::Required,
+    ) -> Result<Participant, FormErrors> {
         let mut errors = FormErrors::default();
         let given_name = errors.check(
             Field::GivenName,
@@ -335,6 +380,25 @@ impl RegistrationForm {
         if !self.consent {
             errors.add(Field::Consent, Problem::ConsentRequired);
         }
+        // The questions asked depend on the category; without a valid one, none can be checked
+        // fairly yet (the category's own error says what to fix first).
+        let answers = match &category {
+            Some(category) => {
+                match crate::questions::parse_answers_as(
+                    &event.questions,
+                    category,
+                    &self.answers,
+                    required,
+                ) {
+                    Ok(answers) => Some(answers),
+                    Err(problems) => {
+                        errors.1 = problems;
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         // Every field is checked before answering, so that the form shows all its problems at once.
         match (
             given_name,
@@ -346,6 +410,7 @@ impl RegistrationForm {
             country,
             language,
             needs,
+            answers,
         ) {
             (
                 Some(given_name),
@@ -357,6 +422,7 @@ impl RegistrationForm {
                 Some(country),
                 Some(language),
                 Some(needs),
+                Some(answers),
             ) if errors.is_empty() => Ok(Participant {
                 given_name,
                 family_name,
@@ -367,6 +433,7 @@ impl RegistrationForm {
                 country,
                 language,
                 needs,
+                answers,
             }),
             _ => {
                 errors.0.sort_by_key(|(field, _)| *field);
@@ -552,6 +619,7 @@ pub(crate) mod tests_support {
             language: "fr".into(),
             needs: None,
             consent: true,
+            answers: Default::default(),
         }
         .parse(&event)
         .expect("valid participant")
@@ -586,6 +654,7 @@ mod tests {
             language: "fr".into(),
             needs: None,
             consent: true,
+            answers: Default::default(),
         }
     }
 
@@ -620,6 +689,7 @@ mod tests {
             language: "de".into(),
             needs: Some("n".repeat(limits::NEEDS + 1)),
             consent: false,
+            answers: Default::default(),
         };
         let errors = f.parse(&event()).expect_err("invalid form");
         assert_eq!(

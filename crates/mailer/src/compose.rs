@@ -359,6 +359,7 @@ mod tests {
                 country: Country::parse("MU").expect("country"),
                 language: lang,
                 needs: None,
+                answers: Default::default(),
             },
             status: Status::Confirmed,
             ticket_version: 1,

@@ -365,6 +365,8 @@ fn corrupt(what: &str, error: impl std::fmt::Display) -> Error {
 fn event_row(event: &Event, now: DateTime<Utc>) -> Result<event::ActiveModel> {
     let objectives =
         serde_json::to_string(&event.objectives).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let questions =
+        serde_json::to_string(&event.questions).map_err(|e| Error::Corrupt(e.to_string()))?;
     Ok(event::ActiveModel {
         slug: Set(event.slug.to_string()),
         title: Set(event.title.clone()),
@@ -375,6 +377,7 @@ fn event_row(event: &Event, now: DateTime<Utc>) -> Result<event::ActiveModel> {
         published: Set(event.published),
         overview: Set(event.overview.clone()),
         objectives: Set(objectives),
+        questions: Set(questions),
         venue_name: Set(event.venue.name.clone()),
         venue_address: Set(event.venue.address.clone()),
         venue_city: Set(event.venue.city.clone()),
@@ -497,6 +500,7 @@ fn to_domain(
     let days = days_from_rows(items, people)?;
     let objectives: Vec<String> =
         serde_json::from_str(&row.objectives).map_err(|e| corrupt("objectives", e))?;
+    let questions = serde_json::from_str(&row.questions).map_err(|e| corrupt("questions", e))?;
     Ok(Event {
         slug: Slug::parse(&row.slug).map_err(|e| corrupt("slug", e))?,
         title: row.title,
@@ -531,6 +535,7 @@ fn to_domain(
                 es: c.label_es,
             })
             .collect(),
+        questions,
         published: row.published,
         agenda: Agenda::new(days).map_err(|e| corrupt("agenda", e))?,
     })

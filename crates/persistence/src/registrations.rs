@@ -276,6 +276,8 @@ pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
         .parse::<Lang>()
         .map_err(|_| corrupt("language", &row.language))?;
     let country = Country::parse(&row.country).map_err(|_| corrupt("country", &row.country))?;
+    let answers =
+        serde_json::from_str(&row.answers).map_err(|_| corrupt("answers", &row.answers))?;
     Ok(Registration {
         id: row.id,
         event_id: row.event_id,
@@ -289,6 +291,7 @@ pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
             country,
             language,
             needs: row.needs,
+            answers,
         },
         status: row.status.into(),
         ticket_version: row.ticket_version,
@@ -461,6 +464,8 @@ fn new_row(
         country: Set(participant.country.code().to_owned()),
         language: Set(participant.language.code().to_owned()),
         needs: Set(participant.needs.clone()),
+        // A map of checked answers always serialises.
+        answers: Set(serde_json::to_string(&participant.answers).unwrap_or_else(|_| "{}".into())),
         status: Set(status.into()),
         ticket_version: Set(1),
         created_at: Set(now),

@@ -41,15 +41,28 @@ pub fn parse(
     form: &RegistrationForm,
     lang: Lang,
 ) -> Result<domain::Participant, Error> {
-    form.parse(&stored.event).map_err(|errors| {
-        Error::Invalid(
-            errors
-                .0
-                .into_iter()
-                .map(|(field, problem)| (field.key().to_owned(), problem_message(problem, lang)))
-                .collect(),
-        )
-    })
+    form.parse(&stored.event)
+        .map_err(|errors| invalid(errors, lang))
+}
+
+/// Like [`parse`], for a walk-in the desk registers: no question is required.
+pub fn parse_walk_in(
+    stored: &StoredEvent,
+    form: &RegistrationForm,
+    lang: Lang,
+) -> Result<domain::Participant, Error> {
+    form.parse_walk_in(&stored.event)
+        .map_err(|errors| invalid(errors, lang))
+}
+
+/// Each field's problem, in `lang`, by its key (`given_name`, `answers.diet`).
+fn invalid(errors: domain::FormErrors, lang: Lang) -> Error {
+    Error::Invalid(
+        errors
+            .by_key()
+            .map(|(key, problem)| (key, problem_message(problem, lang)))
+            .collect(),
+    )
 }
 
 /// Who sent a registration, as far as the request tells.

@@ -193,6 +193,8 @@ pub struct FormView {
     categories: Vec<Choice>,
     countries: Vec<Choice>,
     languages: Vec<Choice>,
+    /// The organisers' questions, after the fixed fields.
+    questions: Vec<QuestionView>,
     values: domain::RegistrationForm,
     errors: std::collections::BTreeMap<String, String>,
     /// A message about the whole form rather than a field (sent too often).
@@ -207,21 +209,20 @@ impl FormView {
         values: Option<domain::RegistrationForm>,
         errors: std::collections::BTreeMap<String, String>,
     ) -> Self {
-        let mut countries: Vec<Choice> = domain::Country::all()
-            .map(|c| Choice {
-                value: c.code().to_owned(),
-                label: i18n::country_name(lang, c),
-            })
-            .collect();
-        // Sorted as the reader reads them, accents and all ("Égypte" with the E's).
-        countries.sort_by_cached_key(|c| sort_key(&c.label));
+        let countries = sorted_countries(lang);
         let values = values.unwrap_or_else(|| domain::RegistrationForm {
             language: lang.code().to_owned(),
             ..Default::default()
         });
+        let questions = event
+            .questions
+            .iter()
+            .map(|q| QuestionView::new(q, event, lang, values.answers.get(&q.key)))
+            .collect();
         Self {
             open: closed_reason.is_none(),
             closed_reason,
+            questions,
             categories: event
                 .categories
                 .iter()
@@ -251,6 +252,106 @@ impl FormView {
             ..self
         }
     }
+}
+
+/// One of the organisers' questions as the form shows it, with what was typed.
+#[derive(Debug, Serialize)]
+pub struct QuestionView {
+    key: String,
+    /// `text`, `long_text`, `choice`, `multi_choice`, `checkbox`, `date`, `number`, `country`.
+    kind: &'static str,
+    label: String,
+    help: Option<String>,
+    required: bool,
+    max_length: Option<u32>,
+    /// The options of a choice, or the countries.
+    options: Vec<Choice>,
+    /// The categories it is asked of, named, when not everyone.
+    only_for: Option<String>,
+    /// What was typed or chosen (a text, an option's key, a date, a number, a country code).
+    value: String,
+    /// A ticked box.
+    checked: bool,
+    /// The options ticked of a multiple choice.
+    chosen: Vec<String>,
+}
+
+impl QuestionView {
+    fn new(
+        question: &domain::Question,
+        event: &Event,
+        lang: Lang,
+        typed: Option<&domain::RawAnswer>,
+    ) -> Self {
+        use domain::{QuestionKind, RawAnswer};
+        let written_in = event.language;
+        let options = match &question.kind {
+            QuestionKind::Country => sorted_countries(lang),
+            kind => kind
+                .options()
+                .iter()
+                .map(|o| Choice {
+                    value: o.key.clone(),
+                    label: o.label.get(lang, written_in).to_owned(),
+                })
+                .collect(),
+        };
+        let max_length = match question.kind {
+            QuestionKind::Text { max_length } | QuestionKind::LongText { max_length } => {
+                Some(max_length)
+            }
+            _ => None,
+        };
+        let only_for = (!question.categories.is_empty()).then(|| {
+            let names: Vec<&str> = question
+                .categories
+                .iter()
+                .filter_map(|key| event.category(key))
+                .map(|c| c.label(lang, written_in))
+                .collect();
+            i18n::t(
+                lang,
+                "question-only-for",
+                &[("categories", names.join(", ").into())],
+            )
+        });
+        let (value, checked, chosen) = match typed {
+            Some(RawAnswer::Text(text)) => (text.clone(), false, Vec::new()),
+            Some(RawAnswer::Number(n)) => (domain::questions::format_number(*n), false, Vec::new()),
+            Some(RawAnswer::Flag(ticked)) => (String::new(), *ticked, Vec::new()),
+            Some(RawAnswer::List(keys)) => (String::new(), false, keys.clone()),
+            None => (String::new(), false, Vec::new()),
+        };
+        Self {
+            key: question.key.clone(),
+            kind: question.kind.name(),
+            label: question.label.get(lang, written_in).to_owned(),
+            help: question
+                .help
+                .as_ref()
+                .map(|h| h.get(lang, written_in).to_owned()),
+            required: question.required,
+            max_length,
+            options,
+            only_for,
+            value,
+            checked,
+            chosen,
+        }
+    }
+}
+
+/// Every country, named in `lang` and sorted as a reader of it expects.
+fn sorted_countries(lang: Lang) -> Vec<Choice> {
+    let mut countries: Vec<Choice> = domain::Country::all()
+        .map(|c| Choice {
+            value: c.code().to_owned(),
+            label: i18n::country_name(lang, c),
+        })
+        .collect();
+    // Sorted as the reader reads them, accents and all ("Égypte" with the E's).
+    countries.sort_by_cached_key(|c| sort_key(&c.label));
+    countries
 }
 
 /// A key that sorts country names by their letters, ignoring accents and case.

@@ -29,6 +29,8 @@ pub struct Model {
     pub revision: i32,
     /// An admin's choice: organisers without a second factor may not organise it.
     pub organisers_need_totp: bool,
+    /// The registration form's questions, as JSON (`domain::Question`).
+    pub questions: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub country: String,
     pub language: String,
     pub needs: Option<String>,
+    /// The answers to the event's questions, as JSON (`domain::Answers`).
+    pub answers: String,
     pub status: Status,
     pub ticket_version: i32,
     pub created_at: DateTimeUtc,

@@ -502,7 +502,7 @@ pub async fn walk_in(
     }: DeskOf,
     ApiJson(form): ApiJson<domain::RegistrationForm>,
 ) -> Result<Json<WalkInResponse>, Error> {
-    let participant = crate::registration::parse(&stored, &form, lang)?;
+    let participant = crate::registration::parse_walk_in(&stored, &form, lang)?;
     let registered = state
         .db()
         .register_by_staff(stored.id, participant, state.shared_clock())

@@ -123,10 +123,41 @@ struct PostedForm {
     /// keyboard and by screen readers) and scripts fill in.
     #[serde(default)]
     website: String,
+    /// The answers to the event's questions: `answers.KEY`, and for a multiple choice one box
+    /// per option, `answers.KEY.OPTION` (a form cannot send a list under one name).
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
 }
 
-impl From<PostedForm> for RegistrationForm {
-    fn from(f: PostedForm) -> Self {
+impl PostedForm {
+    /// What the browser sent for `event`'s questions, as the API would send it.
+    fn answers(&self, event: &domain::Event) -> BTreeMap<String, domain::RawAnswer> {
+        use domain::{QuestionKind, RawAnswer};
+        let mut answers = BTreeMap::new();
+        for question in &event.questions {
+            let name = format!("answers.{}", question.key);
+            let answer = match &question.kind {
+                QuestionKind::MultiChoice { options } => Some(RawAnswer::List(
+                    options
+                        .iter()
+                        .filter(|o| self.rest.contains_key(&format!("{name}.{}", o.key)))
+                        .map(|o| o.key.clone())
+                        .collect(),
+                )),
+                // An unticked box is not sent at all.
+                QuestionKind::Checkbox => Some(RawAnswer::Flag(self.rest.contains_key(&name))),
+                _ => self.rest.get(&name).cloned().map(RawAnswer::Text),
+            };
+            if let Some(answer) = answer {
+                answers.insert(question.key.clone(), answer);
+            }
+        }
+        answers
+    }
+
+    fn into_form(self, event: &domain::Event) -> RegistrationForm {
+        let answers = self.answers(event);
+        let f = self;
         RegistrationForm {
             given_name: f.given_name,
             family_name: f.family_name,
@@ -138,6 +169,7 @@ impl From<PostedForm> for RegistrationForm {
             language: f.language,
             needs: f.needs,
             consent: f.consent.is_some(),
+            answers,
         }
     }
 }
@@ -157,7 +189,7 @@ async fn register(
         client,
         filled_honeypot: !posted.website.is_empty(),
     };
-    let form = RegistrationForm::from(posted);
+    let form = posted.into_form(&stored.event);
     match crate::registration::submit(&state, &stored, &form, lang, sender).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/events/{}/registered", stored.event.slug)).into_response())
