@@ -26,8 +26,9 @@ fn concrete(path: &str, slug: &str, registration: i32) -> String {
 }
 
 /// The routes of an event open to anyone: its agenda and registration, for published events.
-const PUBLIC: [(&str, &str); 2] = [
+const PUBLIC: [(&str, &str); 3] = [
     ("GET", "/api/v1/events/{slug}/agenda"),
+    ("GET", "/api/v1/events/{slug}/form"),
     ("POST", "/api/v1/events/{slug}/registrations"),
 ];
 

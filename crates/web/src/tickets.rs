@@ -72,6 +72,8 @@ struct TicketView {
     venue: String,
     desk_time: String,
     desk_date: String,
+    /// The answers to the event's questions.
+    answers: Vec<crate::views::AnswerView>,
 }
 
 fn ticket_view(
@@ -111,6 +113,7 @@ fn ticket_view(
         .join(", "),
         desk_time: hh_mm(first.desk_window(tz).opens_at, tz),
         desk_date: long_date(first.date(), lang),
+        answers: crate::views::answer_views(event, &p.answers, lang),
     }
 }
 

@@ -254,6 +254,30 @@ impl FormView {
     }
 }
 
+/// A question a participant answered, and the answer as a person reads it.
+#[derive(Debug, Serialize)]
+pub struct AnswerView {
+    pub question: String,
+    pub answer: String,
+}
+
+/// The participant's answers to `event`'s questions, in the questions' order and in `lang`.
+pub fn answer_views(event: &Event, answers: &domain::Answers, lang: Lang) -> Vec<AnswerView> {
+    let yes_no = [
+        i18n::t(lang, "answer-yes", &[]),
+        i18n::t(lang, "answer-no", &[]),
+    ];
+    event
+        .questions
+        .iter()
+        .filter(|q| answers.get(&q.key).is_some())
+        .map(|q| AnswerView {
+            question: q.label.get(lang, event.language).to_owned(),
+            answer: answers.shown(q, lang, event.language, [&yes_no[0], &yes_no[1]]),
+        })
+        .collect()
+}
+
 /// One of the organisers' questions as the form shows it, with what was typed.
 #[derive(Debug, Serialize)]
 pub struct QuestionView {

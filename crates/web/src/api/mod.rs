@@ -4,6 +4,7 @@
 mod agenda;
 mod auth;
 mod desk;
+mod form;
 pub(crate) use desk::participant_view;
 mod organiser;
 mod registrations;
@@ -162,6 +163,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(agenda::agenda))
         .routes(routes!(registrations::register))
+        .routes(routes!(form::form))
         .routes(routes!(auth::login))
         .routes(routes!(desk::checkin))
         .routes(routes!(desk::undo))

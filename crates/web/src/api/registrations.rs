@@ -44,6 +44,12 @@ pub struct RegistrationRequest {
     needs: Option<String>,
     /// Consent to the processing of the data: must be true.
     consent: bool,
+    /// Answers to the event's questions (`GET /api/v1/events/{slug}/form`), by question key:
+    /// a string (`text`, `long_text`, `choice`, `date` as `YYYY-MM-DD`, `country`), a number, a
+    /// boolean (`checkbox`) or a list of option keys (`multi_choice`). An unknown key, or an
+    /// answer of the wrong kind, gives `422` under `answers.KEY`.
+    #[schema(value_type = Option<Object>, example = json!({"interpretation": "en", "diet": ["vegetarian"]}))]
+    answers: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// The registration was taken; the participant gets an email.

@@ -244,6 +244,7 @@ async fn participant(
             p => view(p),
             email => registration.participant.email.as_str(),
             needs => registration.participant.needs.clone().unwrap_or_default(),
+            answers => view(crate::views::answer_views(&stored.event, &registration.participant.answers, lang)),
             history => view(history),
             csrf => staff.csrf_token(),
         },
