@@ -436,3 +436,103 @@ async fn a_walk_in_at_the_desk_is_not_held_up_by_required_questions() {
         .expect("request");
     assert_eq!(response.status(), 422);
 }
+
+#[tokio::test]
+async fn reports_have_one_column_per_question_with_labels_in_the_reports_language() {
+    let (app, _mail) = app().await;
+    let mut body = with_answers(
+        "ada@example.org",
+        json!({
+            "interpretation": "es",
+            "diet": ["vegetarian", "halal"],
+            "badge_name": "Ada",
+            "photo": true,
+            "nights": 2.5,
+        }),
+    );
+    body["language"] = "en".into();
+    assert_eq!(app.register_json(DEMO_SLUG, &body).await.status(), 202);
+    app.add_staff("organiser@example.org", Role::Organiser)
+        .await;
+    let bearer = app.login("organiser@example.org").await;
+    let csv = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/events/{DEMO_SLUG}/reports/attendance.csv"
+        )))
+        .bearer_auth(&bearer)
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .expect("request")
+        .bytes()
+        .await
+        .expect("body");
+    let text = std::str::from_utf8(&csv)
+        .expect("UTF-8")
+        .trim_start_matches('\u{feff}')
+        .to_owned();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
+        .collect();
+    // After the fixed columns and two days' two columns: the eight questions, in French.
+    assert_eq!(
+        &header[13..],
+        [
+            "Langue d'interprétation souhaitée",
+            "Régime alimentaire (déjeuners et pauses)",
+            "Nom sur le badge",
+            "Remarques",
+            "J'accepte d'être photographié·e",
+            "Date d'arrivée",
+            "Nuits d'hôtel",
+            "Pays du passeport",
+        ]
+    );
+    assert_eq!(
+        &rows[0][13..],
+        [
+            "Espagnol",
+            "Végétarien; Halal",
+            "Ada",
+            "",
+            "Oui",
+            "",
+            "2.5",
+            ""
+        ]
+    );
+    // The spreadsheet: the same columns, the number a number.
+    let xlsx = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/events/{DEMO_SLUG}/reports/attendance.xlsx"
+        )))
+        .bearer_auth(&bearer)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("request")
+        .bytes()
+        .await
+        .expect("body")
+        .to_vec();
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
+    let sheet = book.worksheet_range("Participants").expect("the sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][13], Data::String("Interpretation wanted".into()));
+    assert_eq!(rows[1][13], Data::String("Spanish".into()));
+    assert_eq!(rows[1][14], Data::String("Vegetarian; Halal".into()));
+    assert_eq!(rows[1][17], Data::String("Yes".into()));
+    assert_eq!(rows[1][19], Data::Float(2.5));
+}

@@ -129,6 +129,14 @@ fn header(stored: &StoredEvent, lang: Lang) -> Vec<String> {
         ));
         columns.push(t(lang, "report-day-desk", &[("date", date.into())]));
     }
+    // One column per question of the organisers', after the days.
+    let event = &stored.event;
+    columns.extend(
+        event
+            .questions
+            .iter()
+            .map(|q| q.label.get(lang, event.language).to_owned()),
+    );
     columns
 }
 
@@ -137,6 +145,8 @@ fn header(stored: &StoredEvent, lang: Lang) -> Vec<String> {
 struct Labels {
     lang: Lang,
     statuses: [String; 3],
+    /// How a ticked and an unticked box read.
+    yes_no: [String; 2],
     countries: std::collections::HashMap<&'static str, String>,
 }
 
@@ -146,6 +156,7 @@ impl Labels {
             lang,
             statuses: [Status::Confirmed, Status::Waitlisted, Status::Cancelled]
                 .map(|s| t(lang, &format!("status-{}", s.as_str()), &[])),
+            yes_no: [t(lang, "answer-yes", &[]), t(lang, "answer-no", &[])],
             countries: std::collections::HashMap::new(),
         }
     }
@@ -207,6 +218,11 @@ fn text_cells(row: &ReportRow, stored: &StoredEvent, labels: &mut Labels) -> Vec
                 cells.push(String::new());
             }
         }
+    }
+    // Choices by their labels in the report's language, several joined with "; ".
+    let yes_no = [labels.yes_no[0].as_str(), labels.yes_no[1].as_str()];
+    for question in &event.questions {
+        cells.push(p.answers.shown(question, lang, event.language, yes_no));
     }
     cells
 }
@@ -531,7 +547,8 @@ fn write_participant(
     sheet
         .write_datetime_with_format(line, 8, registered, &formats.when)
         .map_err(xlsx)?;
-    for (d, day) in stored.event.agenda.days().iter().enumerate() {
+    let days = stored.event.agenda.days();
+    for (d, day) in days.iter().enumerate() {
         let at_col = col(9 + 2 * d);
         if let Some(c) = row.checkins.iter().find(|c| c.day == day.date()) {
             let local = c.at.with_timezone(&tz).naive_local();
@@ -541,6 +558,23 @@ fn write_participant(
             sheet
                 .write_string(line, at_col + 1, neutralise(&c.by))
                 .map_err(xlsx)?;
+        }
+    }
+    // The answers: a number as a number (a spreadsheet sums it), the rest as text.
+    let first = 9 + 2 * days.len();
+    for (q, question) in stored.event.questions.iter().enumerate() {
+        let at = col(first + q);
+        match row.registration.participant.answers.get(&question.key) {
+            Some(domain::Answer::Number(n)) => {
+                sheet.write_number(line, at, *n).map_err(xlsx)?;
+            }
+            Some(_) => {
+                let cell = cells.get(first + q).map_or("", String::as_str);
+                sheet
+                    .write_string(line, at, neutralise(cell))
+                    .map_err(xlsx)?;
+            }
+            None => {}
         }
     }
     Ok(())
