@@ -536,3 +536,56 @@ async fn reports_have_one_column_per_question_with_labels_in_the_reports_languag
     assert_eq!(rows[1][17], Data::String("Yes".into()));
     assert_eq!(rows[1][19], Data::Float(2.5));
 }
+
+#[tokio::test]
+async fn the_dashboards_import_refuses_a_file_that_drops_answers() {
+    let (app, _mail) = app().await;
+    let body = with_answers(
+        "ada@example.org",
+        json!({ "badge_name": "Ada", "photo": true, "nights": 1 }),
+    );
+    assert_eq!(app.register_json(DEMO_SLUG, &body).await.status(), 202);
+    app.add_staff("organiser@example.org", Role::Organiser)
+        .await;
+    let (cookie, csrf) = app
+        .browser_session("organiser@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    // Without the "nights" question, which someone answered.
+    let mut event = domain::Event::clone(&app.demo_event().await.event);
+    event.questions.retain(|q| q.key != "nights");
+    let file = domain::render_event_file(&event);
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/import"),
+            &cookie,
+            &[("csrf", &csrf), ("file", &file)],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = unescape_html(&response.text().await.expect("body"));
+    assert!(html.contains("nights"), "{html}");
+    assert!(html.contains("--force"), "{html}");
+    assert!(
+        app.demo_event()
+            .await
+            .event
+            .questions
+            .iter()
+            .any(|q| q.key == "nights"),
+        "nothing was imported"
+    );
+    // Removing a question nobody answered is fine.
+    let mut event = domain::Event::clone(&app.demo_event().await.event);
+    event.questions.retain(|q| q.key != "remarks");
+    let response = app
+        .post_form(
+            &format!("/organiser/{DEMO_SLUG}/import"),
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("file", &domain::render_event_file(&event)),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+}

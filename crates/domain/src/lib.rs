@@ -34,7 +34,8 @@ pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, ren
 pub use lang::Lang;
 pub use limits::{LoginLimits, ResendLimit};
 pub use questions::{
-    Answer, Answers, Choice, Question, QuestionKind, RawAnswer, Texts, parse_answers,
+    Answer, Answers, Choice, DroppedAnswers, Question, QuestionKind, RawAnswer, Texts,
+    answers_dropped, parse_answers,
 };
 pub use registration::{
     Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,

@@ -227,6 +227,70 @@ impl Answers {
     }
 }
 
+/// Why replacing an event's questions would make answers already given meaningless.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dropped {
+    /// The question is gone.
+    Removed,
+    /// The question takes another kind of answer now.
+    Retyped {
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+/// A question with answers that a new set of questions would drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedAnswers {
+    pub key: String,
+    /// Registrations that answered it.
+    pub answers: u64,
+    pub why: Dropped,
+}
+
+impl std::fmt::Display for DroppedAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (key, n) = (&self.key, self.answers);
+        match &self.why {
+            Dropped::Removed => write!(
+                f,
+                "question {key:?} is removed, and {n} registration(s) answered it"
+            ),
+            Dropped::Retyped { from, to } => write!(
+                f,
+                "question {key:?} changes from {from} to {to}, and {n} registration(s) answered it"
+            ),
+        }
+    }
+}
+
+/// The questions of `old` that have answers (`answered`: answers per question key) and that
+/// `new` removes or re-types. Adding a question, or changing only its labels, drops nothing.
+pub fn answers_dropped(
+    old: &[Question],
+    new: &[Question],
+    answered: &BTreeMap<String, u64>,
+) -> Vec<DroppedAnswers> {
+    old.iter()
+        .filter_map(|before| {
+            let answers = answered.get(&before.key).copied().filter(|n| *n > 0)?;
+            let why = match new.iter().find(|q| q.key == before.key) {
+                None => Dropped::Removed,
+                Some(after) if after.kind.name() != before.kind.name() => Dropped::Retyped {
+                    from: before.kind.name(),
+                    to: after.kind.name(),
+                },
+                Some(_) => return None,
+            };
+            Some(DroppedAnswers {
+                key: before.key.clone(),
+                answers,
+                why,
+            })
+        })
+        .collect()
+}
+
 /// A number as people write it: no `.0` on a whole number.
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -582,6 +646,34 @@ mod tests {
         assert_eq!(
             problems,
             vec![("photo_consent".to_owned(), Problem::Required)]
+        );
+    }
+
+    #[test]
+    fn removing_or_retyping_an_answered_question_drops_answers_and_adding_one_does_not() {
+        let old = every_kind();
+        let answered: BTreeMap<String, u64> =
+            [("interpretation".to_owned(), 3), ("visits".to_owned(), 1)].into();
+        let mut new = old.clone();
+        assert_eq!(answers_dropped(&old, &new, &answered), Vec::new());
+        new.push(question("shoe_size", QuestionKind::Number, false));
+        new[0].label = texts("A new label");
+        assert_eq!(
+            answers_dropped(&old, &new, &answered),
+            Vec::new(),
+            "added, relabelled"
+        );
+        new.retain(|q| q.key != "visits");
+        new[2].kind = QuestionKind::Text { max_length: 10 };
+        // Unanswered questions may go freely.
+        new.retain(|q| q.key != "arrival");
+        let dropped = answers_dropped(&old, &new, &answered);
+        assert_eq!(
+            dropped.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "question \"interpretation\" changes from choice to text, and 3 registration(s) answered it",
+                "question \"visits\" is removed, and 1 registration(s) answered it",
+            ]
         );
     }
 

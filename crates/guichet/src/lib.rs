@@ -153,6 +153,10 @@ pub enum EventCommand {
     Import {
         /// The event file (TOML).
         file: PathBuf,
+        /// Replace the questions even when this removes or re-types one that participants
+        /// answered (their answers to it are then no longer shown nor reported).
+        #[arg(long)]
+        force: bool,
     },
     /// Print an event's file on standard output.
     Export {
@@ -190,10 +194,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("the database schema is up to date");
             Ok(())
         }
-        Command::Event(EventCommand::Import { file }) => {
+        Command::Event(EventCommand::Import { file, force }) => {
             // Parse before connecting: a broken file touches nothing.
             let event = read_event_file(&file)?;
             let db = connect(&config).await?;
+            if let Some(existing) = db.event_by_slug(&event.slug).await? {
+                let answered = db.answer_counts(existing.id).await?;
+                let dropped =
+                    domain::answers_dropped(&existing.event.questions, &event.questions, &answered);
+                let lines: Vec<String> = dropped.iter().map(ToString::to_string).collect();
+                if !dropped.is_empty() && !force {
+                    anyhow::bail!(
+                        "{} would drop participants' answers, nothing was imported:\n{}\n\
+                         (import with --force to replace the questions anyway)",
+                        file.display(),
+                        lines.join("\n")
+                    );
+                }
+                for line in &lines {
+                    println!("--force: {line}; its answers are no longer shown nor reported");
+                }
+            }
             let outcome = db.save_event(&event, Utc::now()).await?;
             let verb = match outcome {
                 SaveOutcome::Created => "created",

@@ -591,3 +591,109 @@ async fn staff_list_disable_enable_and_revoke_sessions_act_at_once_and_are_logge
     assert_eq!(granted[0].action.as_str(), "granted");
     assert_eq!(granted[0].role, Some(domain::Role::Desk));
 }
+
+#[tokio::test]
+async fn an_import_that_would_drop_answers_is_refused_unless_forced() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = demo_file(dir.path());
+    let out = guichet(&database.url, dir.path(), &["event", "import", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Someone answers the dietary question.
+    let db = database.connect().await;
+    let stored = db
+        .event_by_slug(&domain::Slug::parse(DEMO_SLUG).expect("slug"))
+        .await
+        .expect("query")
+        .expect("the event");
+    let form: domain::RegistrationForm = serde_json::from_value(serde_json::json!({
+        "given_name": "Ada", "family_name": "Lovelace", "email": "ada@example.org",
+        "organisation": "Analytical Society", "category": "member_state", "country": "GB",
+        "language": "en", "consent": true, "answers": { "diet": ["vegan"] },
+    }))
+    .expect("a form");
+    let participant = form.parse(&stored.event).expect("valid");
+    db.register(
+        stored.id,
+        participant,
+        std::sync::Arc::new(domain::SystemClock),
+    )
+    .await
+    .expect("registered");
+
+    // A new question, relabelled ones: fine.
+    let added = DEMO.replacen(
+        "[[questions]]\nkey = \"diet\"",
+        "[[questions]]\nkey = \"arrival\"\nkind = \"date\"\nfr = \"Arrivée\"\n\n[[questions]]\nkey = \"diet\"",
+        1,
+    );
+    let added_file = dir.path().join("added.toml");
+    std::fs::write(&added_file, &added).expect("write");
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &["event", "import", added_file.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // The dietary question re-typed: refused, naming it, and nothing changes.
+    let retyped = DEMO.replacen(
+        "key = \"diet\"\nkind = \"multi_choice\"",
+        "key = \"diet\"\nkind = \"long_text\"",
+        1,
+    );
+    let start = retyped.find("key = \"diet\"").expect("the diet question");
+    let end = retyped[start..]
+        .find("# ── Day one")
+        .map(|i| start + i)
+        .expect("the first day");
+    // A long text has no options: drop them with the kind.
+    let retyped = format!(
+        "{}key = \"diet\"\nkind = \"long_text\"\nfr = \"Régime alimentaire\"\n\n{}",
+        &retyped[..start],
+        &retyped[end..]
+    );
+    let retyped_file = dir.path().join("retyped.toml");
+    std::fs::write(&retyped_file, &retyped).expect("write");
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &["event", "import", retyped_file.to_str().expect("utf-8")],
+    );
+    assert!(!out.status.success(), "refused");
+    let said = text(&out.stderr);
+    assert!(
+        said.contains(
+            "question \"diet\" changes from multi_choice to long_text, and 1 registration(s) answered it"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("--force"), "{said}");
+    let kept = db
+        .event_by_slug(&domain::Slug::parse(DEMO_SLUG).expect("slug"))
+        .await
+        .expect("query")
+        .expect("the event");
+    assert_eq!(
+        kept.event
+            .questions
+            .iter()
+            .find(|q| q.key == "diet")
+            .map(|q| q.kind.name()),
+        Some("multi_choice"),
+        "nothing was imported"
+    );
+    // Forced: replaced, and said so.
+    let out = guichet(
+        &database.url,
+        dir.path(),
+        &[
+            "event",
+            "import",
+            "--force",
+            retyped_file.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("--force: question \"diet\""));
+}

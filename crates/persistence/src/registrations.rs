@@ -270,6 +270,32 @@ fn corrupt(what: &str, value: &str) -> Error {
     Error::Corrupt(format!("registration {what}: {value:?}"))
 }
 
+impl Database {
+    /// How many of the event's registrations answered each question, by question key: what an
+    /// import that removes or re-types a question would drop.
+    pub async fn answer_counts(
+        &self,
+        event_id: i32,
+    ) -> Result<std::collections::BTreeMap<String, u64>> {
+        let rows: Vec<String> = registration::Entity::find()
+            .select_only()
+            .column(registration::Column::Answers)
+            .filter(registration::Column::EventId.eq(event_id))
+            .into_tuple()
+            .all(&self.conn)
+            .await?;
+        let mut counts = std::collections::BTreeMap::new();
+        for row in rows {
+            let answers: domain::Answers =
+                serde_json::from_str(&row).map_err(|_| corrupt("answers", &row))?;
+            for key in answers.0.into_keys() {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
+    }
+}
+
 pub(crate) fn to_domain(row: registration::Model) -> Result<Registration> {
     let language = row
         .language

@@ -263,6 +263,7 @@ dashboard-reports = Attendance reports
 dashboard-csv = Download CSV
 dashboard-xlsx = Download XLSX
 import-other-slug = This file describes another event ({ $detail }): its slug must stay the same.
+import-drops-answers = Participants have answered questions this file removes or changes the kind of: { $detail }. Nothing was imported. Keep those questions as they are, or replace them from the command line with guichet event import --force.
 import-title = Replace the event from its file
 import-help = Paste the event file (as exported by guichet event export). The agenda, texts and settings are replaced; registrations stay.
 import-submit = Replace

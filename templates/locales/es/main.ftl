@@ -263,6 +263,7 @@ dashboard-reports = Informes de asistencia
 dashboard-csv = Descargar CSV
 dashboard-xlsx = Descargar XLSX
 import-other-slug = Este archivo describe otro evento ({ $detail }): su identificador (slug) debe seguir siendo el mismo.
+import-drops-answers = Hay participantes que respondieron a preguntas que este archivo elimina o cuyo tipo cambia: { $detail }. No se importó nada. Mantenga esas preguntas como están, o reemplácelas en la línea de comandos con guichet event import --force.
 import-title = Sustituir el evento a partir de su archivo
 import-help = Pegue el archivo del evento (tal como lo exporta guichet event export). Se sustituyen el programa, los textos y la configuración; las inscripciones se mantienen.
 import-submit = Sustituir

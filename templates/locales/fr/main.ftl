@@ -263,6 +263,7 @@ dashboard-reports = Rapports de présence
 dashboard-csv = Télécharger en CSV
 dashboard-xlsx = Télécharger en XLSX
 import-other-slug = Ce fichier décrit un autre événement ({ $detail }) : son identifiant doit rester le même.
+import-drops-answers = Des participants ont répondu à des questions que ce fichier supprime ou dont il change le type : { $detail }. Rien n'a été importé. Gardez ces questions telles quelles, ou remplacez-les en ligne de commande avec guichet event import --force.
 import-title = Remplacer l'événement par son fichier
 import-help = Collez le fichier de l'événement (tel qu'exporté par guichet event export). Le programme, les textes et les réglages sont remplacés ; les inscriptions restent.
 import-submit = Remplacer

@@ -334,6 +334,26 @@ async fn import(
                 ))
             }
         });
+    // A file that would drop participants' answers (a question removed or re-typed) is refused
+    // here; the command line can force it (`event import --force`).
+    let parsed = match parsed {
+        Ok(event) => {
+            let answered = state.db().answer_counts(stored.id).await?;
+            let dropped =
+                domain::answers_dropped(&stored.event.questions, &event.questions, &answered);
+            if dropped.is_empty() {
+                Ok(event)
+            } else {
+                let keys: Vec<&str> = dropped.iter().map(|d| d.key.as_str()).collect();
+                Err(i18n::t(
+                    lang,
+                    "import-drops-answers",
+                    &[("detail", keys.join(", ").into())],
+                ))
+            }
+        }
+        Err(problems) => Err(problems),
+    };
     let event = match parsed {
         Ok(event) => event,
         Err(problems) => {
