@@ -111,9 +111,24 @@ fn sqlx_unavailable(error: &sea_orm::sqlx::Error) -> bool {
         // sqlx's pool gives these from `acquire`; sea-orm maps them to `ConnectionAcquire` there,
         // but a transaction's statements reach the pool by other paths.
         Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed => true,
-        Sqlx::Database(error) => error.code().is_some_and(|code| unavailable_sqlstate(&code)),
+        Sqlx::Database(error) => {
+            match error.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>() {
+                Some(sqlite) => sea_orm::sqlx::error::DatabaseError::code(sqlite)
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(sqlite_storage_away),
+                None => error.code().is_some_and(|code| unavailable_sqlstate(&code)),
+            }
+        }
         _ => false,
     }
+}
+
+/// SQLite's result codes for storage that cannot take the write now: SQLITE_IOERR (10, with
+/// its extended codes), SQLITE_FULL (13: the disk is full), SQLITE_CANTOPEN (14). The operator
+/// frees space or brings the disk back, and the same request then succeeds: "try again" (`503`),
+/// not a bug report. Nothing was half-written: the statement's transaction rolled back.
+fn sqlite_storage_away(extended: i32) -> bool {
+    matches!(extended & 0xff, 10 | 13 | 14)
 }
 
 /// PostgreSQL's codes for a server out of reach (errcodes-appendix): class 08, connection
@@ -130,6 +145,54 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::Error;
+
+    /// A disk full, for real: SQLite refuses to grow the file past `max_page_count`, with the
+    /// very error a full disk gives (SQLITE_FULL).
+    #[tokio::test]
+    async fn a_full_disk_is_unavailable_not_a_bug() {
+        use sea_orm::ConnectionTrait;
+        let path = std::env::temp_dir().join(format!(
+            "guichet-full-{}-{}.db",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        ));
+        let url = format!("sqlite://{}", path.display());
+        let db = crate::Database::connect(&url).await.expect("connect");
+        db.writer
+            .execute_unprepared("CREATE TABLE filler (x TEXT)")
+            .await
+            .expect("a table");
+        let pages: i64 = db
+            .writer
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA page_count",
+            ))
+            .await
+            .expect("page count")
+            .expect("a row")
+            .try_get_by_index(0)
+            .expect("a number");
+        db.writer
+            .execute_unprepared(&format!("PRAGMA max_page_count = {pages}"))
+            .await
+            .expect("cap the file");
+        let big = "x".repeat(100_000);
+        let error = db
+            .writer
+            .execute_unprepared(&format!("INSERT INTO filler (x) VALUES ('{big}')"))
+            .await
+            .expect_err("the file cannot grow");
+        let _ = db.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let error = Error::Db(error);
+        assert!(error.is_unavailable(), "{error:?}");
+    }
     use sea_orm::sqlx::error::{DatabaseError, ErrorKind};
     use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
     use std::borrow::Cow;
