@@ -21,6 +21,7 @@ use std::sync::Mutex;
 
 pub mod browser;
 pub mod faulty_smtp;
+pub mod process;
 
 /// The variable that selects PostgreSQL for the tests.
 pub const DATABASE_URL_VAR: &str = "GUICHET_TEST_DATABASE_URL";

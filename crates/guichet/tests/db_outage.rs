@@ -13,7 +13,7 @@
 //! server shared with other tests, or the machine's own, would fail them.
 
 use domain::TicketKey;
-use guichet_tests::{MailServer, free_port, participant, serving_url};
+use guichet_tests::{MailServer, free_port, participant, process};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -300,51 +300,21 @@ async fn start(url: &str, dir: &Path, smtp: &str) -> Instance {
             "--clock",
             "2008-07-07T09:30:00+02:00",
         ])
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     env(&mut command, url, dir, smtp);
-    let mut child = command.spawn().expect("start guichet");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
-    let (url, stdout) = tokio::task::spawn_blocking(move || (serving_url(&mut stdout), stdout))
-        .await
-        .expect("read guichet's address");
-    let instance = Instance {
-        child,
-        url,
-        _stdout: stdout,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        let ready = client.get(format!("{}/readyz", instance.url)).send().await;
-        if ready.is_ok_and(|r| r.status() == 200) {
-            return instance;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let serving = process::serve(command).await;
+    Instance {
+        child: serving.child,
+        url: serving.url,
+        _stdout: serving.stdout,
     }
-    panic!("guichet did not start on {}", instance.url);
 }
 
 fn run(url: &str, dir: &Path, args: &[&str], stdin: Option<&str>) {
-    use std::io::Write;
     let mut command = Command::new(env!("CARGO_BIN_EXE_guichet"));
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.args(args);
     env(&mut command, url, dir, "smtp://127.0.0.1:1");
-    let mut child = command.spawn().expect("run guichet");
-    let written = match (stdin, child.stdin.take()) {
-        (Some(text), Some(mut pipe)) => pipe.write_all(text.as_bytes()),
-        _ => Ok(()),
-    };
-    let out = child.wait_with_output().expect("finished");
-    written.expect("the password written to guichet");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    process::run_ok(command, stdin);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::TicketKey;
 use guichet_tests::{
-    MailServer, ReceivedMail, TestDatabase, hidden_field, participant, serving_url, set_cookie,
+    MailServer, ReceivedMail, TestDatabase, hidden_field, participant, process, set_cookie,
 };
 use persistence::{Database, ReportFilter, ReportRow};
 use serde_json::{Value, json};
@@ -133,60 +133,31 @@ async fn start(database: &TestDatabase, dir: &Path, smtp: &str, clock: &str) -> 
     let mut command = Command::new(env!("CARGO_BIN_EXE_guichet"));
     command
         .args(["serve", "--bind", "127.0.0.1:0", "--clock", clock])
-        .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     env(&mut command, database, dir, smtp);
     let spawned = Instant::now();
-    let mut child = command.spawn().expect("start guichet");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
-    let (url, stdout) = tokio::task::spawn_blocking(move || (serving_url(&mut stdout), stdout))
-        .await
-        .expect("read guichet's address");
-    let addr = url
+    let serving = process::serve(command).await;
+    let addr = serving
+        .url
         .strip_prefix("http://")
         .and_then(|a| a.parse().ok())
         .expect("an http://address:port");
-    let instance = Instance {
-        child,
-        url,
+    Instance {
+        child: serving.child,
+        url: serving.url,
         addr,
         spawned,
         clock: instant(clock),
-        _stdout: stdout,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        let ready = client.get(format!("{}/readyz", instance.url)).send().await;
-        if ready.is_ok_and(|r| r.status() == 200) {
-            return instance;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        _stdout: serving.stdout,
     }
-    panic!("guichet did not start on {}", instance.url);
 }
 
 /// Runs a `guichet` command to its end, successfully.
 fn run(database: &TestDatabase, dir: &Path, args: &[&str], stdin: Option<&str>) {
-    use std::io::Write;
     let mut command = Command::new(env!("CARGO_BIN_EXE_guichet"));
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.args(args);
     env(&mut command, database, dir, "smtp://127.0.0.1:1");
-    let mut child = command.spawn().expect("run guichet");
-    let written = match (stdin, child.stdin.take()) {
-        (Some(text), Some(mut pipe)) => pipe.write_all(text.as_bytes()),
-        _ => Ok(()),
-    };
-    let out = child.wait_with_output().expect("finished");
-    written.expect("the password written to guichet");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    process::run_ok(command, stdin);
 }
 
 /// The demo event with room for every registration of a rush (every ticket confirmed, so that

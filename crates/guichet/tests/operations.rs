@@ -3,7 +3,7 @@
 //! not a backup, and read its logs as JSON (one object a line, no address, token or password).
 //! Real `guichet` processes on the test database (PostgreSQL in CI's second pass).
 
-use guichet_tests::{TestDatabase, participant, serving_url};
+use guichet_tests::{TestDatabase, participant, process};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::Path;
@@ -57,18 +57,9 @@ fn command(url: &str, dir: &Path) -> Command {
 
 /// Runs a command to its end; its standard output, or its standard error when it fails.
 fn run(url: &str, dir: &Path, args: &[&str], stdin: Option<&str>) -> Result<String, String> {
-    use std::io::Write;
-    let mut child = command(url, dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run guichet");
-    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(text.as_bytes()).expect("stdin");
-    }
-    let out = child.wait_with_output().expect("finished");
+    let mut command = command(url, dir);
+    command.args(args);
+    let out = process::run(command, stdin);
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
@@ -108,28 +99,14 @@ async fn serve(url: &str, dir: &Path, configure: impl FnOnce(&mut Command)) -> S
             "--clock",
             "2008-07-07T09:30:00+02:00",
         ])
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     configure(&mut command);
-    let mut child = command.spawn().expect("start guichet");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
-    let (url, stdout) = tokio::task::spawn_blocking(move || (serving_url(&mut stdout), stdout))
-        .await
-        .expect("read the address");
-    let serving = Serving {
-        child,
-        url,
-        _stdout: stdout,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        let ready = client.get(format!("{}/readyz", serving.url)).send().await;
-        if ready.is_ok_and(|r| r.status() == 200) {
-            return serving;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let serving = process::serve(command).await;
+    Serving {
+        child: serving.child,
+        url: serving.url,
+        _stdout: serving.stdout,
     }
-    panic!("guichet did not start");
 }
 
 async fn desk_token(client: &reqwest::Client, url: &str) -> String {

@@ -5,7 +5,7 @@
 //! otherwise).
 
 use domain::{Status, TicketKey};
-use guichet_tests::{MailServer, TestDatabase, participant, serving_url};
+use guichet_tests::{MailServer, TestDatabase, participant, process};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -66,52 +66,21 @@ async fn start(database: &TestDatabase, dir: &std::path::Path, smtp: &str) -> In
             "--clock",
             "2008-07-07T09:30:00+02:00",
         ])
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     env(&mut command, database, dir, smtp);
-    let mut child = command.spawn().expect("start guichet");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
-    // Owned by an Instance at once: killed and waited for however the test ends.
-    let (url, stdout) = tokio::task::spawn_blocking(move || (serving_url(&mut stdout), stdout))
-        .await
-        .expect("read guichet's address");
-    let instance = Instance {
-        child,
-        url,
-        _stdout: stdout,
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        let ready = client.get(format!("{}/readyz", instance.url)).send().await;
-        if ready.is_ok_and(|r| r.status() == 200) {
-            return instance;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let serving = process::serve(command).await;
+    Instance {
+        child: serving.child,
+        url: serving.url,
+        _stdout: serving.stdout,
     }
-    panic!("guichet did not start on {}", instance.url);
 }
 
 fn run(database: &TestDatabase, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) {
-    use std::io::Write;
     let mut command = Command::new(env!("CARGO_BIN_EXE_guichet"));
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.args(args);
     env(&mut command, database, dir, "smtp://127.0.0.1:1");
-    let mut child = command.spawn().expect("run guichet");
-    let written = match (stdin, child.stdin.take()) {
-        (Some(text), Some(mut pipe)) => pipe.write_all(text.as_bytes()),
-        _ => Ok(()),
-    };
-    let out = child.wait_with_output().expect("finished");
-    written.expect("the password written to guichet");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    process::run_ok(command, stdin);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
