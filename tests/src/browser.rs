@@ -78,16 +78,27 @@ impl Chromedriver {
     /// A new WebDriver session on headless Chromium, English first. The flags keep it off the
     /// network (the machine's is closed) and out of the sandbox (tests run as root).
     pub async fn session(&self) -> Client {
+        self.session_with(&[]).await
+    }
+
+    /// [`Chromedriver::session`], Chromium started with `extra` flags too (a fake camera, say).
+    pub async fn session_with(&self, extra: &[&str]) -> Client {
+        let mut args = vec![
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--lang=en",
+            "--window-size=1200,900",
+        ];
+        args.extend_from_slice(extra);
         let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--lang=en",
-                    "--window-size=1200,900"
-                ]
-            }
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args }
         });
         let serde_json::Value::Object(capabilities) = capabilities else {
             unreachable!("an object")

@@ -6,92 +6,10 @@
 //! test says so and passes on a developer's machine, and fails under CI (`CI` set).
 
 use domain::Role;
-use fantoccini::{ClientBuilder, Locator};
-use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, free_port, instant};
-use std::process::{Child, Command, Stdio};
+use fantoccini::Locator;
+use guichet_tests::browser::{Chromedriver, wait_for_text};
+use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, instant};
 use std::time::Duration;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn chromedriver() -> Option<(Driver, u16)> {
-    let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    let Some(binary) = binary else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromedriver is not installed: CI must install chromium and chromium-driver"
-        );
-        eprintln!("SKIPPED: install chromium and chromium-driver to run the desk's browser test");
-        return None;
-    };
-    let port = free_port();
-    let child = Command::new(binary)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    Some((Driver(child), port))
-}
-
-async fn wait_for_text(client: &fantoccini::Client, css: &str, expected: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && let Ok(text) = element.text().await
-            && text.contains(expected)
-        {
-            return text;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{css} never showed {expected:?}: {:?}",
-            match client.find(Locator::Css(css)).await {
-                Ok(e) => e.text().await.ok(),
-                Err(_) => None,
-            }
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// A WebDriver session on headless Chromium.
-async fn browser(port: u16) -> fantoccini::Client {
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=en", "--window-size=1200,900"
-            ]
-        }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!("an object")
-    };
-    // chromedriver takes a moment to listen.
-    for _ in 0..50 {
-        if let Ok(client) =
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(capabilities.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-        {
-            return client;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no WebDriver session");
-}
 
 /// Signs in through the page, starting from `path` (which sends to the login form).
 async fn sign_in(
@@ -122,7 +40,7 @@ async fn sign_in(
 
 #[tokio::test]
 async fn the_dashboard_shows_a_scan_made_through_the_api_without_a_reload() {
-    let Some((_driver, port)) = chromedriver() else {
+    let Some(driver) = Chromedriver::start() else {
         return;
     };
     let app = TestApp::spawn_at(instant("2008-07-07T09:20:00+02:00")).await;
@@ -133,7 +51,7 @@ async fn the_dashboard_shows_a_scan_made_through_the_api_without_a_reload() {
     let (_, ticket) = app
         .ticket(&event, "Jacqueline", "Owens", "jo@example.org")
         .await;
-    let client = browser(port).await;
+    let client = driver.session().await;
     let result = async {
         sign_in(
             &client,
@@ -192,7 +110,7 @@ async fn the_dashboard_shows_a_scan_made_through_the_api_without_a_reload() {
 #[tokio::test]
 async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and_checks_in_from_a_search()
  {
-    let Some((_driver, port)) = chromedriver() else {
+    let Some(driver) = Chromedriver::start() else {
         return;
     };
     let app = TestApp::spawn_at(instant("2008-07-07T09:05:00+02:00")).await;
@@ -204,36 +122,7 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
     app.ticket(&event, "Fernando", "Alzate Donoso", "fernando@example.org")
         .await;
 
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=en", "--window-size=1200,900"
-            ]
-        }
-    });
-    let capabilities = match capabilities {
-        serde_json::Value::Object(map) => map,
-        _ => unreachable!("an object"),
-    };
-    // chromedriver takes a moment to listen.
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    let client = client.expect("a WebDriver session");
+    let client = driver.session().await;
 
     let result = async {
         // The desk asks to sign in first, then returns to the desk.
@@ -379,7 +268,7 @@ async fn wait_until(client: &fantoccini::Client, script: &str, what: &str) {
 
 #[tokio::test]
 async fn the_event_page_the_desk_and_the_dashboard_work_with_no_csp_violation() {
-    let Some((_driver, port)) = chromedriver() else {
+    let Some(driver) = Chromedriver::start() else {
         return;
     };
     let app = TestApp::spawn_at(instant("2008-07-07T09:05:00+02:00")).await;
@@ -392,36 +281,15 @@ async fn the_event_page_the_desk_and_the_dashboard_work_with_no_csp_violation() 
     let (_, second) = app
         .ticket(&event, "Fernando", "Alzate Donoso", "fernando@example.org")
         .await;
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=en", "--window-size=1200,900",
-                // A camera that films a test pattern, granted without asking: the desk's
-                // camera runs under the policy too.
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"
-            ]
-        }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!("an object")
-    };
-    let mut client = None;
-    for _ in 0..50 {
-        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let client = client.expect("a WebDriver session");
-    record_csp_violations(&client, port).await;
+    // A camera that films a test pattern, granted without asking: the desk's camera runs under
+    // the policy too.
+    let client = driver
+        .session_with(&[
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+        ])
+        .await;
+    record_csp_violations(&client, driver.port).await;
 
     let result = async {
         // The event page: styled by its stylesheets, its form there.
@@ -549,7 +417,7 @@ async fn submit(
 /// signs in with a code, and sees that event only.
 #[tokio::test]
 async fn an_invited_member_sets_a_password_enrols_a_second_factor_and_signs_in_with_a_code() {
-    let Some((_driver, port)) = chromedriver() else {
+    let Some(driver) = Chromedriver::start() else {
         return;
     };
     let mail = guichet_tests::MailServer::start();
@@ -565,7 +433,7 @@ async fn an_invited_member_sets_a_password_enrols_a_second_factor_and_signs_in_w
     let team = format!("/organiser/{DEMO_SLUG}/team");
 
     // The organiser invites the new member.
-    let client = browser(port).await;
+    let client = driver.session().await;
     sign_in(&client, &app, &team, "org@example.org")
         .await
         .expect("signed in");
@@ -591,7 +459,7 @@ async fn an_invited_member_sets_a_password_enrols_a_second_factor_and_signs_in_w
         .find(|word| word.contains("/invitations/"))
         .expect("the link")
         .to_owned();
-    let client = browser(port).await;
+    let client = driver.session().await;
     client.goto(&link).await.expect("opened");
     fill(&client, "#password", "the new member's passphrase")
         .await
