@@ -24,6 +24,7 @@ mod m20261202_000012_second_factor;
 mod m20261202_000013_invitations;
 mod m20261203_000014_spanish;
 mod m20261203_000015_questions;
+mod m20261204_000016_approval;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_invitations::Migration),
             Box::new(m20261203_000014_spanish::Migration),
             Box::new(m20261203_000015_questions::Migration),
+            Box::new(m20261204_000016_approval::Migration),
         ]
     }
 }

@@ -241,7 +241,10 @@ pub fn verdict(scanned: Scanned, agenda: &Agenda, tz: Tz, now: DateTime<Utc>) ->
     };
     match status {
         Status::Cancelled => return Verdict::Refuse(Refusal::Cancelled),
-        Status::Waitlisted => return Verdict::Refuse(Refusal::NotConfirmed),
+        // No seat: waiting for one, or for an organiser's decision, or refused one.
+        Status::Waitlisted | Status::Pending | Status::Declined => {
+            return Verdict::Refuse(Refusal::NotConfirmed);
+        }
         Status::Confirmed => {}
     }
     match desk_state(agenda, tz, now) {
@@ -366,6 +369,12 @@ mod tests {
                 verdict(Scanned::Ticket(Status::Waitlisted), &agenda, tz, now),
                 Verdict::Refuse(Refusal::NotConfirmed)
             );
+            for status in [Status::Pending, Status::Declined] {
+                assert_eq!(
+                    verdict(Scanned::Ticket(status), &agenda, tz, now),
+                    Verdict::Refuse(Refusal::NotConfirmed)
+                );
+            }
         }
     }
 

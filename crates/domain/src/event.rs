@@ -168,12 +168,47 @@ pub struct Event {
     pub venue: Venue,
     pub time_zone: Tz,
     pub capacity: Capacity,
+    /// Whether a registration is taken at once or is a request the organisers decide on.
+    pub approval: Approval,
     pub registration: RegistrationWindow,
     pub categories: Vec<Category>,
     /// The organisers' own questions, asked after the fixed fields, in this order.
     pub questions: Vec<crate::questions::Question>,
     pub published: bool,
     pub agenda: Agenda,
+}
+
+/// How an event takes a new registration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// Confirmed at once while seats remain, waitlisted after.
+    #[default]
+    Auto,
+    /// A request: `pending`, holding no seat, until an organiser approves or declines it (an
+    /// event by invitation, or a public form that draws spam).
+    Manual,
+}
+
+impl Approval {
+    pub fn is_auto(&self) -> bool {
+        *self == Approval::Auto
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approval::Auto => "auto",
+            Approval::Manual => "manual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "auto" => Some(Approval::Auto),
+            "manual" => Some(Approval::Manual),
+            _ => None,
+        }
+    }
 }
 
 impl Event {

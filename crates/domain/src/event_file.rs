@@ -9,7 +9,7 @@
 //! Times in the file are local to the event's `time_zone`, as a programme prints them.
 
 use crate::agenda::{Agenda, Day, Item, ItemKind, Person, TimeSlot, local_instant};
-use crate::event::{Capacity, Category, Event, RegistrationWindow, Slug, Venue};
+use crate::event::{Approval, Capacity, Category, Event, RegistrationWindow, Slug, Venue};
 use crate::lang::Lang;
 use crate::questions::{Choice, Question, QuestionKind, Texts};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -42,6 +42,9 @@ pub struct EventFile {
     /// An IANA zone such as `Europe/Zurich`.
     pub time_zone: String,
     pub capacity: u32,
+    /// `auto` (the default: confirmed at once) or `manual` (each registration is a request).
+    #[serde(default, skip_serializing_if = "Approval::is_auto")]
+    pub approval: Approval,
     #[serde(default)]
     pub published: bool,
     pub overview: String,
@@ -397,6 +400,7 @@ impl EventFile {
                 venue,
                 time_zone,
                 capacity,
+                approval: self.approval,
                 registration,
                 categories,
                 questions,
@@ -425,6 +429,7 @@ impl EventFile {
             language: event.language.code().to_owned(),
             time_zone: tz.name().to_owned(),
             capacity: event.capacity.seats(),
+            approval: event.approval,
             published: event.published,
             overview: event.overview.clone(),
             objectives: event.objectives.clone(),
@@ -1033,6 +1038,7 @@ pub(crate) mod tests_support {
             language: "fr".into(),
             time_zone: "Europe/Zurich".into(),
             capacity: 10,
+            approval: Approval::Auto,
             published: true,
             overview: "Overview".into(),
             objectives: vec![],
@@ -1151,6 +1157,20 @@ mod tests {
         assert_eq!(event.agenda.days()[0].items().len(), 6);
         assert_eq!(event.agenda.days()[1].items().len(), 5);
         let exported = render_event_file(&event);
+        let again = parse_event_file(&exported).expect("the export is valid");
+        assert_eq!(again, event);
+        assert_eq!(render_event_file(&again), exported);
+    }
+
+    #[test]
+    fn the_example_by_approval_parses_and_round_trips() {
+        const BY_APPROVAL: &str =
+            include_str!("../../../demo/idm-2008-reunion-sur-invitation.toml");
+        let event = parse_event_file(BY_APPROVAL).expect("the example file is valid");
+        assert_eq!(event.approval, Approval::Manual);
+        assert_eq!(event.questions.len(), 2);
+        let exported = render_event_file(&event);
+        assert!(exported.contains("approval = \"manual\""), "{exported}");
         let again = parse_event_file(&exported).expect("the export is valid");
         assert_eq!(again, event);
         assert_eq!(render_event_file(&again), exported);
@@ -1301,6 +1321,25 @@ fr = "S"
             );
         }
         assert_eq!(said.len(), expect.len(), "{said:#?}");
+    }
+
+    #[test]
+    fn approval_is_auto_unless_the_file_says_manual_and_round_trips() {
+        let auto = parse_event_file(DEMO).expect("demo parses");
+        assert_eq!(auto.approval, Approval::Auto);
+        assert!(!render_event_file(&auto).contains("approval"));
+        let text = DEMO.replacen("capacity = 250", "capacity = 250\napproval = \"manual\"", 1);
+        let manual = parse_event_file(&text).expect("manual parses");
+        assert_eq!(manual.approval, Approval::Manual);
+        let rendered = render_event_file(&manual);
+        assert!(rendered.contains("approval = \"manual\"\n"), "{rendered}");
+        assert_eq!(parse_event_file(&rendered).expect("re-parses"), manual);
+        let wrong = DEMO.replacen("capacity = 250", "capacity = 250\napproval = \"maybe\"", 1);
+        let message = parse_event_file(&wrong).expect_err("bad value").to_string();
+        assert!(
+            message.contains("maybe") && message.contains("manual"),
+            "{message}"
+        );
     }
 
     #[test]

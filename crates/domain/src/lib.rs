@@ -29,7 +29,7 @@ pub use checkin::{
     desk_state, verdict,
 };
 pub use clock::{Clock, RunningClock, SystemClock};
-pub use event::{Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
+pub use event::{Approval, Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};
 pub use event_file::{EventFile, EventFileError, FileError, parse_event_file, render_event_file};
 pub use lang::Lang;
 pub use limits::{LoginLimits, ResendLimit};
@@ -38,7 +38,7 @@ pub use questions::{
     answers_dropped, parse_answers,
 };
 pub use registration::{
-    Country, Email, EmailKind, Field, FormErrors, Line, Participant, Problem, Registration,
+    Country, Email, EmailKind, Field, FormErrors, Line, Note, Participant, Problem, Registration,
     RegistrationForm, Status, Window, is_invisible_format, search_words,
 };
 pub use seats::Seats;

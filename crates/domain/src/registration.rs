@@ -493,6 +493,43 @@ fn parse_needs(raw: Option<&str>) -> Result<Option<String>, Problem> {
     }
 }
 
+/// What organisers write to a participant with a decision (a declined request's message): plain
+/// text, line breaks allowed, bounded so that an email can always carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note(String);
+
+impl Note {
+    pub const MAX: usize = 2_000;
+
+    /// A blank message is no message.
+    pub fn parse(raw: &str) -> Result<Option<Note>, Problem> {
+        let text = raw.trim();
+        if text.is_empty() {
+            Ok(None)
+        } else if text.chars().count() > Self::MAX {
+            Err(Problem::TooLong { max: Self::MAX })
+        } else if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            Err(Problem::ControlCharacters)
+        } else if text.chars().any(is_invisible_format) {
+            Err(Problem::InvisibleCharacters)
+        } else {
+            Ok(Some(Note(text.to_owned())))
+        }
+    }
+
+    /// A message as stored, written by [`Note::parse`] before.
+    pub fn from_stored(text: String) -> Self {
+        Note(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Where a registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -502,6 +539,10 @@ pub enum Status {
     /// Waiting for a seat, in arrival order.
     Waitlisted,
     Cancelled,
+    /// A request at an event by approval: no seat, no ticket, until an organiser decides.
+    Pending,
+    /// A request an organiser declined.
+    Declined,
 }
 
 impl Status {
@@ -510,16 +551,27 @@ impl Status {
             Status::Confirmed => "confirmed",
             Status::Waitlisted => "waitlisted",
             Status::Cancelled => "cancelled",
+            Status::Pending => "pending",
+            Status::Declined => "declined",
         }
     }
 
+    pub const ALL: [Status; 5] = [
+        Status::Confirmed,
+        Status::Waitlisted,
+        Status::Cancelled,
+        Status::Pending,
+        Status::Declined,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "confirmed" => Some(Status::Confirmed),
-            "waitlisted" => Some(Status::Waitlisted),
-            "cancelled" => Some(Status::Cancelled),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// Whether the registration still stands (cancelled and declined ones do not): it counts in
+    /// the figures of who is coming or may come.
+    pub fn is_active(self) -> bool {
+        !matches!(self, Status::Cancelled | Status::Declined)
     }
 }
 
@@ -535,14 +587,20 @@ pub enum EmailKind {
     Promoted,
     /// Their registration is cancelled.
     Cancelled,
+    /// At an event by approval: their request is received, and will be answered (no ticket).
+    RequestReceived,
+    /// Their request was declined, with the organisers' message if they wrote one.
+    Declined,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 4] = [
+    pub const ALL: [EmailKind; 6] = [
         EmailKind::Confirmation,
         EmailKind::Waitlisted,
         EmailKind::Promoted,
         EmailKind::Cancelled,
+        EmailKind::RequestReceived,
+        EmailKind::Declined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -551,6 +609,8 @@ impl EmailKind {
             EmailKind::Waitlisted => "waitlisted",
             EmailKind::Promoted => "promoted",
             EmailKind::Cancelled => "cancelled",
+            EmailKind::RequestReceived => "request_received",
+            EmailKind::Declined => "declined",
         }
     }
 
@@ -796,5 +856,25 @@ mod tests {
         );
         assert_eq!(parse_language(" "), Err(Problem::Required));
         assert_eq!(parse_language(" en "), Ok(Lang::En));
+    }
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_trimmed_bounded_and_plain_text() {
+        assert_eq!(Note::parse("  \n "), Ok(None));
+        assert_eq!(
+            Note::parse(" Merci.\nÀ bientôt ").map(|n| n.map(|n| n.as_str().to_owned())),
+            Ok(Some("Merci.\nÀ bientôt".to_owned()))
+        );
+        assert_eq!(
+            Note::parse(&"a".repeat(Note::MAX + 1)),
+            Err(Problem::TooLong { max: Note::MAX })
+        );
+        assert_eq!(Note::parse("a\u{7}b"), Err(Problem::ControlCharacters));
+        assert_eq!(Note::parse("a\u{202e}b"), Err(Problem::InvisibleCharacters));
     }
 }

@@ -132,8 +132,9 @@ impl DbOutbox {
                 message: Outgoing::Participant {
                     kind: email.kind,
                     event,
-                    registration,
+                    registration: Box::new(registration),
                     token,
+                    note: email.note,
                 },
             });
         }

@@ -23,6 +23,8 @@ pub struct EmailContent<'a> {
     pub event: &'a Event,
     pub registration: &'a Registration,
     pub token: &'a TicketToken,
+    /// The organisers' words to go with it (a declined request's message), shown as written.
+    pub note: Option<&'a str>,
 }
 
 /// An invitation to an event's team: to an address with no account yet, in the inviter's
@@ -140,6 +142,7 @@ impl Composer {
             event,
             registration,
             token,
+            note,
         } = *content;
         let lang: Lang = registration.participant.language;
         let p = &registration.participant;
@@ -170,6 +173,7 @@ impl Composer {
             category => category,
             country => country_name(lang, p.country),
             qr_cid => QR_CID,
+            note => note,
         };
         let (text_template, html_template) = if kind.carries_ticket() {
             ("ticket.txt", "ticket.html")
@@ -249,6 +253,7 @@ impl Composer {
             event,
             registration,
             token,
+            ..
         } = *content;
         let p = &registration.participant;
         let Bodies {
@@ -388,6 +393,7 @@ mod tests {
                     event: &event,
                     registration: &registration,
                     token: &token,
+                    note: None,
                 },
                 &message_key("k1"),
             )
@@ -480,6 +486,7 @@ mod tests {
                     event: &event,
                     registration: &registration,
                     token: &token,
+                    note: None,
                 })
                 .expect("renders");
             assert!(!bodies.html.contains("<img src=x"), "{}", bodies.html);
@@ -508,6 +515,7 @@ mod tests {
             event: &event,
             registration: &registration,
             token: &token,
+            note: None,
         };
         let other = composer()
             .compose(&content, &message_key("k2"))

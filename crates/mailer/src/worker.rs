@@ -47,8 +47,11 @@ pub enum Outgoing {
     Participant {
         kind: EmailKind,
         event: std::sync::Arc<Event>,
-        registration: Registration,
+        /// Boxed: a registration (with its answers) is much larger than an invitation.
+        registration: Box<Registration>,
         token: TicketToken,
+        /// The organisers' words to go with it (a declined request's message).
+        note: Option<String>,
     },
     /// An invitation to an event's team.
     Invitation {
@@ -388,6 +391,7 @@ impl<S: OutboxStore> Worker<S> {
                 event,
                 registration,
                 token,
+                note,
             } => {
                 tracing::debug!(
                     kind = kind.as_str(),
@@ -400,6 +404,7 @@ impl<S: OutboxStore> Worker<S> {
                         event,
                         registration,
                         token,
+                        note: note.as_deref(),
                     },
                     &job.key,
                 )

@@ -29,6 +29,10 @@ pub enum AuditAction {
     Unpublished,
     #[sea_orm(string_value = "agenda_replaced")]
     AgendaReplaced,
+    #[sea_orm(string_value = "registration_approved")]
+    RegistrationApproved,
+    #[sea_orm(string_value = "registration_declined")]
+    RegistrationDeclined,
 }
 
 impl AuditAction {
@@ -43,6 +47,8 @@ impl AuditAction {
             AuditAction::Published => "published",
             AuditAction::Unpublished => "unpublished",
             AuditAction::AgendaReplaced => "agenda_replaced",
+            AuditAction::RegistrationApproved => "registration_approved",
+            AuditAction::RegistrationDeclined => "registration_declined",
         }
     }
 }
@@ -86,6 +92,8 @@ pub enum AuditDetails {
     Day(NaiveDate),
     /// A replaced event: its days and agenda items.
     Agenda { days: usize, items: usize },
+    /// An approved request: the status it got (confirmed, or waitlisted when no seat was free).
+    Status(domain::Status),
 }
 
 impl AuditDetails {
@@ -95,6 +103,7 @@ impl AuditDetails {
             AuditDetails::TicketVersion(n) | AuditDetails::Promoted(n) => n.to_string(),
             AuditDetails::Day(day) => day.to_string(),
             AuditDetails::Agenda { days, items } => format!("{days}/{items}"),
+            AuditDetails::Status(status) => status.as_str().to_owned(),
         }
     }
 
@@ -105,6 +114,9 @@ impl AuditDetails {
             AuditAction::TicketReissued => text.parse().ok().map(AuditDetails::TicketVersion),
             AuditAction::RegistrationCancelled => text.parse().ok().map(AuditDetails::Promoted),
             AuditAction::CheckinUndone => text.parse().ok().map(AuditDetails::Day),
+            AuditAction::RegistrationApproved => {
+                domain::Status::parse(text).map(AuditDetails::Status)
+            }
             AuditAction::AgendaReplaced => {
                 let (days, items) = text.split_once('/')?;
                 Some(AuditDetails::Agenda {

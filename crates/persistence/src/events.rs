@@ -374,6 +374,7 @@ fn event_row(event: &Event, now: DateTime<Utc>) -> Result<event::ActiveModel> {
         language: Set(event.language.code().to_owned()),
         time_zone: Set(event.time_zone.name().to_owned()),
         capacity: Set(seats(event.capacity)),
+        approval: Set(event.approval.as_str().to_owned()),
         published: Set(event.published),
         overview: Set(event.overview.clone()),
         objectives: Set(objectives),
@@ -501,6 +502,7 @@ fn to_domain(
     let objectives: Vec<String> =
         serde_json::from_str(&row.objectives).map_err(|e| corrupt("objectives", e))?;
     let questions = serde_json::from_str(&row.questions).map_err(|e| corrupt("questions", e))?;
+    let approval = row.approval();
     Ok(Event {
         slug: Slug::parse(&row.slug).map_err(|e| corrupt("slug", e))?,
         title: row.title,
@@ -521,6 +523,7 @@ fn to_domain(
             .ok()
             .and_then(Capacity::new)
             .ok_or_else(|| corrupt("capacity", row.capacity))?,
+        approval,
         registration: RegistrationWindow::new(
             row.registration_opens_at,
             row.registration_closes_at,

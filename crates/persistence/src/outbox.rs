@@ -23,6 +23,8 @@ pub struct EmailJob {
     /// When it was queued: with its id, what tells it from any other message (its Message-ID
     /// is made from both).
     pub created_at: DateTime<Utc>,
+    /// The organisers' words to go with it (a declined request's message).
+    pub note: Option<String>,
 }
 
 /// A message given up on, for organisers to see and retry.
@@ -156,6 +158,7 @@ impl Database {
                 kind: row.kind.into(),
                 attempts: row.attempts,
                 created_at: row.created_at,
+                note: row.note,
             })
             .collect();
         jobs.sort_by_key(|j| j.id);

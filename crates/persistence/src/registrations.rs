@@ -75,12 +75,15 @@ pub struct StatusCounts {
     pub confirmed: u64,
     pub waitlisted: u64,
     pub cancelled: u64,
+    /// Requests waiting for an organiser's decision (an event by approval).
+    pub pending: u64,
+    pub declined: u64,
 }
 
 impl StatusCounts {
-    /// Every registration, cancelled ones included.
+    /// Every registration, cancelled and declined ones included.
     pub fn registered(&self) -> u64 {
-        self.confirmed + self.waitlisted + self.cancelled
+        self.confirmed + self.waitlisted + self.cancelled + self.pending + self.declined
     }
 
     /// Counts `n` more registrations in `status`.
@@ -90,13 +93,18 @@ impl StatusCounts {
             registration::Status::Confirmed => self.confirmed += n,
             registration::Status::Waitlisted => self.waitlisted += n,
             registration::Status::Cancelled => self.cancelled += n,
+            registration::Status::Pending => self.pending += n,
+            registration::Status::Declined => self.declined += n,
         }
     }
 }
 
 /// Takes the event's write lock for the rest of the transaction (see the module's comment); `None`
 /// when there is no such event.
-async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<Option<event::Model>> {
+pub(crate) async fn lock_event(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+) -> Result<Option<event::Model>> {
     // The row comes back with the lock: one round trip fewer while every other registration of
     // the event waits.
     Ok(event::Entity::update_many()
@@ -111,7 +119,11 @@ async fn lock_event(txn: &DatabaseTransaction, event_id: i32) -> Result<Option<e
         .next())
 }
 
-async fn add_to_confirmed(txn: &DatabaseTransaction, event_id: i32, delta: i32) -> Result<()> {
+pub(crate) async fn add_to_confirmed(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    delta: i32,
+) -> Result<()> {
     event::Entity::update_many()
         .col_expr(
             event::Column::ConfirmedCount,
@@ -134,6 +146,23 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// [`enqueue`], with the organisers' words to go with the email (a declined request's message).
+pub(crate) async fn enqueue_with_note<C: ConnectionTrait>(
+    conn: &C,
+    registration_id: i32,
+    kind: EmailKind,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    outbox::ActiveModel {
+        note: Set(note),
+        ..email_row(registration_id, kind, now)
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
 /// An email to queue, due now.
 fn email_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
@@ -147,6 +176,7 @@ fn email_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outbo
         created_at: Set(now),
         sent_at: Set(None),
         participant_resend: Set(false),
+        note: Set(None),
         ..Default::default()
     }
 }
@@ -247,21 +277,24 @@ async fn may_resend<C: ConnectionTrait>(
     Ok(allowed)
 }
 
-/// The email that sends a registration's state again: its ticket, or its waitlist or
-/// cancellation notice.
-fn resent_kind(status: Status) -> EmailKind {
+/// The email that sends a registration's state again: its ticket, or its waitlist,
+/// cancellation, request or refusal notice.
+pub(crate) fn resent_kind(status: Status) -> EmailKind {
     match status {
         Status::Confirmed => EmailKind::Confirmation,
         Status::Waitlisted => EmailKind::Waitlisted,
         Status::Cancelled => EmailKind::Cancelled,
+        Status::Pending => EmailKind::RequestReceived,
+        Status::Declined => EmailKind::Declined,
     }
 }
 
-/// The email a registration gets when it is made (or made again): its ticket, or the notice that
-/// it is on the waitlist.
+/// The email a registration gets when it is made (or made again): its ticket, the notice that it
+/// is on the waitlist, or that the request is received.
 fn email_kind(status: Status) -> EmailKind {
     match status {
         Status::Confirmed => EmailKind::Confirmation,
+        Status::Pending => EmailKind::RequestReceived,
         _ => EmailKind::Waitlisted,
     }
 }
@@ -334,8 +367,23 @@ pub(crate) struct Request {
     participant: Participant,
     clock: Arc<dyn Clock>,
     /// How often an address already registered may have its ticket again; `None` for staff
-    /// (a desk's walk-in), who are not limited.
+    /// (a desk's walk-in), who are not limited. Staff registrations are not requests either:
+    /// at an event by approval, the desk's walk-in is confirmed (or waitlisted) at once, the
+    /// person being there and let in by the team.
     resends: Option<ResendLimit>,
+}
+
+impl Request {
+    fn by_staff(&self) -> bool {
+        self.resends.is_none()
+    }
+}
+
+/// What a group needs of an event, read under its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Locked {
+    seats: Seats,
+    approval: domain::Approval,
 }
 
 /// The handle to an instance's registration-writing task.
@@ -358,10 +406,13 @@ async fn register_group(
     let txn = writer.begin().await?;
     // In event order: two instances' groups then wait for each other in the same order, never in
     // a circle (PostgreSQL would call it a deadlock and refuse one of them).
-    let mut seats: BTreeMap<i32, Option<Seats>> =
+    let mut seats: BTreeMap<i32, Option<Locked>> =
         requests.iter().map(|r| (r.event_id, None)).collect();
     for (&event_id, event_seats) in &mut seats {
-        *event_seats = lock_event(&txn, event_id).await?.map(|event| event.seats());
+        *event_seats = lock_event(&txn, event_id).await?.map(|event| Locked {
+            seats: event.seats(),
+            approval: event.approval(),
+        });
     }
     let before = seats.clone();
     let mut results = Vec::with_capacity(requests.len());
@@ -393,7 +444,12 @@ async fn register_group(
             continue;
         };
         if after != *before {
-            add_to_confirmed(&txn, event_id, after.confirmed() - before.confirmed()).await?;
+            add_to_confirmed(
+                &txn,
+                event_id,
+                after.seats.confirmed() - before.seats.confirmed(),
+            )
+            .await?;
         }
     }
     txn.commit().await?;
@@ -410,7 +466,11 @@ async fn email_for(
     now: DateTime<Utc>,
 ) -> Result<Option<outbox::ActiveModel>> {
     let registration = registered.registration();
-    let kind = email_kind(registration.status);
+    let kind = match registered {
+        Registered::New(_) => email_kind(registration.status),
+        // The same again: the ticket, the waitlist notice, or where the request stands.
+        Registered::AlreadyRegistered(_) => resent_kind(registration.status),
+    };
     let limit = match (registered, &request.resends) {
         (Registered::AlreadyRegistered(_), Some(limit)) => limit,
         _ => return Ok(Some(email_row(registration.id, kind, now))),
@@ -427,11 +487,15 @@ async fn email_for(
 async fn register_one(
     txn: &DatabaseTransaction,
     request: &Request,
-    seats: &mut Seats,
+    locked: &mut Locked,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
     let participant = &request.participant;
-    let status = seats.status_for_newcomer();
+    let seats = &mut locked.seats;
+    let status = match locked.approval {
+        domain::Approval::Manual if !request.by_staff() => Status::Pending,
+        _ => seats.status_for_newcomer(),
+    };
     // Most addresses are new: the insert is tried first, and the unique index on the address
     // says when it is not (registered before, or earlier in this group).
     let mut row = new_row(request.event_id, participant, status, now);
@@ -629,7 +693,8 @@ impl Database {
         let event =
             event.ok_or_else(|| Error::Corrupt(format!("event {} vanished", row.event_id)))?;
         let was = Status::from(row.status);
-        if was == Status::Cancelled {
+        // A declined request is not cancelled on top: it was never accepted.
+        if matches!(was, Status::Cancelled | Status::Declined) {
             return Ok(Cancelled {
                 changed: false,
                 promoted: None,

@@ -52,6 +52,10 @@ pub enum Error {
     Busy(Throttled),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A decision on a registration that is not a request waiting for one (another organiser
+    /// decided first, say): 409 `not_pending`, saying where it stands.
+    #[error("not a pending request")]
+    NotPending(String),
     /// Fields that are wrong, each with its message in the visitor's language: 422.
     #[error("invalid input")]
     Invalid(std::collections::BTreeMap<String, String>),
@@ -200,6 +204,7 @@ impl Error {
                 ErrorPage::BadRequest,
                 "bad_request",
             ),
+            Error::NotPending(_) => (StatusCode::CONFLICT, ErrorPage::BadRequest, "not_pending"),
             Error::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorPage::Unavailable,
@@ -243,6 +248,7 @@ impl IntoResponse for Error {
             Error::Invalid(errors) => json!({ "errors": errors }),
             Error::Body { message, .. } => json!({ "errors": { "body": message } }),
             Error::BadRequest(detail)
+            | Error::NotPending(detail)
             | Error::LoginFailed(detail)
             | Error::OtpRequired(detail)
             | Error::OtpFailed(detail)

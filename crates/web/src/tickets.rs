@@ -130,11 +130,7 @@ async fn ticket_page(
 ) -> Result<Html<String>, Error> {
     let view_model = match find_ticket(&state, &token).await? {
         Ticket::Current(registration, stored, token) => {
-            let status = match registration.status {
-                Status::Confirmed => "confirmed",
-                Status::Waitlisted => "waitlisted",
-                Status::Cancelled => "cancelled",
-            };
+            let status = registration.status.as_str();
             ticket_view(&registration, &stored, token.as_str(), status, lang)
         }
         Ticket::Revoked(registration, stored) => {
@@ -222,7 +218,7 @@ async fn cancel_page(
     let Ticket::Current(registration, stored, token) = find_ticket(&state, &token).await? else {
         return Err(Error::NotFound);
     };
-    if registration.status == Status::Cancelled {
+    if !registration.status.is_active() {
         return Ok(Redirect::to(&format!("/t/{token}")).into_response());
     }
     let model = ticket_view(

@@ -114,6 +114,8 @@ pub struct EventPage {
     desk_date: String,
     desk_time: String,
     seats: u32,
+    /// Registration by approval: each registration is a request the organisers decide on.
+    by_approval: bool,
     registration: RegistrationView,
     days: Vec<DayView>,
 }
@@ -170,6 +172,7 @@ impl EventPage {
             desk_date: long_date(first.date(), lang),
             desk_time: hh_mm(first.desk_window(tz).opens_at, tz),
             seats: event.capacity.seats(),
+            by_approval: event.approval == domain::Approval::Manual,
             registration,
             days,
         }

@@ -430,3 +430,82 @@ team-invitation-sent = email sent
 team-invitation-failed = email failed
 account-totp-current-code = Enter a code of your current second factor (or a recovery code) to replace it.
 account-totp-current-code-label = Code from your current app
+
+# Registration by approval
+email-subject-request_received = Request received: { $event }
+email-subject-declined = Your request: { $event }
+email-intro-request_received = Thank you for your request to register for “{ $event }”. Registration for this event is by approval: the organisers will review your request and answer you by email. If it is accepted, that email will carry your ticket.
+email-intro-declined = Thank you for your interest in “{ $event }”. We are sorry that the organisers cannot accept your request to register.
+email-note = The organisers’ message:
+ticket-pending = Your request is received. The organisers will review it and answer you by email; if it is accepted, you will receive your ticket.
+ticket-declined = Your request to register was declined. This page gives no entry.
+status-pending = Request pending
+status-declined = Declined
+history-email-request_received = request received
+history-email-declined = request declined
+history-audit-registration_approved = Request approved
+history-audit-registration_declined = Request declined
+form-by-approval = Registration for this event is by approval: your registration is a request, which the organisers will answer by email.
+registered-body-request = Thank you. Your request is received, and we have sent an email to the address you gave to confirm it. The organisers will review it and answer you by email; if it is accepted, you will receive your ticket.
+participant-decision = Request
+participant-approve = Approve
+participant-decline = Decline
+decline-message = Message for the participant (optional, added to the email)
+decision-not-pending = This registration is not a request waiting for a decision: it is { $detail }.
+dashboard-pending = Requests to decide
+dashboard-declined = Declined
+report-summary-pending = Requests pending
+report-summary-declined = Declined
+registrations-matching = { $number ->
+    [one] One registration matches.
+   *[other] { $number } registrations match.
+}
+bulk-label = With every registration of this filter:
+bulk-continue = Continue…
+bulk-action-approve = approve
+bulk-action-decline = decline
+bulk-action-cancel = cancel
+bulk-action-resend = send their email again
+bulk-title-approve = Approve requests
+bulk-title-decline = Decline requests
+bulk-title-cancel = Cancel registrations
+bulk-title-resend = Send emails again
+bulk-confirm-approve = { $number ->
+    [0] No registration of this filter to approve.
+    [one] Approve the one registration of this filter? Only requests waiting for a decision are approved; each takes a free seat, or a place on the waiting list.
+   *[other] Approve the { $number } registrations of this filter? Only requests waiting for a decision are approved; each takes a free seat, or a place on the waiting list.
+}
+bulk-confirm-decline = { $number ->
+    [0] No registration of this filter to decline.
+    [one] Decline the one registration of this filter? Only requests waiting for a decision are declined; the participant is emailed.
+   *[other] Decline the { $number } registrations of this filter? Only requests waiting for a decision are declined; each participant is emailed.
+}
+bulk-confirm-cancel = { $number ->
+    [0] No registration of this filter to cancel.
+    [one] Cancel the one registration of this filter? The participant is emailed, and a seat freed goes to the waiting list.
+   *[other] Cancel the { $number } registrations of this filter? Each participant is emailed, and the seats freed go to the waiting list.
+}
+bulk-confirm-resend = { $number ->
+    [0] No registration of this filter to email.
+    [one] Send the one registration of this filter its email again (its ticket, or where it stands)?
+   *[other] Send the { $number } registrations of this filter their email again (each its ticket, or where it stands)?
+}
+bulk-do-approve = { $number ->
+    [one] Approve 1 registration
+   *[other] Approve { $number } registrations
+}
+bulk-do-decline = { $number ->
+    [one] Decline 1 registration
+   *[other] Decline { $number } registrations
+}
+bulk-do-cancel = { $number ->
+    [one] Cancel 1 registration
+   *[other] Cancel { $number } registrations
+}
+bulk-do-resend = { $number ->
+    [one] Send 1 email again
+   *[other] Send { $number } emails again
+}
+bulk-back = Back to the list, doing nothing
+bulk-done = Done: { $number } changed, { $detail } left as they were (already decided, cancelled, or not concerned).
+bulk-unknown-action = Choose one of the actions of the list.

@@ -430,3 +430,82 @@ team-invitation-sent = correo enviado
 team-invitation-failed = envío fallido
 account-totp-current-code = Introduzca un código de su segundo factor actual (o un código de recuperación) para sustituirlo.
 account-totp-current-code-label = Código de su aplicación actual
+
+# Inscripción sujeta a aprobación
+email-subject-request_received = Solicitud recibida: { $event }
+email-subject-declined = Su solicitud: { $event }
+email-intro-request_received = Gracias por su solicitud de inscripción en «{ $event }». La inscripción en este evento está sujeta a aprobación: los organizadores examinarán su solicitud y le responderán por correo electrónico. Si es aceptada, ese correo incluirá su entrada.
+email-intro-declined = Gracias por su interés en «{ $event }». Lamentamos que los organizadores no puedan aceptar su solicitud de inscripción.
+email-note = El mensaje de los organizadores:
+ticket-pending = Su solicitud ha sido recibida. Los organizadores la examinarán y le responderán por correo electrónico; si es aceptada, recibirá su entrada.
+ticket-declined = Su solicitud de inscripción no fue aceptada. Esta página no da acceso.
+status-pending = Solicitud pendiente
+status-declined = Rechazada
+history-email-request_received = solicitud recibida
+history-email-declined = solicitud rechazada
+history-audit-registration_approved = Solicitud aceptada
+history-audit-registration_declined = Solicitud rechazada
+form-by-approval = La inscripción en este evento está sujeta a aprobación: su inscripción es una solicitud, a la que los organizadores responderán por correo electrónico.
+registered-body-request = Gracias. Su solicitud ha sido recibida y hemos enviado un correo de confirmación a la dirección indicada. Los organizadores la examinarán y le responderán por correo electrónico; si es aceptada, recibirá su entrada.
+participant-decision = Solicitud
+participant-approve = Aceptar
+participant-decline = Rechazar
+decline-message = Mensaje para el participante (opcional, se añade al correo)
+decision-not-pending = Esta inscripción no es una solicitud pendiente de decisión: su estado es «{ $detail }».
+dashboard-pending = Solicitudes por decidir
+dashboard-declined = Rechazadas
+report-summary-pending = Solicitudes pendientes
+report-summary-declined = Rechazadas
+registrations-matching = { $number ->
+    [one] Una inscripción coincide.
+   *[other] { $number } inscripciones coinciden.
+}
+bulk-label = Con todas las inscripciones de este filtro:
+bulk-continue = Continuar…
+bulk-action-approve = aceptar
+bulk-action-decline = rechazar
+bulk-action-cancel = cancelar
+bulk-action-resend = reenviar su correo
+bulk-title-approve = Aceptar solicitudes
+bulk-title-decline = Rechazar solicitudes
+bulk-title-cancel = Cancelar inscripciones
+bulk-title-resend = Reenviar correos
+bulk-confirm-approve = { $number ->
+    [0] Ninguna inscripción de este filtro que aceptar.
+    [one] ¿Aceptar la inscripción de este filtro? Solo se aceptan las solicitudes pendientes; cada una toma una plaza libre, o un lugar en la lista de espera.
+   *[other] ¿Aceptar las { $number } inscripciones de este filtro? Solo se aceptan las solicitudes pendientes; cada una toma una plaza libre, o un lugar en la lista de espera.
+}
+bulk-confirm-decline = { $number ->
+    [0] Ninguna inscripción de este filtro que rechazar.
+    [one] ¿Rechazar la inscripción de este filtro? Solo se rechazan las solicitudes pendientes; el participante recibe un correo.
+   *[other] ¿Rechazar las { $number } inscripciones de este filtro? Solo se rechazan las solicitudes pendientes; cada participante recibe un correo.
+}
+bulk-confirm-cancel = { $number ->
+    [0] Ninguna inscripción de este filtro que cancelar.
+    [one] ¿Cancelar la inscripción de este filtro? El participante recibe un correo, y una plaza liberada pasa a la lista de espera.
+   *[other] ¿Cancelar las { $number } inscripciones de este filtro? Cada participante recibe un correo, y las plazas liberadas pasan a la lista de espera.
+}
+bulk-confirm-resend = { $number ->
+    [0] Ninguna inscripción de este filtro a la que escribir.
+    [one] ¿Reenviar su correo a la inscripción de este filtro (su entrada, o en qué punto está)?
+   *[other] ¿Reenviar su correo a las { $number } inscripciones de este filtro (a cada una su entrada, o en qué punto está)?
+}
+bulk-do-approve = { $number ->
+    [one] Aceptar 1 inscripción
+   *[other] Aceptar { $number } inscripciones
+}
+bulk-do-decline = { $number ->
+    [one] Rechazar 1 inscripción
+   *[other] Rechazar { $number } inscripciones
+}
+bulk-do-cancel = { $number ->
+    [one] Cancelar 1 inscripción
+   *[other] Cancelar { $number } inscripciones
+}
+bulk-do-resend = { $number ->
+    [one] Reenviar 1 correo
+   *[other] Reenviar { $number } correos
+}
+bulk-back = Volver a la lista sin hacer nada
+bulk-done = Hecho: { $number } modificadas, { $detail } sin cambios (ya decididas, canceladas o no afectadas).
+bulk-unknown-action = Elija una de las acciones de la lista.

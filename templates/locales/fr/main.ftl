@@ -430,3 +430,83 @@ team-invitation-sent = message envoyé
 team-invitation-failed = message en échec
 account-totp-current-code = Saisissez un code de votre second facteur actuel (ou un code de secours) pour le remplacer.
 account-totp-current-code-label = Code de votre application actuelle
+
+# Inscription sur validation
+email-subject-request_received = Demande reçue : { $event }
+email-subject-declined = Votre demande : { $event }
+email-intro-request_received = Merci pour votre demande d'inscription à « { $event } ». L'inscription à cet événement est soumise à validation : les organisateurs examineront votre demande et vous répondront par courriel. Si elle est acceptée, ce courriel contiendra votre billet.
+email-intro-declined = Merci de l'intérêt que vous portez à « { $event } ». Nous regrettons que les organisateurs ne puissent pas donner suite à votre demande d'inscription.
+email-note = Le message des organisateurs :
+ticket-pending = Votre demande est reçue. Les organisateurs l'examineront et vous répondront par courriel ; si elle est acceptée, vous recevrez votre billet.
+ticket-declined = Votre demande d'inscription n'a pas été acceptée. Cette page ne permet pas d'entrer.
+status-pending = Demande en attente
+status-declined = Refusée
+history-email-request_received = demande reçue
+history-email-declined = demande refusée
+history-audit-registration_approved = Demande acceptée
+history-audit-registration_declined = Demande refusée
+form-by-approval = L'inscription à cet événement est soumise à validation : votre inscription est une demande, à laquelle les organisateurs répondront par courriel.
+registered-body-request = Merci. Votre demande est reçue, et nous avons envoyé un courriel de confirmation à l'adresse indiquée. Les organisateurs l'examineront et vous répondront par courriel ; si elle est acceptée, vous recevrez votre billet.
+participant-decision = Demande
+participant-approve = Accepter
+participant-decline = Refuser
+decline-message = Message au participant (facultatif, ajouté au courriel)
+decision-not-pending = Cette inscription n'est pas une demande en attente de décision : son statut est « { $detail } ».
+dashboard-pending = Demandes à traiter
+dashboard-declined = Refusées
+report-summary-pending = Demandes en attente
+report-summary-declined = Refusées
+registrations-matching = { $number ->
+    [0] Aucune inscription ne correspond.
+    [one] Une inscription correspond.
+   *[other] { $number } inscriptions correspondent.
+}
+bulk-label = Pour toutes les inscriptions de ce filtre :
+bulk-continue = Continuer…
+bulk-action-approve = accepter
+bulk-action-decline = refuser
+bulk-action-cancel = annuler
+bulk-action-resend = renvoyer leur courriel
+bulk-title-approve = Accepter des demandes
+bulk-title-decline = Refuser des demandes
+bulk-title-cancel = Annuler des inscriptions
+bulk-title-resend = Renvoyer des courriels
+bulk-confirm-approve = { $number ->
+    [0] Aucune inscription de ce filtre à accepter.
+    [one] Accepter l'inscription de ce filtre ? Seules les demandes en attente sont acceptées ; chacune prend une place libre, ou une place sur la liste d'attente.
+   *[other] Accepter les { $number } inscriptions de ce filtre ? Seules les demandes en attente sont acceptées ; chacune prend une place libre, ou une place sur la liste d'attente.
+}
+bulk-confirm-decline = { $number ->
+    [0] Aucune inscription de ce filtre à refuser.
+    [one] Refuser l'inscription de ce filtre ? Seules les demandes en attente sont refusées ; le participant reçoit un courriel.
+   *[other] Refuser les { $number } inscriptions de ce filtre ? Seules les demandes en attente sont refusées ; chaque participant reçoit un courriel.
+}
+bulk-confirm-cancel = { $number ->
+    [0] Aucune inscription de ce filtre à annuler.
+    [one] Annuler l'inscription de ce filtre ? Le participant reçoit un courriel, et une place libérée va à la liste d'attente.
+   *[other] Annuler les { $number } inscriptions de ce filtre ? Chaque participant reçoit un courriel, et les places libérées vont à la liste d'attente.
+}
+bulk-confirm-resend = { $number ->
+    [0] Aucune inscription de ce filtre à qui écrire.
+    [one] Renvoyer son courriel à l'inscription de ce filtre (son billet, ou où elle en est) ?
+   *[other] Renvoyer leur courriel aux { $number } inscriptions de ce filtre (à chacune son billet, ou où elle en est) ?
+}
+bulk-do-approve = { $number ->
+    [one] Accepter { $number } inscription
+   *[other] Accepter { $number } inscriptions
+}
+bulk-do-decline = { $number ->
+    [one] Refuser { $number } inscription
+   *[other] Refuser { $number } inscriptions
+}
+bulk-do-cancel = { $number ->
+    [one] Annuler { $number } inscription
+   *[other] Annuler { $number } inscriptions
+}
+bulk-do-resend = { $number ->
+    [one] Renvoyer { $number } courriel
+   *[other] Renvoyer { $number } courriels
+}
+bulk-back = Retour à la liste, sans rien faire
+bulk-done = Fait : { $number } modifiées, { $detail } laissées telles quelles (déjà traitées, annulées, ou non concernées).
+bulk-unknown-action = Choisissez l'une des actions de la liste.

@@ -31,6 +31,8 @@ pub struct Model {
     pub organisers_need_totp: bool,
     /// The registration form's questions, as JSON (`domain::Question`).
     pub questions: String,
+    /// `auto` or `manual` (`domain::Approval`).
+    pub approval: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -59,5 +61,11 @@ impl Model {
     /// The event's seats as this row has them (read it under the event's lock to act on it).
     pub(crate) fn seats(&self) -> domain::Seats {
         domain::Seats::new(self.capacity, self.confirmed_count)
+    }
+
+    /// Whether a new registration waits for an organiser's decision. A value this version does
+    /// not know is read as `manual`: nobody is confirmed who should have waited.
+    pub(crate) fn approval(&self) -> domain::Approval {
+        domain::Approval::parse(&self.approval).unwrap_or(domain::Approval::Manual)
     }
 }

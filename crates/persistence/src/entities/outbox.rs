@@ -18,6 +18,8 @@ pub struct Model {
     /// Asked for again by the participant (re-registering, "send my ticket again"): these are
     /// limited per registration (see `domain::ResendLimit`).
     pub participant_resend: bool,
+    /// What the organisers wrote to go with this email (a declined request's message).
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -51,6 +53,10 @@ pub enum Kind {
     Promoted,
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    #[sea_orm(string_value = "request_received")]
+    RequestReceived,
+    #[sea_orm(string_value = "declined")]
+    Declined,
 }
 
 impl From<domain::EmailKind> for Kind {
@@ -60,6 +66,8 @@ impl From<domain::EmailKind> for Kind {
             domain::EmailKind::Waitlisted => Kind::Waitlisted,
             domain::EmailKind::Promoted => Kind::Promoted,
             domain::EmailKind::Cancelled => Kind::Cancelled,
+            domain::EmailKind::RequestReceived => Kind::RequestReceived,
+            domain::EmailKind::Declined => Kind::Declined,
         }
     }
 }
@@ -71,6 +79,8 @@ impl From<Kind> for domain::EmailKind {
             Kind::Waitlisted => domain::EmailKind::Waitlisted,
             Kind::Promoted => domain::EmailKind::Promoted,
             Kind::Cancelled => domain::EmailKind::Cancelled,
+            Kind::RequestReceived => domain::EmailKind::RequestReceived,
+            Kind::Declined => domain::EmailKind::Declined,
         }
     }
 }

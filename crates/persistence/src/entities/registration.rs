@@ -55,6 +55,10 @@ pub enum Status {
     Waitlisted,
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "declined")]
+    Declined,
 }
 
 impl From<domain::Status> for Status {
@@ -63,6 +67,8 @@ impl From<domain::Status> for Status {
             domain::Status::Confirmed => Status::Confirmed,
             domain::Status::Waitlisted => Status::Waitlisted,
             domain::Status::Cancelled => Status::Cancelled,
+            domain::Status::Pending => Status::Pending,
+            domain::Status::Declined => Status::Declined,
         }
     }
 }
@@ -73,6 +79,8 @@ impl From<Status> for domain::Status {
             Status::Confirmed => domain::Status::Confirmed,
             Status::Waitlisted => domain::Status::Waitlisted,
             Status::Cancelled => domain::Status::Cancelled,
+            Status::Pending => domain::Status::Pending,
+            Status::Declined => domain::Status::Declined,
         }
     }
 }

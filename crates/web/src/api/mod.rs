@@ -3,6 +3,7 @@
 
 mod agenda;
 mod auth;
+mod decisions;
 mod desk;
 mod form;
 pub(crate) use desk::participant_view;
@@ -162,7 +163,7 @@ impl utoipa::Modify for StandardAnswers {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(agenda::agenda))
-        .routes(routes!(registrations::register))
+        .routes(routes!(registrations::register, decisions::list))
         .routes(routes!(form::form))
         .routes(routes!(auth::login))
         .routes(routes!(desk::checkin))
@@ -171,6 +172,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(desk::scans))
         .routes(routes!(desk::walk_in))
         .routes(routes!(organiser::reissue))
+        .routes(routes!(decisions::approve))
+        .routes(routes!(decisions::decline))
         .routes(routes!(organiser::failed_emails))
         .routes(routes!(organiser::retry_email))
         .routes(routes!(reports::attendance_csv))

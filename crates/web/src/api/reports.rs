@@ -29,8 +29,8 @@ pub struct ReportQuery {
     /// Words of a name, email or organisation (no control characters).
     #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub q: Option<String>,
-    /// confirmed, waitlisted or cancelled.
-    #[param(pattern = "^(confirmed|waitlisted|cancelled)?$")]
+    /// confirmed, waitlisted, cancelled, pending or declined.
+    #[param(pattern = "^(confirmed|waitlisted|cancelled|pending|declined)?$")]
     pub status: Option<String>,
     /// A category key of the event (no control characters).
     #[param(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
@@ -144,7 +144,7 @@ fn header(stored: &StoredEvent, lang: Lang) -> Vec<String> {
 /// otherwise ask the message catalog 200,000 times.
 struct Labels {
     lang: Lang,
-    statuses: [String; 3],
+    statuses: [String; 5],
     /// How a ticked and an unticked box read.
     yes_no: [String; 2],
     countries: std::collections::HashMap<&'static str, String>,
@@ -154,19 +154,18 @@ impl Labels {
     fn new(lang: Lang) -> Self {
         Self {
             lang,
-            statuses: [Status::Confirmed, Status::Waitlisted, Status::Cancelled]
-                .map(|s| t(lang, &format!("status-{}", s.as_str()), &[])),
+            statuses: Status::ALL.map(|s| t(lang, &format!("status-{}", s.as_str()), &[])),
             yes_no: [t(lang, "answer-yes", &[]), t(lang, "answer-no", &[])],
             countries: std::collections::HashMap::new(),
         }
     }
 
     fn status(&self, status: Status) -> &str {
-        match status {
-            Status::Confirmed => &self.statuses[0],
-            Status::Waitlisted => &self.statuses[1],
-            Status::Cancelled => &self.statuses[2],
-        }
+        let index = Status::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or_default();
+        &self.statuses[index]
     }
 
     fn country(&mut self, country: domain::Country) -> String {
@@ -386,6 +385,8 @@ struct Tally {
     confirmed: usize,
     waitlisted: usize,
     cancelled: usize,
+    pending: usize,
+    declined: usize,
     /// Per day of the agenda: checked in that day.
     present: Vec<usize>,
     /// Per day: confirmed, and not checked in that day.
@@ -407,6 +408,8 @@ impl Tally {
             Status::Confirmed => self.confirmed += 1,
             Status::Waitlisted => self.waitlisted += 1,
             Status::Cancelled => self.cancelled += 1,
+            Status::Pending => self.pending += 1,
+            Status::Declined => self.declined += 1,
         }
         for (d, day) in days.iter().enumerate() {
             let came = row.checkins.iter().any(|c| c.day == day.date());
@@ -631,6 +634,12 @@ fn write_category_summary(
         t(lang, "report-summary-waitlisted", &[]),
         t(lang, "report-summary-cancelled", &[]),
     ];
+    // An event by approval has requests too: two more columns, only there.
+    let by_approval = event.approval == domain::Approval::Manual;
+    if by_approval {
+        titles.push(t(lang, "report-summary-pending", &[]));
+        titles.push(t(lang, "report-summary-declined", &[]));
+    }
     titles.extend(days.iter().map(|day| {
         format!(
             "{} — {}",
@@ -657,12 +666,15 @@ fn write_category_summary(
     categories.push((t(lang, "report-summary-total", &[]), &tallies.total));
     for (line, (label, tally)) in (start + 1..).zip(categories) {
         summary.write_string(line, 0, &label).map_err(xlsx)?;
-        let figures = [
+        let mut figures = vec![
             tally.registered,
             tally.confirmed,
             tally.waitlisted,
             tally.cancelled,
         ];
+        if by_approval {
+            figures.extend([tally.pending, tally.declined]);
+        }
         for (c, figure) in figures
             .into_iter()
             .chain(tally.present.iter().copied())

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 mod account;
+mod bulk;
 mod invitation;
 mod organiser;
 mod staff;
@@ -33,6 +34,7 @@ pub(crate) fn router() -> crate::routes::Listed {
         .merge(account::router())
         .merge(invitation::router())
         .merge(organiser::router())
+        .merge(bulk::router())
         .merge(team::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))
@@ -230,6 +232,7 @@ async fn registered(
             slug => stored.event.slug.as_str(),
             title => stored.event.title.as_str(),
             content_lang => stored.event.language.code(),
+            by_approval => stored.event.approval == domain::Approval::Manual,
         },
     )?))
 }

@@ -56,6 +56,9 @@ struct ListQuery {
     filter: crate::api::reports::ReportQuery,
     /// The last id of the previous page (keyset pagination: as fast on page 2,000 as on page 1).
     after: Option<i32>,
+    /// After a bulk action: how many registrations it changed, and how many it left as they were.
+    done: Option<usize>,
+    unchanged: Option<usize>,
 }
 
 async fn registrations(
@@ -74,6 +77,9 @@ async fn registrations(
         .report_page(stored.id, &filter, query.after.unwrap_or(0), LIST_PAGE + 1)
         .await?;
     let more = page.len() > usize::try_from(LIST_PAGE).unwrap_or(usize::MAX);
+    // What a bulk action would act on: the filter's registrations as of now.
+    let up_to = state.db().last_registration_id(stored.id).await?;
+    let matching = state.db().matching_count(stored.id, &filter, up_to).await?;
     let event = &stored.event;
     let rows: Vec<ListRow> = page
         .iter()
@@ -128,6 +134,10 @@ async fn registrations(
             present_on => f.present_on.map(|d| d.to_string()).unwrap_or_default(),
             absent_on => f.absent_on.map(|d| d.to_string()).unwrap_or_default(),
             next_after => next_after,
+            up_to => up_to,
+            matching => matching,
+            done => query.done,
+            unchanged => query.unchanged.unwrap_or_default(),
             csrf => staff.csrf_token(),
         },
     )?;
@@ -199,6 +209,7 @@ fn audit_details(details: &AuditDetails, lang: Lang) -> String {
         }
         AuditDetails::Promoted(n) => t(lang, "history-details-promoted", &[("number", n.into())]),
         AuditDetails::Day(day) => long_date(day, lang),
+        AuditDetails::Status(status) => t(lang, &format!("status-{}", status.as_str()), &[]),
         AuditDetails::Agenda { days, items } => t(
             lang,
             "history-details-agenda",
@@ -252,20 +263,47 @@ async fn participant(
     Ok(Html(html).into_response())
 }
 
-/// An organiser's action on a registration: resend, reissue, cancel or undo-checkin.
+#[derive(Debug, Deserialize)]
+struct ActionForm {
+    /// For `decline`: words for the participant, added to the email.
+    message: Option<String>,
+}
+
+/// An organiser's action on a registration: resend, reissue, cancel, undo-checkin, or the
+/// decision on a request (approve, decline).
 async fn participant_action(
     State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
     Organiser { staff, event }: Organiser,
     Path((_, registration_id, action)): Path<(String, i32, String)>,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, Error> {
     let action = match action.as_str() {
         "resend" => Action::ResendTicket { registration_id },
         "reissue" => Action::ReissueTicket { registration_id },
         "cancel" => Action::CancelRegistration { registration_id },
         "undo-checkin" => Action::UndoCheckin { registration_id },
+        "approve" => Action::Decide {
+            registration_id,
+            decision: persistence::Decision::Approve,
+        },
+        "decline" => {
+            let note =
+                domain::Note::parse(form.message.as_deref().unwrap_or("")).map_err(|problem| {
+                    Error::Invalid(std::collections::BTreeMap::from([(
+                        "message".to_owned(),
+                        crate::registration::problem_message(problem, lang),
+                    )]))
+                })?;
+            Action::Decide {
+                registration_id,
+                decision: persistence::Decision::Decline(note),
+            }
+        }
         _ => return Err(Error::NotFound),
     };
+    // A request decided meanwhile by another organiser is no error here: the page shows where
+    // it stands now.
     act(&state, &staff, &event, action).await?;
     Ok(Redirect::to(&format!(
         "/organiser/{}/registrations/{registration_id}",
@@ -423,6 +461,10 @@ struct Stats {
     confirmed: u64,
     waitlisted: u64,
     cancelled: u64,
+    /// An event by approval shows its requests too.
+    by_approval: bool,
+    pending: u64,
+    declined: u64,
     seats: u32,
     days: Vec<DayView>,
     categories: Vec<GroupView>,
@@ -463,6 +505,9 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         confirmed: figures.counts.confirmed,
         waitlisted: figures.counts.waitlisted,
         cancelled: figures.counts.cancelled,
+        by_approval: event.approval == domain::Approval::Manual,
+        pending: figures.counts.pending,
+        declined: figures.counts.declined,
         seats: event.capacity.seats(),
         days,
         categories,
