@@ -270,8 +270,8 @@ async fn decide(
     }))
 }
 
-/// A JSON body that may be left out: no body (or an empty one) is `None`; one that is there must
-/// be JSON, read as [`crate::extract::ApiJson`] reads it.
+/// A JSON body that may be left out: no body (or an empty one, or `null`) is `None`; one that is
+/// there must be JSON, read as [`crate::extract::ApiJson`] reads it.
 pub struct OptionalJson<T>(pub Option<T>);
 
 impl<T, S> FromRequest<S> for OptionalJson<T>
@@ -295,8 +295,9 @@ where
             return Ok(Self(None));
         }
         let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        // `null` is no body too.
         let crate::extract::ApiJson(value) =
-            crate::extract::ApiJson::<T>::from_request(request, state).await?;
-        Ok(Self(Some(value)))
+            crate::extract::ApiJson::<Option<T>>::from_request(request, state).await?;
+        Ok(Self(value))
     }
 }
