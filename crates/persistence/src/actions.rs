@@ -33,6 +33,13 @@ pub enum Action {
     SetPublished(bool),
     /// Replace the event, agenda and all, with this one (same slug).
     ReplaceEvent(Box<Event>),
+    /// Store these answers (checked against the event's questions) as the registration's; done,
+    /// `Done::AnswersEdited` names the questions whose answer changed (none: nothing written, nor
+    /// audited).
+    EditAnswers {
+        registration_id: i32,
+        answers: domain::Answers,
+    },
 }
 
 /// What an action did.
@@ -45,6 +52,7 @@ pub enum Done {
     EmailRetried,
     Published(bool),
     EventReplaced { days: usize, items: usize },
+    AnswersEdited(Vec<String>),
 }
 
 impl Done {
@@ -52,6 +60,8 @@ impl Done {
     fn changed_anything(&self) -> bool {
         match self {
             Done::RegistrationCancelled(cancelled) => cancelled.changed,
+            // Saved as they were: nothing to audit.
+            Done::AnswersEdited(questions) => !questions.is_empty(),
             _ => true,
         }
     }
@@ -82,6 +92,10 @@ impl Done {
                     items: *items,
                 }),
             ),
+            Done::AnswersEdited(questions) => (
+                AuditAction::AnswersEdited,
+                Some(AuditDetails::Questions(questions.clone())),
+            ),
         }
     }
 }
@@ -95,6 +109,9 @@ impl Action {
             | Action::CancelRegistration { registration_id }
             | Action::UndoCheckin { registration_id } => Some(*registration_id),
             Action::RetryEmail { .. } | Action::SetPublished(_) | Action::ReplaceEvent(_) => None,
+            Action::EditAnswers {
+                registration_id, ..
+            } => Some(*registration_id),
         }
     }
 }
@@ -219,6 +236,12 @@ async fn perform(
                 items: days.iter().map(|d| d.items().len()).sum(),
             })
         }
+        Action::EditAnswers {
+            registration_id,
+            answers,
+        } => Some(Done::AnswersEdited(
+            crate::answers::store_answers_on(txn, registration_id, &answers, now).await?,
+        )),
         // Handled by the caller, which learns the email's registration on the way.
         Action::RetryEmail { .. } => None,
     })

@@ -29,6 +29,8 @@ pub enum AuditAction {
     Unpublished,
     #[sea_orm(string_value = "agenda_replaced")]
     AgendaReplaced,
+    #[sea_orm(string_value = "answers_edited")]
+    AnswersEdited,
 }
 
 impl AuditAction {
@@ -43,6 +45,7 @@ impl AuditAction {
             AuditAction::Published => "published",
             AuditAction::Unpublished => "unpublished",
             AuditAction::AgendaReplaced => "agenda_replaced",
+            AuditAction::AnswersEdited => "answers_edited",
         }
     }
 }
@@ -86,6 +89,8 @@ pub enum AuditDetails {
     Day(NaiveDate),
     /// A replaced event: its days and agenda items.
     Agenda { days: usize, items: usize },
+    /// Answers an organiser corrected: the keys of the questions whose answer changed.
+    Questions(Vec<String>),
 }
 
 impl AuditDetails {
@@ -95,6 +100,8 @@ impl AuditDetails {
             AuditDetails::TicketVersion(n) | AuditDetails::Promoted(n) => n.to_string(),
             AuditDetails::Day(day) => day.to_string(),
             AuditDetails::Agenda { days, items } => format!("{days}/{items}"),
+            // Question keys are a-z, 0-9 and `_`: a comma cannot be one of them.
+            AuditDetails::Questions(keys) => keys.join(","),
         }
     }
 
@@ -112,6 +119,12 @@ impl AuditDetails {
                     items: items.parse().ok()?,
                 })
             }
+            AuditAction::AnswersEdited => Some(AuditDetails::Questions(
+                text.split(',')
+                    .filter(|key| !key.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )),
             _ => None,
         }
     }
