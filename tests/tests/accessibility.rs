@@ -2,8 +2,9 @@
 //!
 //! - the event page, the registration form showing its errors, the ticket page, the staff sign-in
 //!   page (and its error), the desk (ready, after each colour of outcome, a search's results, the
-//!   walk-in form with its errors) and the organiser's dashboard pass axe-core's WCAG 2.1 A and AA
-//!   rules with no violation;
+//!   walk-in form with its errors), the organiser's dashboard and a participant's page (its form of
+//!   answers, and that form with an error) pass axe-core's WCAG 2.1 A and AA rules with no
+//!   violation;
 //! - a participant registers, and is checked in at the desk, from the keyboard alone: Tab,
 //!   Shift-Tab, Enter, Space and typing, through WebDriver key actions (nothing is clicked);
 //! - errors are announced: the form's error summary is an alert that takes the focus, each invalid
@@ -61,7 +62,7 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
     let app = TestApp::spawn_at(instant("2008-07-07T09:05:00+02:00")).await;
     app.add_staff("org@example.org", Role::Organiser).await;
     let event = app.demo_event().await;
-    let (_, ticket) = app
+    let (meera, ticket) = app
         .ticket(&event, "Meera", "Sethi", "meera@example.org")
         .await;
     app.ticket(&event, "Fernando", "Alzate Donoso", "fernando@example.org")
@@ -171,6 +172,34 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         wait_for_text(&client, "#checked-in-1", "1").await;
         check(&axe, &client, "dashboard", &mut found).await;
 
+        // A participant's page with the form of her answers; then that form refused (an option
+        // the question does not offer, which a page can only send if changed by a script).
+        client
+            .goto(&app.url(&format!(
+                "/organiser/{DEMO_SLUG}/registrations/{}",
+                meera.id
+            )))
+            .await?;
+        wait_for_text(&client, "#answers h2", "Answers").await;
+        check(&axe, &client, "participant's page", &mut found).await;
+        client
+            .execute(
+                "const s = document.getElementById('answers.interpretation');
+                 s.add(new Option('Deutsch', 'de'));
+                 s.value = 'de';
+                 document.querySelector('form.answers').submit();",
+                vec![],
+            )
+            .await?;
+        wait_for_text(&client, "#answers", "Please correct").await;
+        check(
+            &axe,
+            &client,
+            "participant's answers with an error",
+            &mut found,
+        )
+        .await;
+
         // The event page in its other languages (the switcher's links).
         for (code, page) in [
             ("fr", "event page in French"),
@@ -199,7 +228,7 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         guichet_tests::browser::AXE_VERSION,
         found.join("\n")
     );
-    eprintln!("axe-core checked 16 page states in {:?}", started.elapsed());
+    eprintln!("axe-core checked 18 page states in {:?}", started.elapsed());
     // The two tickets: no worker ran to send them.
     app.assert_outbox(Outbox::pending(2)).await;
 }

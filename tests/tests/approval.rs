@@ -680,6 +680,22 @@ async fn the_participant_page_approves_and_declines_a_request() {
         .await;
     assert_eq!(response.status(), 303);
     let decline = format!("/organiser/{SLUG}/registrations/{koffi}/decline");
+    // A message with a control character: the page again, the message kept, nothing decided.
+    let response = app
+        .post_form(
+            &decline,
+            &cookie,
+            &[("csrf", csrf.as_str()), ("message", "Sorry\u{7}")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("id=\"message-error\""), "{page}");
+    assert!(
+        page.contains("Sorry\u{7}</textarea>"),
+        "what was typed is kept"
+    );
+    assert_eq!(status_of(&app, koffi).await, domain::Status::Pending);
     let response = app
         .post_form(
             &decline,

@@ -589,3 +589,556 @@ async fn the_dashboards_import_refuses_a_file_that_drops_answers() {
         .await;
     assert_eq!(response.status(), 303);
 }
+
+/// The registration of `email` at the demo event.
+async fn registration_of(app: &TestApp, email: &str) -> domain::Registration {
+    let event = app.demo_event().await;
+    app.db
+        .report_page(event.id, &persistence::ReportFilter::default(), 0, 100)
+        .await
+        .expect("rows")
+        .into_iter()
+        .map(|row| row.registration)
+        .find(|r| r.participant.email.as_str() == email)
+        .expect("registered")
+}
+
+/// The registration's audit lines, as (action, details).
+async fn audit_lines(
+    app: &TestApp,
+    id: i32,
+) -> Vec<(persistence::AuditAction, Option<persistence::AuditDetails>)> {
+    app.db
+        .history(id)
+        .await
+        .expect("history")
+        .into_iter()
+        .filter_map(|line| match line.what {
+            persistence::Happened::Audit { action, details } => Some((action, details)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Ada, a Member State's delegate, registered with answers to most questions; and an organiser's
+/// browser session (cookie, CSRF token).
+async fn ada_and_an_organiser(app: &TestApp) -> (domain::Registration, String, String) {
+    let body = with_answers(
+        "ada@example.org",
+        json!({
+            "interpretation": "en",
+            "diet": ["vegetarian"],
+            "badge_name": "Ada L.",
+            "photo": true,
+            "nights": 2,
+        }),
+    );
+    assert_eq!(app.register_json(DEMO_SLUG, &body).await.status(), 202);
+    app.add_staff("organiser@example.org", Role::Organiser)
+        .await;
+    let (cookie, csrf) = app
+        .browser_session("organiser@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    (registration_of(app, "ada@example.org").await, cookie, csrf)
+}
+
+#[tokio::test]
+async fn an_organiser_corrects_answers_on_the_participants_page_and_it_is_audited() {
+    let (app, _mail) = app().await;
+    let (ada, cookie, csrf) = ada_and_an_organiser(&app).await;
+    let page = format!("/organiser/{DEMO_SLUG}/registrations/{}", ada.id);
+    // The form, as the registration form asks the questions, filled in with what is stored; only
+    // the questions asked of her category (the passport's is for speakers); nothing required.
+    let html = app
+        .get_with_cookie(&page, &cookie)
+        .await
+        .text()
+        .await
+        .expect("body");
+    for shown in [
+        &format!(
+            r#"<form class="answers" method="post" action="{page}/answers#answers" novalidate>"#
+        ),
+        r#"<option value="en" selected>"#,
+        r#"name="answers.diet.vegetarian" value="yes" checked"#,
+        r#"<input type="text" id="answers.badge_name" name="answers.badge_name" value="Ada L." maxlength="20">"#,
+        r#"<input type="checkbox" id="answers.photo" name="answers.photo" value="yes" checked>"#,
+        r#"<input type="number" id="answers.nights" name="answers.nights" value="2""#,
+    ] {
+        assert!(html.contains(shown), "{shown} in {html}");
+    }
+    assert!(!html.contains("answers.passport"), "not asked of her");
+    assert!(!html.contains(" *</label>"), "nothing marked required");
+
+    // Corrected: another interpretation, vegan instead of vegetarian, the badge's name (required
+    // of participants) left empty, the photo's box (required) unticked, a remark added.
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("answers.interpretation", "fr"),
+                ("answers.diet.vegan", "yes"),
+                ("answers.badge_name", ""),
+                ("answers.remarks", "Arrives on the 6th"),
+                ("answers.nights", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], format!("{page}#answers"));
+    let stored = app
+        .db
+        .registration(ada.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        serde_json::to_value(&stored.participant.answers).expect("JSON"),
+        json!({
+            "interpretation": "fr",
+            "diet": ["vegan"],
+            "photo": false,
+            "remarks": "Arrives on the 6th",
+            "nights": 2.0,
+        })
+    );
+    assert_eq!(
+        audit_lines(&app, ada.id).await,
+        vec![(
+            persistence::AuditAction::AnswersEdited,
+            Some(persistence::AuditDetails::Questions(
+                ["badge_name", "diet", "interpretation", "photo", "remarks"]
+                    .map(String::from)
+                    .to_vec()
+            ))
+        )],
+        "one line, naming the questions changed (not the nights, saved as they were)"
+    );
+    // The history says so, in the reader's language; the form shows what is stored now.
+    let html = unescape_html(
+        &app.get_with_cookie(&page, &cookie)
+            .await
+            .text()
+            .await
+            .expect("body"),
+    );
+    let history = html.split("id=\"history\"").nth(1).expect("the history");
+    assert!(history.contains("Answers corrected"), "{history}");
+    assert!(
+        history.contains("questions: badge_name, diet, interpretation, photo, remarks"),
+        "{history}"
+    );
+    assert!(history.contains("organiser@example.org"), "{history}");
+    assert!(html.contains(r#"<option value="fr" selected>"#));
+    assert!(html.contains("<dd>Arrives on the 6th</dd>"));
+    // Saved again as it is: nothing changed, nothing audited.
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("answers.interpretation", "fr"),
+                ("answers.diet.vegan", "yes"),
+                ("answers.remarks", "Arrives on the 6th"),
+                ("answers.nights", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(audit_lines(&app, ada.id).await.len(), 1);
+    // The dashboard's audit log has it too.
+    let dashboard = app
+        .get_with_cookie(&format!("/organiser/{DEMO_SLUG}"), &cookie)
+        .await
+        .text()
+        .await
+        .expect("body");
+    let audit = dashboard
+        .split("id=\"audit\"")
+        .nth(1)
+        .expect("the audit log");
+    assert!(audit.contains("Answers corrected"), "{audit}");
+}
+
+#[tokio::test]
+async fn a_wrong_answer_shows_the_form_again_with_its_message_and_stores_nothing() {
+    let (app, _mail) = app().await;
+    let (ada, cookie, csrf) = ada_and_an_organiser(&app).await;
+    let before = ada.participant.answers.clone();
+    let page = format!("/organiser/{DEMO_SLUG}/registrations/{}", ada.id);
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("answers.interpretation", "de"),
+                ("answers.badge_name", "Augusta Ada"),
+                ("answers.arrival", "6 July"),
+                ("answers.nights", "a few"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("body");
+    for shown in [
+        // Each message by its question, the control described by it; what was typed kept.
+        r#"aria-describedby="answers.interpretation-help answers.interpretation-error" aria-invalid="true""#,
+        r#"<p class="field-error" id="answers.interpretation-error">Choose one of the options offered.</p>"#,
+        r#"<input type="date" id="answers.arrival" name="answers.arrival" value="6 July" aria-describedby="answers.arrival-error" aria-invalid="true">"#,
+        r#"<p class="field-error" id="answers.arrival-error">Enter a date such as 2008-07-06.</p>"#,
+        r#"value="a few" step="any" inputmode="decimal" aria-describedby="answers.nights-error" aria-invalid="true">"#,
+        r#"<p class="field-error" id="answers.nights-error">Enter a number.</p>"#,
+        r#"value="Augusta Ada" maxlength="20">"#,
+        r#"<p class="alert" role="alert">Please correct the fields marked below.</p>"#,
+    ] {
+        assert!(html.contains(shown), "{shown} in {html}");
+    }
+    assert!(!html.contains("answers.badge_name-error"), "a good answer");
+    let stored = app
+        .db
+        .registration(ada.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(stored.participant.answers, before, "nothing stored");
+    assert_eq!(
+        audit_lines(&app, ada.id).await,
+        Vec::new(),
+        "nothing audited"
+    );
+
+    // Without the CSRF token: refused before anything is read. A body beyond the app's bound
+    // (64 KiB): refused too.
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[("answers.interpretation", "fr")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let huge = "a".repeat(70 * 1024);
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[("csrf", &csrf), ("answers.remarks", &huge)],
+        )
+        .await;
+    assert_eq!(response.status(), 413);
+    let stored = app
+        .db
+        .registration(ada.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(stored.participant.answers, before, "nothing stored");
+    assert_eq!(
+        audit_lines(&app, ada.id).await,
+        Vec::new(),
+        "nothing audited"
+    );
+}
+
+#[tokio::test]
+async fn only_the_events_organisers_may_correct_answers() {
+    let (app, _mail) = app().await;
+    let (ada, organiser_cookie, organiser_csrf) = ada_and_an_organiser(&app).await;
+    let before = ada.participant.answers.clone();
+    let other = app.add_event("autre-atelier", 10).await;
+    let jim = with_answers(
+        "jim@example.org",
+        json!({"badge_name": "Jim", "photo": true}),
+    );
+    assert_eq!(app.register_json("autre-atelier", &jim).await.status(), 202);
+    let elsewhere = app
+        .db
+        .report_page(other.id, &persistence::ReportFilter::default(), 0, 10)
+        .await
+        .expect("rows")
+        .remove(0)
+        .registration;
+    app.add_staff("desk@example.org", Role::Desk).await;
+    app.add_staff_at("org-b@example.org", Role::Organiser, &["autre-atelier"])
+        .await;
+    let (desk_cookie, desk_csrf) = app
+        .browser_session("desk@example.org", &format!("/desk/{DEMO_SLUG}"))
+        .await;
+    let (other_cookie, other_csrf) = app
+        .browser_session("org-b@example.org", "/organiser/autre-atelier")
+        .await;
+    let action = format!("/organiser/{DEMO_SLUG}/registrations/{}/answers", ada.id);
+    let fields = |csrf: &str| {
+        [
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("answers.interpretation".to_owned(), "es".to_owned()),
+        ]
+    };
+    let post = async |cookie: &str, csrf: &str| {
+        let fields = fields(csrf);
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app.post_form(&action, cookie, &fields).await.status()
+    };
+    // A stranger, the event's desk (with its own valid token), another event's organiser.
+    assert_eq!(post("", "").await, 401);
+    assert_eq!(post(&desk_cookie, &desk_csrf).await, 403);
+    assert_eq!(post(&other_cookie, &other_csrf).await, 403);
+    // The demo's organiser, on a registration of another event: nothing to act on.
+    let response = app
+        .post_form(
+            &format!(
+                "/organiser/{DEMO_SLUG}/registrations/{}/answers",
+                elsewhere.id
+            ),
+            &organiser_cookie,
+            &[("csrf", &organiser_csrf), ("answers.interpretation", "es")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    let stored = app
+        .db
+        .registration(ada.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(stored.participant.answers, before);
+    assert_eq!(audit_lines(&app, ada.id).await, Vec::new());
+    assert_eq!(audit_lines(&app, elsewhere.id).await, Vec::new());
+    // The same form from the event's organiser goes through.
+    assert_eq!(post(&organiser_cookie, &organiser_csrf).await, 303);
+}
+
+/// The rows of the dashboard's table of question `key`, as (label, count) in order.
+fn option_rows(html: &str, key: &str) -> (String, Vec<(String, u64)>) {
+    let table = html
+        .split(&format!(r#"<table class="options" id="question-{key}">"#))
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_else(|| panic!("the table of {key} in {html}"));
+    let caption = table
+        .split("<caption>")
+        .nth(1)
+        .and_then(|rest| rest.split("</caption>").next())
+        .expect("a caption")
+        .to_owned();
+    let rows = table
+        .split(r#"<tr><th scope="row">"#)
+        .skip(1)
+        .map(|row| {
+            let (label, rest) = row.split_once("</th><td>").expect("a count");
+            let count = rest.split("</td>").next().expect("a cell");
+            (label.to_owned(), count.parse().expect("a number"))
+        })
+        .collect();
+    (caption, rows)
+}
+
+fn counted(rows: &[(&str, u64)]) -> Vec<(String, u64)> {
+    rows.iter().map(|(l, n)| ((*l).to_owned(), *n)).collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_each_option_of_the_registrations_not_cancelled() {
+    let (app, _mail) = app().await;
+    for (email, answers) in [
+        (
+            "a@example.org",
+            json!({"interpretation": "fr", "diet": ["vegetarian", "halal"], "badge_name": "A", "photo": true}),
+        ),
+        (
+            "b@example.org",
+            json!({"interpretation": "fr", "diet": ["vegetarian"], "badge_name": "B", "photo": true}),
+        ),
+        // Cancelled below: counted nowhere.
+        (
+            "c@example.org",
+            json!({"interpretation": "es", "diet": ["kosher"], "badge_name": "C", "photo": true}),
+        ),
+        // Answered neither choice.
+        ("d@example.org", json!({"badge_name": "D", "photo": true})),
+    ] {
+        let response = app
+            .register_json(DEMO_SLUG, &with_answers(email, answers))
+            .await;
+        assert_eq!(response.status(), 202, "{email}");
+    }
+    let c = registration_of(&app, "c@example.org").await;
+    app.db
+        .cancel_registration(c.id, app.now())
+        .await
+        .expect("cancelled");
+    // A walk-in is not held up by the photo's required box: an unticked box, a "no".
+    app.set_clock(instant("2008-07-07T09:30:00+02:00"));
+    app.add_staff("desk@example.org", Role::Desk).await;
+    let desk = app.login("desk@example.org").await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/events/{DEMO_SLUG}/walk-ins")))
+        .bearer_auth(&desk)
+        .json(&participant("Walk", "In", "walk.in@example.org"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+
+    app.add_staff("organiser@example.org", Role::Organiser)
+        .await;
+    let (cookie, _) = app
+        .browser_session("organiser@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    let html = unescape_html(
+        &app.get_with_cookie(&format!("/organiser/{DEMO_SLUG}"), &cookie)
+            .await
+            .text()
+            .await
+            .expect("body"),
+    );
+    assert_eq!(
+        option_rows(&html, "interpretation"),
+        (
+            "Interpretation wanted".to_owned(),
+            counted(&[("French", 2), ("English", 0), ("Spanish", 0)])
+        ),
+        "in the event's order, options nobody chose at 0"
+    );
+    assert_eq!(
+        option_rows(&html, "diet").1,
+        counted(&[
+            ("Vegetarian", 2),
+            ("Vegan", 0),
+            ("Halal", 1),
+            ("Kosher", 0),
+            ("Gluten-free", 0)
+        ])
+    );
+    assert_eq!(
+        option_rows(&html, "photo"),
+        (
+            "I agree to be photographed".to_owned(),
+            counted(&[("Yes", 3), ("No", 1)])
+        )
+    );
+    assert!(!html.contains("question-nights"), "a number is not counted");
+    assert!(!html.contains("question-badge_name"), "nor is a text");
+    // In Spanish: the options' Spanish labels, and the photo's question, written in French and
+    // English only, in the event's language (French).
+    let response = app
+        .client
+        .get(app.url(&format!("/organiser/{DEMO_SLUG}")))
+        .header("cookie", &cookie)
+        .header("accept-language", "es")
+        .send()
+        .await
+        .expect("request");
+    let html = unescape_html(&response.text().await.expect("body"));
+    assert_eq!(
+        option_rows(&html, "interpretation"),
+        (
+            "Interpretación deseada".to_owned(),
+            counted(&[("Francés", 2), ("Inglés", 0), ("Español", 0)])
+        )
+    );
+    assert_eq!(
+        option_rows(&html, "photo"),
+        (
+            "J'accepte d'être photographié·e".to_owned(),
+            counted(&[("Sí", 3), ("No", 1)])
+        )
+    );
+
+    // The live figures carry the counts, and follow a new registration.
+    let mut live = app
+        .get_with_cookie(&format!("/organiser/{DEMO_SLUG}/live"), &cookie)
+        .await;
+    assert_eq!(live.status(), 200);
+    let mut received = String::new();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while !received.contains("</section>") || !received.contains("question-photo") {
+            let chunk = live.chunk().await.expect("read").expect("a chunk");
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await;
+    assert!(first.is_ok(), "the first figures: {received}");
+    assert!(
+        received.contains(r#"<tr><th scope="row">English</th><td>0</td></tr>"#),
+        "{received}"
+    );
+    let response = app
+        .register_json(
+            DEMO_SLUG,
+            &with_answers(
+                "e@example.org",
+                json!({"interpretation": "en", "badge_name": "E", "photo": true}),
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let mut received = String::new();
+    let refreshed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while !received.contains(r#"<tr><th scope="row">English</th><td>1</td></tr>"#) {
+            let chunk = live.chunk().await.expect("read").expect("a chunk");
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await;
+    assert!(refreshed.is_ok(), "the counts refreshed live: {received}");
+}
+
+#[tokio::test]
+async fn the_counts_per_option_take_one_query_however_many_registrations() {
+    let (app, _mail) = app().await;
+    let event = app.demo_event().await;
+    let mut db = app.database.connect().await;
+    let counter = db.count_statements();
+    let mut statements = Vec::new();
+    for (from, to) in [(0, 2), (2, 22)] {
+        for i in from..to {
+            let email = format!("p{i}@example.org");
+            let answers = json!({"interpretation": "es", "badge_name": "P", "photo": true});
+            let response = app
+                .register_json(DEMO_SLUG, &with_answers(&email, answers))
+                .await;
+            assert_eq!(response.status(), 202);
+        }
+        let before = counter.load(std::sync::atomic::Ordering::Relaxed);
+        let tallies = db
+            .option_counts(event.id, &event.event.questions)
+            .await
+            .expect("counts");
+        statements.push(counter.load(std::sync::atomic::Ordering::Relaxed) - before);
+        assert_eq!(tallies[0].question, "interpretation");
+        assert_eq!(
+            tallies[0].counts[2],
+            (domain::questions::Picked::Option("es".into()), to as u64)
+        );
+    }
+    assert_eq!(
+        statements,
+        [1, 1],
+        "one query, with 2 and with 22 registrations"
+    );
+    // An event with no question to count asks nothing.
+    let before = counter.load(std::sync::atomic::Ordering::Relaxed);
+    let questions: Vec<domain::Question> = event
+        .event
+        .questions
+        .iter()
+        .filter(|q| q.kind.options().is_empty() && q.kind.name() != "checkbox")
+        .cloned()
+        .collect();
+    assert!(
+        db.option_counts(event.id, &questions)
+            .await
+            .expect("counts")
+            .is_empty()
+    );
+    assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), before);
+}

@@ -465,6 +465,140 @@ fn long_text(text: &str, max: u32) -> Result<Option<String>, Problem> {
     Ok(Some(text.replace("\r\n", "\n")))
 }
 
+/// A stored answer as a form would send it back: what an organiser's form is filled in with.
+impl From<Answer> for RawAnswer {
+    fn from(answer: Answer) -> Self {
+        match answer {
+            Answer::Flag(ticked) => RawAnswer::Flag(ticked),
+            Answer::Number(n) => RawAnswer::Number(n),
+            Answer::Text(text) => RawAnswer::Text(text),
+            Answer::List(keys) => RawAnswer::List(keys),
+        }
+    }
+}
+
+impl Answers {
+    /// The keys whose answer differs between `self` and `other` (given, changed or removed), in
+    /// key order: what an organiser's correction changed, for the audit log.
+    pub fn changed_keys(&self, other: &Answers) -> Vec<String> {
+        let keys: std::collections::BTreeSet<&String> =
+            self.0.keys().chain(other.0.keys()).collect();
+        keys.into_iter()
+            .filter(|key| self.0.get(*key) != other.0.get(*key))
+            .map(|key| (*key).clone())
+            .collect()
+    }
+
+    /// These (stored) answers after an organiser's correction `edited`, which
+    /// [`parse_answers_as`] checked for a participant of `category`: the answers to the questions
+    /// asked of that category are `edited`'s (a question left empty loses its answer); a stored
+    /// answer to any other key is kept as it is, since the form did not show it (a question an
+    /// import removed or re-typed with `--force`, whose answers are kept though no longer shown).
+    pub fn corrected(&self, questions: &[Question], category: &str, edited: Answers) -> Answers {
+        let asked = |key: &str| {
+            questions
+                .iter()
+                .any(|q| q.key == key && q.applies_to(category))
+        };
+        let mut answers: BTreeMap<String, Answer> = self
+            .0
+            .iter()
+            .filter(|(key, _)| !asked(key))
+            .map(|(key, answer)| (key.clone(), answer.clone()))
+            .collect();
+        answers.extend(edited.0);
+        Answers(answers)
+    }
+}
+
+/// What a registration can pick of a question that the dashboard counts: an option of a choice
+/// or multiple choice, or a box ticked or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// The option with this key.
+    Option(String),
+    Ticked,
+    NotTicked,
+}
+
+/// How many registrations picked each option of one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// The question's key.
+    pub question: String,
+    /// Each option in the question's order (a box: ticked, then not), with its count; an option
+    /// nobody picked is there with 0.
+    pub counts: Vec<(Picked, u64)>,
+}
+
+/// For each choice, multiple choice and checkbox question of `questions`, in their order, how
+/// many of `answers` picked each option. A multiple choice counts each option ticked, so its
+/// counts may add up to more than the registrations; a registration that did not answer (or was
+/// not asked) counts for no option; an answer that is not one of the options (a question
+/// re-typed by a forced import) is not counted.
+pub fn tally_options<A: std::borrow::Borrow<Answers>>(
+    questions: &[Question],
+    answers: impl IntoIterator<Item = A>,
+) -> Vec<Tally> {
+    let mut tallies: Vec<(&Question, Tally)> = questions
+        .iter()
+        .filter_map(|question| {
+            let picks: Vec<Picked> = match &question.kind {
+                QuestionKind::Choice { options } | QuestionKind::MultiChoice { options } => options
+                    .iter()
+                    .map(|o| Picked::Option(o.key.clone()))
+                    .collect(),
+                QuestionKind::Checkbox => vec![Picked::Ticked, Picked::NotTicked],
+                _ => return None,
+            };
+            let tally = Tally {
+                question: question.key.clone(),
+                counts: picks.into_iter().map(|p| (p, 0)).collect(),
+            };
+            Some((question, tally))
+        })
+        .collect();
+    if tallies.is_empty() {
+        return Vec::new();
+    }
+    for answers in answers {
+        let answers = answers.borrow();
+        for (question, tally) in &mut tallies {
+            let counts = &mut tally.counts;
+            match (answers.get(&question.key), &question.kind) {
+                (Some(Answer::Text(key)), QuestionKind::Choice { .. }) => bump(counts, key),
+                (Some(Answer::List(keys)), QuestionKind::MultiChoice { .. }) => {
+                    for key in keys {
+                        bump(counts, key);
+                    }
+                }
+                (Some(Answer::Flag(ticked)), QuestionKind::Checkbox) => {
+                    let picked = if *ticked {
+                        Picked::Ticked
+                    } else {
+                        Picked::NotTicked
+                    };
+                    if let Some((_, n)) = counts.iter_mut().find(|(p, _)| *p == picked) {
+                        *n += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    tallies.into_iter().map(|(_, tally)| tally).collect()
+}
+
+/// Counts one more for the option `key` (none when it is not an option).
+fn bump(counts: &mut [(Picked, u64)], key: &str) {
+    if let Some((_, n)) = counts
+        .iter_mut()
+        .find(|(p, _)| matches!(p, Picked::Option(k) if k == key))
+    {
+        *n += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,5 +822,132 @@ mod tests {
         assert_eq!(t.get(Lang::En, Lang::Fr), "Régime");
         assert_eq!(format_number(3.0), "3");
         assert_eq!(format_number(2.5), "2.5");
+    }
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        Answers(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn keys(keys: &[&str]) -> Answer {
+        Answer::List(keys.iter().map(|k| (*k).to_owned()).collect())
+    }
+
+    #[test]
+    fn options_are_counted_in_the_questions_order_with_zeros_and_other_kinds_are_not() {
+        let questions = every_kind();
+        let given = [
+            answers(&[
+                ("interpretation", Answer::Text("es".into())),
+                ("visits", keys(&["unog", "wto"])),
+                ("photo_consent", Answer::Flag(true)),
+            ]),
+            answers(&[
+                ("interpretation", Answer::Text("es".into())),
+                ("visits", keys(&["wto"])),
+                ("photo_consent", Answer::Flag(false)),
+                ("nights", Answer::Number(2.0)),
+            ]),
+            answers(&[("interpretation", Answer::Text("fr".into()))]),
+            // Not answered at all (registered before the questions, or not asked).
+            Answers::default(),
+        ];
+        let tallies = tally_options(&questions, &given);
+        let option = |k: &str| Picked::Option(k.into());
+        assert_eq!(
+            tallies,
+            vec![
+                Tally {
+                    question: "interpretation".into(),
+                    counts: vec![(option("fr"), 1), (option("en"), 0), (option("es"), 2)],
+                },
+                Tally {
+                    question: "visits".into(),
+                    counts: vec![(option("unog"), 1), (option("ilo"), 0), (option("wto"), 2)],
+                },
+                Tally {
+                    question: "photo_consent".into(),
+                    counts: vec![(Picked::Ticked, 1), (Picked::NotTicked, 1)],
+                },
+            ],
+            "choices, multiple choices and boxes only, options in the event's order"
+        );
+        // No registration yet: every option, at 0.
+        let empty = tally_options(&questions, Vec::<Answers>::new());
+        assert_eq!(empty.len(), 3);
+        assert!(empty.iter().all(|t| t.counts.iter().all(|(_, n)| *n == 0)));
+        // No question to count: nothing, whatever the answers.
+        assert_eq!(tally_options(&questions[5..], &given), Vec::new());
+    }
+
+    #[test]
+    fn an_answer_that_is_not_an_option_is_not_counted() {
+        let questions = every_kind();
+        // What a forced import that re-typed or re-optioned a question can leave stored.
+        let given = [answers(&[
+            ("interpretation", Answer::Text("de".into())),
+            ("visits", Answer::Text("unog".into())),
+            ("photo_consent", Answer::Text("yes".into())),
+        ])];
+        let tallies = tally_options(&questions, given);
+        assert!(
+            tallies
+                .iter()
+                .all(|t| t.counts.iter().all(|(_, n)| *n == 0)),
+            "{tallies:?}"
+        );
+    }
+
+    #[test]
+    fn a_correction_replaces_the_asked_answers_keeps_the_others_and_names_what_changed() {
+        let mut questions = every_kind();
+        questions[6].categories = vec!["speaker".into()];
+        let stored = answers(&[
+            ("interpretation", Answer::Text("fr".into())),
+            ("remarks", Answer::Text("Late".into())),
+            // Not asked of a Member State's delegate now; and a question no longer asked at all.
+            ("nights", Answer::Number(2.0)),
+            ("shoe_size", Answer::Number(42.0)),
+        ]);
+        let edited = parse_answers_as(
+            &questions,
+            "member_state",
+            &raw(&[
+                ("interpretation", RawAnswer::Text("en".into())),
+                ("remarks", RawAnswer::Text("".into())),
+                ("name_badge", RawAnswer::Text("Ada".into())),
+            ]),
+            Required::Waived,
+        )
+        .expect("valid");
+        let corrected = stored.corrected(&questions, "member_state", edited);
+        assert_eq!(
+            corrected,
+            answers(&[
+                ("interpretation", Answer::Text("en".into())),
+                ("name_badge", Answer::Text("Ada".into())),
+                ("photo_consent", Answer::Flag(false)),
+                ("nights", Answer::Number(2.0)),
+                ("shoe_size", Answer::Number(42.0)),
+            ])
+        );
+        assert_eq!(
+            stored.changed_keys(&corrected),
+            ["interpretation", "name_badge", "photo_consent", "remarks"]
+        );
+        assert_eq!(
+            corrected.changed_keys(&corrected.clone()),
+            Vec::<String>::new()
+        );
+        // A stored answer goes back into the form as it would be sent.
+        assert_eq!(
+            RawAnswer::from(keys(&["unog"])),
+            RawAnswer::List(vec!["unog".into()])
+        );
+        assert_eq!(RawAnswer::from(Answer::Flag(true)), RawAnswer::Flag(true));
     }
 }

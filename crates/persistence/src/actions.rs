@@ -39,6 +39,13 @@ pub enum Action {
     SetPublished(bool),
     /// Replace the event, agenda and all, with this one (same slug).
     ReplaceEvent(Box<Event>),
+    /// Store these answers (checked against the event's questions) as the registration's; done,
+    /// `Done::AnswersEdited` names the questions whose answer changed (none: nothing written, nor
+    /// audited).
+    EditAnswers {
+        registration_id: i32,
+        answers: domain::Answers,
+    },
 }
 
 /// What an action did.
@@ -52,6 +59,7 @@ pub enum Done {
     EmailRetried,
     Published(bool),
     EventReplaced { days: usize, items: usize },
+    AnswersEdited(Vec<String>),
 }
 
 impl Done {
@@ -60,6 +68,8 @@ impl Done {
         match self {
             Done::RegistrationCancelled(cancelled) => cancelled.changed,
             Done::Decided(Decided::NotPending(_)) => false,
+            // Saved as they were: nothing to audit.
+            Done::AnswersEdited(questions) => !questions.is_empty(),
             _ => true,
         }
     }
@@ -97,6 +107,10 @@ impl Done {
                     items: *items,
                 }),
             ),
+            Done::AnswersEdited(questions) => (
+                AuditAction::AnswersEdited,
+                Some(AuditDetails::Questions(questions.clone())),
+            ),
         }
     }
 }
@@ -113,6 +127,9 @@ impl Action {
                 registration_id, ..
             } => Some(*registration_id),
             Action::RetryEmail { .. } | Action::SetPublished(_) | Action::ReplaceEvent(_) => None,
+            Action::EditAnswers {
+                registration_id, ..
+            } => Some(*registration_id),
         }
     }
 }
@@ -340,6 +357,12 @@ async fn perform(
                 items: days.iter().map(|d| d.items().len()).sum(),
             })
         }
+        Action::EditAnswers {
+            registration_id,
+            answers,
+        } => Some(Done::AnswersEdited(
+            crate::answers::store_answers_on(txn, registration_id, &answers, now).await?,
+        )),
         // Handled by the caller, which learns the email's registration on the way.
         Action::RetryEmail { .. } => None,
     })

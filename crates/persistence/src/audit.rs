@@ -33,6 +33,8 @@ pub enum AuditAction {
     RegistrationApproved,
     #[sea_orm(string_value = "registration_declined")]
     RegistrationDeclined,
+    #[sea_orm(string_value = "answers_edited")]
+    AnswersEdited,
 }
 
 impl AuditAction {
@@ -49,6 +51,7 @@ impl AuditAction {
             AuditAction::AgendaReplaced => "agenda_replaced",
             AuditAction::RegistrationApproved => "registration_approved",
             AuditAction::RegistrationDeclined => "registration_declined",
+            AuditAction::AnswersEdited => "answers_edited",
         }
     }
 }
@@ -94,6 +97,8 @@ pub enum AuditDetails {
     Agenda { days: usize, items: usize },
     /// An approved request: the status it got (confirmed, or waitlisted when no seat was free).
     Status(domain::Status),
+    /// Answers an organiser corrected: the keys of the questions whose answer changed.
+    Questions(Vec<String>),
 }
 
 impl AuditDetails {
@@ -104,6 +109,8 @@ impl AuditDetails {
             AuditDetails::Day(day) => day.to_string(),
             AuditDetails::Agenda { days, items } => format!("{days}/{items}"),
             AuditDetails::Status(status) => status.as_str().to_owned(),
+            // Question keys are a-z, 0-9 and `_`: a comma cannot be one of them.
+            AuditDetails::Questions(keys) => keys.join(","),
         }
     }
 
@@ -124,6 +131,12 @@ impl AuditDetails {
                     items: items.parse().ok()?,
                 })
             }
+            AuditAction::AnswersEdited => Some(AuditDetails::Questions(
+                text.split(',')
+                    .filter(|key| !key.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )),
             _ => None,
         }
     }

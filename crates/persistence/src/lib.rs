@@ -9,6 +9,7 @@
 
 mod access;
 mod actions;
+mod answers;
 mod attendance;
 mod audit;
 mod checkins;

@@ -191,7 +191,7 @@ fn resend_row(registration_id: i32, kind: EmailKind, now: DateTime<Utc>) -> outb
 
 /// Takes the write lock of the registrations `filter` selects (a no-op UPDATE, as for the event
 /// row) and returns them as they stand under it.
-async fn lock_registrations<C: ConnectionTrait>(
+pub(crate) async fn lock_registrations<C: ConnectionTrait>(
     conn: &C,
     filter: sea_orm::Condition,
 ) -> Result<Vec<registration::Model>> {

@@ -368,6 +368,54 @@ impl QuestionView {
     }
 }
 
+/// The organiser's form for a participant's answers (the participant's page): the questions
+/// asked of the participant's category, filled in with what is stored or, after a refusal, with
+/// what was typed, and what is wrong with each (by `answers.KEY`). The same template as the
+/// registration form's questions (`questions.html`).
+#[derive(Debug, Serialize)]
+pub struct AnswersForm {
+    legend: String,
+    questions: Vec<QuestionView>,
+    errors: std::collections::BTreeMap<String, String>,
+}
+
+impl AnswersForm {
+    pub fn new(
+        event: &Event,
+        category: &str,
+        lang: Lang,
+        typed: &std::collections::BTreeMap<String, domain::RawAnswer>,
+        errors: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        let questions = event
+            .questions
+            .iter()
+            .filter(|q| q.applies_to(category))
+            .map(|q| QuestionView {
+                // Nothing is required of staff correcting answers (see `edit_answers`): no
+                // star, and no `required` for the browser to insist on.
+                required: false,
+                ..QuestionView::new(q, event, lang, typed.get(&q.key))
+            })
+            .collect();
+        Self {
+            legend: i18n::t(lang, "participant-answers-legend", &[]),
+            questions,
+            errors,
+        }
+    }
+
+    /// The form filled in with the stored `answers`.
+    pub fn stored(event: &Event, category: &str, lang: Lang, answers: &domain::Answers) -> Self {
+        let typed = answers
+            .0
+            .iter()
+            .map(|(key, answer)| (key.clone(), domain::RawAnswer::from(answer.clone())))
+            .collect();
+        Self::new(event, category, lang, &typed, Default::default())
+    }
+}
+
 /// Every country, named in `lang` and sorted as a reader of it expects.
 fn sorted_countries(lang: Lang) -> Vec<Choice> {
     let mut countries: Vec<Choice> = domain::Country::all()

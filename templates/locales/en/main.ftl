@@ -115,6 +115,18 @@ answer-yes = Yes
 answer-no = No
 question-only-for = Only for: { $categories }
 form-questions = A few more questions
+# An organiser's correction of a participant's answers (the participant's page), audited; and the
+# dashboard's counts per option.
+participant-answers = Answers to the questions
+participant-answers-help = Correct the participant's answers here. Questions they had to answer may be left empty. Each change is written in the history below.
+participant-answers-save = Save the answers
+participant-answers-legend = Questions asked at registration
+history-audit-answers_edited = Answers corrected
+history-details-answers = questions: { $detail }
+dashboard-by-option = Answers to the questions
+dashboard-by-option-help = Registrations not cancelled. In a multiple choice each option ticked counts.
+dashboard-option = Answer
+dashboard-option-count = Registrations
 body-invalid-json = The request body is not valid JSON of the expected shape: { $detail }
 query-invalid = The address's query is not valid: { $detail }
 body-not-json = Send the request body as JSON, with Content-Type: application/json.

@@ -115,6 +115,18 @@ answer-yes = Sí
 answer-no = No
 question-only-for = Solo para: { $categories }
 form-questions = Algunas preguntas más
+# La corrección de las respuestas de un participante por un organizador (página del participante),
+# registrada en el historial; y los recuentos por opción del panel.
+participant-answers = Respuestas a las preguntas
+participant-answers-help = Corrija aquí las respuestas del participante. Las preguntas que debía responder pueden quedar vacías. Cada cambio se anota en el historial de abajo.
+participant-answers-save = Guardar las respuestas
+participant-answers-legend = Preguntas hechas en la inscripción
+history-audit-answers_edited = Respuestas corregidas
+history-details-answers = preguntas: { $detail }
+dashboard-by-option = Respuestas a las preguntas
+dashboard-by-option-help = Inscripciones no canceladas. En una elección múltiple cuenta cada opción marcada.
+dashboard-option = Respuesta
+dashboard-option-count = Inscripciones
 body-invalid-json = El cuerpo de la solicitud no es JSON válido con la estructura esperada: { $detail }
 query-invalid = La cadena de consulta de la dirección no es válida: { $detail }
 body-not-json = Envíe el cuerpo de la solicitud en JSON, con Content-Type: application/json.

@@ -115,6 +115,18 @@ answer-yes = Oui
 answer-no = Non
 question-only-for = Uniquement pour : { $categories }
 form-questions = Quelques questions de plus
+# La correction des réponses d'un participant par un organisateur (page du participant), inscrite
+# au journal ; et les décomptes par option du tableau de bord.
+participant-answers = Réponses aux questions
+participant-answers-help = Corrigez ici les réponses du participant. Les questions auxquelles il devait répondre peuvent rester vides. Chaque changement est inscrit dans l'historique ci-dessous.
+participant-answers-save = Enregistrer les réponses
+participant-answers-legend = Questions posées à l'inscription
+history-audit-answers_edited = Réponses corrigées
+history-details-answers = questions : { $detail }
+dashboard-by-option = Réponses aux questions
+dashboard-by-option-help = Inscriptions non annulées. Dans un choix multiple, chaque option cochée compte.
+dashboard-option = Réponse
+dashboard-option-count = Inscriptions
 body-invalid-json = Le corps de la requête n'est pas du JSON de la forme attendue : { $detail }
 query-invalid = La requête de l'adresse n'est pas valide : { $detail }
 body-not-json = Envoyez le corps de la requête en JSON, avec Content-Type: application/json.

@@ -134,27 +134,7 @@ struct PostedForm {
 impl PostedForm {
     /// What the browser sent for `event`'s questions, as the API would send it.
     fn answers(&self, event: &domain::Event) -> BTreeMap<String, domain::RawAnswer> {
-        use domain::{QuestionKind, RawAnswer};
-        let mut answers = BTreeMap::new();
-        for question in &event.questions {
-            let name = format!("answers.{}", question.key);
-            let answer = match &question.kind {
-                QuestionKind::MultiChoice { options } => Some(RawAnswer::List(
-                    options
-                        .iter()
-                        .filter(|o| self.rest.contains_key(&format!("{name}.{}", o.key)))
-                        .map(|o| o.key.clone())
-                        .collect(),
-                )),
-                // An unticked box is not sent at all.
-                QuestionKind::Checkbox => Some(RawAnswer::Flag(self.rest.contains_key(&name))),
-                _ => self.rest.get(&name).cloned().map(RawAnswer::Text),
-            };
-            if let Some(answer) = answer {
-                answers.insert(question.key.clone(), answer);
-            }
-        }
-        answers
+        posted_answers(event, &self.rest)
     }
 
     fn into_form(self, event: &domain::Event) -> RegistrationForm {
@@ -174,6 +154,36 @@ impl PostedForm {
             answers,
         }
     }
+}
+
+/// What a browser's form sent for `event`'s questions, as the API would send it: `answers.KEY`,
+/// and for a multiple choice one box per option, `answers.KEY.OPTION` (a form cannot send a list
+/// under one name). The registration form's and the organiser's correction of answers.
+pub(crate) fn posted_answers(
+    event: &domain::Event,
+    fields: &BTreeMap<String, String>,
+) -> BTreeMap<String, domain::RawAnswer> {
+    use domain::{QuestionKind, RawAnswer};
+    let mut answers = BTreeMap::new();
+    for question in &event.questions {
+        let name = format!("answers.{}", question.key);
+        let answer = match &question.kind {
+            QuestionKind::MultiChoice { options } => Some(RawAnswer::List(
+                options
+                    .iter()
+                    .filter(|o| fields.contains_key(&format!("{name}.{}", o.key)))
+                    .map(|o| o.key.clone())
+                    .collect(),
+            )),
+            // An unticked box is not sent at all.
+            QuestionKind::Checkbox => Some(RawAnswer::Flag(fields.contains_key(&name))),
+            _ => fields.get(&name).cloned().map(RawAnswer::Text),
+        };
+        if let Some(answer) = answer {
+            answers.insert(question.key.clone(), answer);
+        }
+    }
+    answers
 }
 
 /// The form's submission: on success, to the "check your inbox" page; otherwise the event page

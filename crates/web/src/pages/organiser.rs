@@ -1,5 +1,6 @@
 //! The organisers' dashboard: registrations, arrivals per day with their curves, categories,
-//! countries and email health, kept live with server-sent events.
+//! countries, answers per option and email health, kept live with server-sent events; and the
+//! registrations' list and pages, where organisers act on a registration and correct its answers.
 
 use crate::AppState;
 use crate::auth::Staff;
@@ -7,6 +8,7 @@ use crate::error::Error;
 use crate::extract::{CsrfForm, NoFields, Organiser};
 use crate::lang::RequestLang;
 use crate::templates::{languages, view};
+use crate::views::AnswersForm;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -27,6 +29,10 @@ pub(crate) fn router() -> crate::routes::Listed {
         .route("/organiser/{slug}/emails/{id}/retry", post(retry_email))
         .route("/organiser/{slug}/registrations", get(registrations))
         .route("/organiser/{slug}/registrations/{id}", get(participant))
+        .route(
+            "/organiser/{slug}/registrations/{id}/answers",
+            post(edit_answers),
+        )
         .route(
             "/organiser/{slug}/registrations/{id}/{action}",
             post(participant_action),
@@ -215,6 +221,11 @@ fn audit_details(details: &AuditDetails, lang: Lang) -> String {
             "history-details-agenda",
             &[("number", days.into()), ("detail", items.into())],
         ),
+        AuditDetails::Questions(ref keys) => t(
+            lang,
+            "history-details-answers",
+            &[("detail", keys.join(", ").into())],
+        ),
     }
 }
 
@@ -227,8 +238,28 @@ async fn participant(
     }: Organiser,
     Path((_, id)): Path<(String, i32)>,
 ) -> Result<Response, Error> {
+    participant_page(&state, lang, &staff, &stored, id, None, None).await
+}
+
+/// What an organiser typed in the form of answers and what is wrong with it, by `answers.KEY`.
+type TypedAnswers = (
+    std::collections::BTreeMap<String, domain::RawAnswer>,
+    std::collections::BTreeMap<String, String>,
+);
+
+/// The participant's page: with the form of answers filled in with what is stored, or (`typed`)
+/// with what the organiser sent and what is wrong with it (422).
+async fn participant_page(
+    state: &AppState,
+    lang: Lang,
+    staff: &Staff,
+    stored: &StoredEvent,
+    id: i32,
+    typed: Option<TypedAnswers>,
+    refused_decline: Option<RefusedDecline>,
+) -> Result<Response, Error> {
     let path = format!("/organiser/{}/registrations/{id}", stored.event.slug);
-    let registration = crate::lookup::registration_of(&state, &stored, id).await?;
+    let registration = crate::lookup::registration_of(state, stored, id).await?;
     let tz = stored.event.time_zone;
     let mut history = vec![HistoryView {
         at: i18n::long_datetime(registration.registered_at, tz, lang),
@@ -244,7 +275,23 @@ async fn participant(
             .into_iter()
             .map(|line| HistoryView::new(line, tz, lang)),
     );
-    let p = crate::api::participant_view(&registration, &stored, lang);
+    let p = crate::api::participant_view(&registration, stored, lang);
+    let category = &registration.participant.category;
+    let (status, form) = match typed {
+        None => (
+            axum::http::StatusCode::OK,
+            AnswersForm::stored(
+                &stored.event,
+                category,
+                lang,
+                &registration.participant.answers,
+            ),
+        ),
+        Some((typed, errors)) => (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            AnswersForm::new(&stored.event, category, lang, &typed, errors),
+        ),
+    };
     let html = state.templates().render(
         "participant.html",
         context! {
@@ -258,9 +305,99 @@ async fn participant(
             answers => view(crate::views::answer_views(&stored.event, &registration.participant.answers, lang)),
             history => view(history),
             csrf => staff.csrf_token(),
+            form => view(form),
+            decline_message => refused_decline.as_ref().map(|r| r.message.clone()).unwrap_or_default(),
+            decline_error => refused_decline.as_ref().map(|r| r.error.clone()),
         },
     )?;
-    Ok(Html(html).into_response())
+    let status = if refused_decline.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        status
+    };
+    Ok((status, Html(html)).into_response())
+}
+
+/// An organiser's correction of a participant's answers: checked against the event's questions
+/// asked of the participant's category, stored with a line in the audit log naming the questions
+/// changed (nothing, when nothing changed), and back to the participant's page; a wrong answer
+/// shows the page again (422) with what was typed and the message by its question, and stores
+/// nothing.
+async fn edit_answers(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Organiser {
+        staff,
+        event: stored,
+    }: Organiser,
+    Path((_, registration_id)): Path<(String, i32)>,
+    CsrfForm(fields): CsrfForm<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, Error> {
+    let registration = crate::lookup::registration_of(&state, &stored, registration_id).await?;
+    let category = &registration.participant.category;
+    let typed = crate::pages::posted_answers(&stored.event, &fields);
+    // Required questions are not enforced on organisers (`Required::Waived`, as for the desk's
+    // walk-ins): they correct what they know, on the participant's word, and must be able to
+    // save one answer without inventing the others (a walk-in registered without them), and to
+    // untick a required box when the participant takes back what it agreed to (a photo consent):
+    // an organiser cannot agree in a participant's place. Every answer given must still be valid.
+    let checked = domain::questions::parse_answers_as(
+        &stored.event.questions,
+        category,
+        &typed,
+        domain::questions::Required::Waived,
+    );
+    let edited = match checked {
+        Ok(edited) => edited,
+        Err(problems) => {
+            let errors = problems
+                .into_iter()
+                .map(|(key, problem)| {
+                    (
+                        format!("answers.{key}"),
+                        crate::registration::problem_message(problem, lang),
+                    )
+                })
+                .collect();
+            return participant_page(
+                &state,
+                lang,
+                &staff,
+                &stored,
+                registration_id,
+                Some((typed, errors)),
+                None,
+            )
+            .await;
+        }
+    };
+    let answers =
+        registration
+            .participant
+            .answers
+            .corrected(&stored.event.questions, category, edited);
+    act(
+        &state,
+        &staff,
+        &stored,
+        Action::EditAnswers {
+            registration_id,
+            answers,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/organiser/{}/registrations/{registration_id}#answers",
+        stored.event.slug
+    ))
+    .into_response())
+}
+
+/// A refusal's message the organiser must correct: as typed, and what is wrong with it.
+#[derive(Debug)]
+struct RefusedDecline {
+    message: String,
+    error: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,13 +425,27 @@ async fn participant_action(
             decision: persistence::Decision::Approve,
         },
         "decline" => {
-            let note =
-                domain::Note::parse(form.message.as_deref().unwrap_or("")).map_err(|problem| {
-                    Error::Invalid(std::collections::BTreeMap::from([(
-                        "message".to_owned(),
-                        crate::registration::problem_message(problem, lang),
-                    )]))
-                })?;
+            let typed = form.message.unwrap_or_default();
+            let note = match domain::Note::parse(&typed) {
+                Ok(note) => note,
+                Err(problem) => {
+                    // The page again, with the message as typed and what is wrong with it.
+                    let refused = RefusedDecline {
+                        message: typed,
+                        error: crate::registration::problem_message(problem, lang),
+                    };
+                    return participant_page(
+                        &state,
+                        lang,
+                        &staff,
+                        &event,
+                        registration_id,
+                        None,
+                        Some(refused),
+                    )
+                    .await;
+                }
+            };
             Action::Decide {
                 registration_id,
                 decision: persistence::Decision::Decline(note),
@@ -473,6 +624,58 @@ struct Stats {
     emails_sent: u64,
     emails_failed: u64,
     failed: Vec<FailedView>,
+    /// Counts per option of the choice, multiple choice and checkbox questions.
+    questions: Vec<TallyView>,
+}
+
+#[derive(Debug, Serialize)]
+struct TallyView {
+    key: String,
+    label: String,
+    options: Vec<OptionCountView>,
+}
+
+#[derive(Debug, Serialize)]
+struct OptionCountView {
+    label: String,
+    count: u64,
+}
+
+/// The counts per option in words of the reader's language (an option's label falls back to the
+/// event's language, as every label): in the event's order of questions and options.
+fn tally_views(
+    event: &domain::Event,
+    tallies: Vec<domain::questions::Tally>,
+    lang: Lang,
+) -> Vec<TallyView> {
+    use domain::questions::Picked;
+    let written_in = event.language;
+    tallies
+        .into_iter()
+        .filter_map(|tally| {
+            let question = event.questions.iter().find(|q| q.key == tally.question)?;
+            let options = tally
+                .counts
+                .into_iter()
+                .map(|(picked, count)| OptionCountView {
+                    label: match &picked {
+                        Picked::Option(key) => question
+                            .option_label(key, lang, written_in)
+                            .unwrap_or(key)
+                            .to_owned(),
+                        Picked::Ticked => t(lang, "answer-yes", &[]),
+                        Picked::NotTicked => t(lang, "answer-no", &[]),
+                    },
+                    count,
+                })
+                .collect();
+            Some(TallyView {
+                key: tally.question,
+                label: question.label.get(lang, written_in).to_owned(),
+                options,
+            })
+        })
+        .collect()
 }
 
 async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Stats, Error> {
@@ -491,6 +694,10 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         })
         .collect();
     let countries = country_views(&figures.by_country, lang);
+    let tallies = state
+        .db()
+        .option_counts(stored.id, &event.questions)
+        .await?;
     let failed = figures
         .failed_emails
         .into_iter()
@@ -516,6 +723,7 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         emails_sent: figures.emails.sent,
         emails_failed: figures.emails.failed,
         failed,
+        questions: tally_views(event, tallies, lang),
     })
 }
 
