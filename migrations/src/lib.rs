@@ -25,6 +25,7 @@ mod m20261202_000013_invitations;
 mod m20261203_000014_spanish;
 mod m20261203_000015_questions;
 mod m20261204_000016_approval;
+mod m20261204_000017_offline_desk;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_spanish::Migration),
             Box::new(m20261203_000015_questions::Migration),
             Box::new(m20261204_000016_approval::Migration),
+            Box::new(m20261204_000017_offline_desk::Migration),
         ]
     }
 }

@@ -200,6 +200,22 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         )
         .await;
 
+        // The registrations list with its bulk action, and the confirmation it asks for.
+        client
+            .goto(&app.url(&format!("/organiser/{DEMO_SLUG}/registrations")))
+            .await?;
+        wait_for_text(&client, "#matching", "2 registrations").await;
+        check(&axe, &client, "registrations list", &mut found).await;
+        client
+            .execute(
+                "document.getElementById('bulk-action').value = 'decline';
+                 document.querySelector('form.bulk').submit();",
+                vec![],
+            )
+            .await?;
+        wait_for_text(&client, "#bulk-count", "Decline the 2").await;
+        check(&axe, &client, "bulk action's confirmation", &mut found).await;
+
         // The event page in its other languages (the switcher's links).
         for (code, page) in [
             ("fr", "event page in French"),
@@ -228,7 +244,7 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
         guichet_tests::browser::AXE_VERSION,
         found.join("\n")
     );
-    eprintln!("axe-core checked 18 page states in {:?}", started.elapsed());
+    eprintln!("axe-core checked 20 page states in {:?}", started.elapsed());
     // The two tickets: no worker ran to send them.
     app.assert_outbox(Outbox::pending(2)).await;
 }

@@ -227,6 +227,11 @@ async fn organisers_approve_and_decline_through_the_api_each_decision_audited_an
     assert_eq!(get_api(&app, &desk, &list).await.0, 403);
     let (status, bad) = get_api(&app, &organiser, &format!("{list}x")).await;
     assert_eq!(status, 422, "{bad}");
+    for page in ["limit=0", "limit=501", "after=-1"] {
+        let (status, bad) = get_api(&app, &organiser, &format!("{list}&{page}")).await;
+        assert_eq!(status, 422, "{page}: {bad}");
+        assert!(bad["errors"]["query"].is_string(), "{bad}");
+    }
 
     // The one seat goes to the first approved; the next approved waits for a seat.
     let approve = |id: i32| format!("/api/v1/events/{SLUG}/registrations/{id}/approve");

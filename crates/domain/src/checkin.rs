@@ -89,6 +89,65 @@ impl std::fmt::Display for Nonce {
     }
 }
 
+/// A desk's own name, as the clerk set it on the device ("Entrance A"): one line, bounded, so
+/// that reports and the dashboard can show which desk let someone in, besides who.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeskName(String);
+
+impl DeskName {
+    pub const MAX: usize = 60;
+
+    /// A blank name is no name.
+    pub fn parse(raw: &str) -> Result<Option<Self>, Problem> {
+        let name = raw.trim();
+        if name.is_empty() {
+            Ok(None)
+        } else if name.chars().count() > Self::MAX {
+            Err(Problem::TooLong { max: Self::MAX })
+        } else if name.chars().any(char::is_control) {
+            Err(Problem::ControlCharacters)
+        } else if name.chars().any(crate::is_invisible_format) {
+            Err(Problem::InvisibleCharacters)
+        } else {
+            Ok(Some(Self(name.to_owned())))
+        }
+    }
+
+    /// A name read back from the database, where it was stored after parsing.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How far ahead of the server's clock an offline scan's time may be: a device clock a little
+/// fast is corrected at each sync, and more than this is a wrong clock, not a scan.
+pub const OFFLINE_SCAN_LEEWAY: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Why an offline scan's time is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanTimeProblem {
+    /// Later than the server's clock by more than [`OFFLINE_SCAN_LEEWAY`].
+    InTheFuture,
+}
+
+/// The time an offline scan was made, as the desk says, checked against the server's `now`;
+/// whole seconds, like every check-in.
+pub fn offline_scan_time(
+    scanned_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ScanTimeProblem> {
+    use chrono::SubsecRound;
+    if scanned_at > now + OFFLINE_SCAN_LEEWAY {
+        Err(ScanTimeProblem::InTheFuture)
+    } else {
+        Ok(scanned_at.trunc_subsecs(0))
+    }
+}
+
 /// What the desk does with a scan before anything is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -433,5 +492,44 @@ mod tests {
             Err(Problem::TooLong { max: Nonce::MAX })
         );
         assert_eq!(Nonce::parse("retry\u{0}"), Err(Problem::ControlCharacters));
+    }
+}
+
+#[cfg(test)]
+mod offline_tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("an instant")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_desk_name_is_one_bounded_line_and_blank_is_none() {
+        assert_eq!(DeskName::parse("  "), Ok(None));
+        assert_eq!(
+            DeskName::parse(" Entrée A ").map(|n| n.map(|n| n.as_str().to_owned())),
+            Ok(Some("Entrée A".to_owned()))
+        );
+        assert_eq!(
+            DeskName::parse(&"x".repeat(61)),
+            Err(Problem::TooLong { max: 60 })
+        );
+        assert_eq!(DeskName::parse("A\nB"), Err(Problem::ControlCharacters));
+    }
+
+    #[test]
+    fn an_offline_scan_may_be_at_most_five_minutes_ahead_of_the_server() {
+        let now = utc("2008-07-07T07:30:00Z");
+        assert_eq!(
+            offline_scan_time(utc("2008-07-07T07:00:00.750Z"), now),
+            Ok(utc("2008-07-07T07:00:00Z"))
+        );
+        assert!(offline_scan_time(utc("2008-07-07T07:35:00Z"), now).is_ok());
+        assert_eq!(
+            offline_scan_time(utc("2008-07-07T07:35:01Z"), now),
+            Err(ScanTimeProblem::InTheFuture)
+        );
     }
 }

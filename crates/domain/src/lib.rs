@@ -25,8 +25,8 @@ pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
 pub use checkin::{
-    Decision, DeskState, EarlierCheckin, Nonce, Outcome, Recorded, Refusal, Scanned, Verdict,
-    desk_state, verdict,
+    Decision, DeskName, DeskState, EarlierCheckin, Nonce, OFFLINE_SCAN_LEEWAY, Outcome, Recorded,
+    Refusal, ScanTimeProblem, Scanned, Verdict, desk_state, offline_scan_time, verdict,
 };
 pub use clock::{Clock, RunningClock, SystemClock};
 pub use event::{Approval, Capacity, Category, Event, RegistrationWindow, Slug, SlugError, Venue};

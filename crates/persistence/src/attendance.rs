@@ -13,14 +13,27 @@ use std::collections::BTreeMap;
 /// A day's check-in of a registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayCheckin {
+    /// The check-in's row.
+    pub id: i32,
     pub day: NaiveDate,
     pub at: DateTime<Utc>,
     /// The email of the staff member who scanned.
     pub by: String,
     pub staff_id: i32,
+    /// The desk's own name, if the device had one.
+    pub desk: Option<String>,
 }
 
 impl DayCheckin {
+    /// Who let them in, for a report: the staff member, after the desk's own name if it had one
+    /// ("Entrance A — desk1@example.org").
+    pub fn desk_label(&self) -> String {
+        match &self.desk {
+            Some(desk) => format!("{desk} — {}", self.by),
+            None => self.by.clone(),
+        }
+    }
+
     /// The check-in as the desk's rule sees it: when, and by whom.
     pub fn earlier(&self) -> domain::EarlierCheckin {
         domain::EarlierCheckin {
@@ -39,14 +52,24 @@ pub(crate) async fn checkins_with_staff(
     if registration_ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    type Row = (i32, NaiveDate, DateTime<Utc>, i32, Option<String>);
+    type Row = (
+        i32,
+        i32,
+        NaiveDate,
+        DateTime<Utc>,
+        i32,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = checkin::Entity::find()
         .select_only()
+        .column(checkin::Column::Id)
         .column(checkin::Column::RegistrationId)
         .column(checkin::Column::Day)
         .column(checkin::Column::At)
         .column(checkin::Column::StaffId)
         .column_as(staff::Column::Email, "by")
+        .column(checkin::Column::Desk)
         .join(JoinType::LeftJoin, checkin::Relation::Staff.def())
         .filter(checkin::Column::RegistrationId.is_in(registration_ids.iter().copied()))
         .into_tuple()
@@ -54,14 +77,16 @@ pub(crate) async fn checkins_with_staff(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(registration_id, day, at, staff_id, by)| {
+        .map(|(id, registration_id, day, at, staff_id, by, desk)| {
             (
                 (registration_id, day),
                 DayCheckin {
+                    id,
                     day,
                     at,
                     by: by.unwrap_or_default(),
                     staff_id,
+                    desk,
                 },
             )
         })

@@ -75,8 +75,14 @@ pub enum Happened {
         kind: EmailKind,
         status: EmailStatus,
     },
-    /// A scan at the desk, with its outcome (or an undo).
-    Scan { outcome: ScanOutcome },
+    /// A scan at the desk, with its outcome (or an undo); the desk's own name; for a scan made
+    /// offline, when it reached the server; and whether it is one of two admissions that day.
+    Scan {
+        outcome: ScanOutcome,
+        desk: Option<String>,
+        received_at: Option<DateTime<Utc>>,
+        conflict: bool,
+    },
     /// An organiser action, with its details when it has any.
     Audit {
         action: AuditAction,
@@ -216,6 +222,9 @@ impl Database {
                 by: staff.get(&s.staff_id).cloned(),
                 what: Happened::Scan {
                     outcome: s.outcome.into(),
+                    desk: s.desk,
+                    received_at: s.received_at,
+                    conflict: s.conflict,
                 },
                 details: None,
             });

@@ -44,6 +44,9 @@ pub(crate) async fn undo_latest_checkin(
         first_at: Set(None),
         first_staff_id: Set(None),
         opens_at: Set(None),
+        desk: Set(None),
+        received_at: Set(None),
+        conflict: Set(false),
         ..Default::default()
     }
     .insert(conn)

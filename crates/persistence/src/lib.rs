@@ -16,6 +16,7 @@ mod checkins;
 mod dashboard;
 mod database;
 mod decisions;
+mod desk_list;
 mod entities;
 mod events;
 mod group;
@@ -38,6 +39,7 @@ pub use checkins::{Found, ScanLine};
 pub use dashboard::DashboardFigures;
 pub use database::{Backend, Database};
 pub use decisions::{Decided, Decision};
+pub use desk_list::{ConflictScan, ListEntry, OfflineConflict};
 pub use events::{EventSummary, SaveOutcome, StoredEvent};
 pub use invitations::{Invitation, NewInvitation, NotAccepted, OpenInvitation};
 pub use login_throttle::{AttemptOutcome, LoginAttempt, Reservation};
@@ -45,7 +47,7 @@ pub use operations::{BackupCheck, PoolConnections, check_sqlite_backup, sqlite_f
 pub use outbox::{EmailJob, EmailStatus, FailedEmail, OutboxCounts};
 pub use registrations::{Cancelled, Registered, Resent, StatusCounts};
 pub use reports::{ReportFilter, ReportRow};
-pub use scan_writer::{LoggedScan, Scan, ScanOutcome, Written};
+pub use scan_writer::{LoggedScan, Offline, Scan, ScanOutcome, Written};
 pub use staff::{
     AccountSummary, Idle, NewSession, Session, SessionInfo, SessionKind, StaffCredentials,
     StaffMember, StaffSaved, TeamMember,

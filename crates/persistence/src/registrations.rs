@@ -635,6 +635,25 @@ impl Database {
         Ok(Resent::Queued)
     }
 
+    /// The registrations of the event with these ids (others are left out), in one query.
+    pub async fn registrations_by_id(
+        &self,
+        event_id: i32,
+        ids: &[i32],
+    ) -> Result<std::collections::HashMap<i32, Registration>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        registration::Entity::find()
+            .filter(registration::Column::EventId.eq(event_id))
+            .filter(registration::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.conn)
+            .await?
+            .into_iter()
+            .map(|row| Ok((row.id, to_domain(row)?)))
+            .collect()
+    }
+
     /// A registration by id.
     pub async fn registration(&self, id: i32) -> Result<Option<Registration>> {
         registration::Entity::find_by_id(id)

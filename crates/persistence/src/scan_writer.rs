@@ -9,14 +9,21 @@
 //! another instance), and what the insert found goes back to the domain
 //! ([`Decision::admitted`]) for the final answer. The log line keeps that answer typed. A scan
 //! whose nonce is already logged is a retry: nothing of it is kept, and it gets the first answer.
+//!
+//! Offline scans (sent later by a desk that lost the network, with the time they were made) keep
+//! one more rule: of two scans of a ticket on one day, the earlier stands. One arriving after a
+//! later check-in takes its place (the check-in is rewritten with the earlier scan's time, desk
+//! and staff member, and the later scan's log line now says `already_checked_in`); and when a
+//! desk had let someone in offline whom another desk had let in too, both log lines are marked
+//! as a conflict: someone may have come in twice.
 
-use crate::attendance::checkins_with_staff;
+use crate::attendance::{DayCheckin, checkins_with_staff};
 use crate::entities::scan_log::Outcome as Logged;
 use crate::entities::{checkin, scan_log, staff};
 use crate::group::insert_new;
 use crate::{Database, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Decision, Nonce, Outcome, Recorded, Refusal, Verdict};
+use domain::{Decision, DeskName, Nonce, Outcome, Recorded, Refusal, Verdict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set, TransactionTrait,
@@ -39,13 +46,27 @@ pub struct Scan {
     pub nonce: Option<Nonce>,
     /// What the domain made of the scan before anything was recorded.
     pub verdict: Verdict,
+    /// The desk's own name, if the device has one.
+    pub desk: Option<DeskName>,
+    /// Made offline and sent later (`at` is when it was made).
+    pub offline: Option<Offline>,
+}
+
+/// What an offline scan adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offline {
+    /// When it reached the server.
+    pub received_at: DateTime<Utc>,
+    /// Whether the desk let them in (showed green) when it decided alone.
+    pub admitted: bool,
 }
 
 /// What became of a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
-    /// Saved, with its check-in if admitted; here is its answer.
-    Saved(Decision),
+    /// Saved, with its check-in if admitted; here is its answer, and whether it is one of two
+    /// admissions of the ticket that day (see the module).
+    Saved { decision: Decision, conflict: bool },
     /// Its nonce was logged before: nothing of it was saved; here is the first scan as logged.
     Retry(LoggedScan),
 }
@@ -76,6 +97,8 @@ struct Attempt {
     inserted: Option<i32>,
     /// Who made the earlier check-in, for `Recorded::Already`.
     first_staff_id: Option<i32>,
+    /// One of two admissions of the ticket that day.
+    conflict: bool,
 }
 
 /// Writes a group; each scan gets its answer, or its own error (a retry whose first answer cannot
@@ -89,6 +112,10 @@ async fn write(
     let attempts = record_checkins(&txn, &scans).await?;
     let mut decisions = Vec::with_capacity(scans.len());
     let mut first_staff = Vec::with_capacity(scans.len());
+    let conflicts: Vec<bool> = attempts
+        .iter()
+        .map(|a| a.as_ref().is_some_and(|a| a.conflict))
+        .collect();
     for (scan, attempt) in scans.iter().zip(&attempts) {
         let decision = match (scan.verdict, attempt) {
             (Verdict::Admit { day }, Some(attempt)) => {
@@ -101,7 +128,7 @@ async fn write(
         first_staff.push(attempt.as_ref().and_then(|a| a.first_staff_id));
         decisions.push(decision);
     }
-    let retries = log_scans(&txn, &scans, &decisions, &first_staff).await?;
+    let retries = log_scans(&txn, &scans, &decisions, &first_staff, &conflicts).await?;
     // A retry's check-in, if it made one, is taken back before the commit.
     let taken_back: Vec<i32> = retries
         .iter()
@@ -117,7 +144,8 @@ async fn write(
 
     let mut results: Vec<Result<Written>> = decisions
         .into_iter()
-        .map(|d| Ok(Written::Saved(d)))
+        .zip(conflicts)
+        .map(|(decision, conflict)| Ok(Written::Saved { decision, conflict }))
         .collect();
     for index in retries {
         let scan = &scans[index];
@@ -143,24 +171,35 @@ async fn record_checkins(
 ) -> Result<Vec<Option<Attempt>>> {
     // In key order: two instances inserting overlapping groups then wait for each other in the
     // same order, never in a circle (PostgreSQL would call it a deadlock and refuse one group).
-    let mut wanted: Vec<(i32, NaiveDate, usize)> = scans
+    // Of two scans of one ticket on one day in the group, the earlier is the one inserted (the
+    // same instant: the one that came first).
+    let mut wanted: Vec<(i32, NaiveDate, DateTime<Utc>, usize)> = scans
         .iter()
         .enumerate()
-        .filter_map(|(index, scan)| Some((scan.registration_id?, scan.verdict.admits()?, index)))
+        .filter_map(|(index, scan)| {
+            Some((
+                scan.registration_id?,
+                scan.verdict.admits()?,
+                scan.at,
+                index,
+            ))
+        })
         .collect();
     wanted.sort_unstable();
     let rows = wanted
         .iter()
-        .map(|&(registration_id, day, index)| checkin::ActiveModel {
+        .map(|&(registration_id, day, at, index)| checkin::ActiveModel {
             event_id: Set(scans[index].event_id),
             registration_id: Set(registration_id),
             day: Set(day),
             staff_id: Set(scans[index].staff_id),
-            at: Set(scans[index].at),
+            at: Set(at),
+            desk: Set(scans[index].desk.as_ref().map(|d| d.as_str().to_owned())),
+            recorded_at: Set(Some(recorded_at(&scans[index]))),
             ..Default::default()
         })
         .collect();
-    let mut inserted: HashMap<(i32, NaiveDate), i32> = insert_new(
+    let inserted: HashMap<(i32, NaiveDate), i32> = insert_new(
         txn,
         rows,
         [checkin::Column::RegistrationId, checkin::Column::Day],
@@ -169,12 +208,24 @@ async fn record_checkins(
     .into_iter()
     .map(|row| ((row.registration_id, row.day), row.id))
     .collect();
+    // Which scan of the group inserted which check-in: a conflict found later in the group
+    // marks that scan too.
+    // Rows go in in `wanted`'s order, so of a key's scans the first there is the one in.
+    let mut inserter: HashMap<i32, usize> = HashMap::new();
+    for &(registration_id, day, _, index) in &wanted {
+        if let Some(&id) = inserted.get(&(registration_id, day)) {
+            inserter.entry(id).or_insert(index);
+        }
+    }
     let mut attempts: Vec<Option<Attempt>> = Vec::with_capacity(scans.len());
     let mut already = Vec::new();
-    for scan in scans {
+    for (index, scan) in scans.iter().enumerate() {
         let key = scan.registration_id.zip(scan.verdict.admits());
         attempts.push(key.and_then(|key| {
-            let id = inserted.remove(&key);
+            let id = inserted
+                .get(&key)
+                .copied()
+                .filter(|id| inserter.get(id) == Some(&index));
             if id.is_none() {
                 already.push(key);
             }
@@ -182,6 +233,7 @@ async fn record_checkins(
                 recorded: Recorded::Inserted,
                 inserted: Some(id),
                 first_staff_id: None,
+                conflict: false,
             })
         }));
     }
@@ -189,23 +241,143 @@ async fn record_checkins(
         return Ok(attempts);
     }
     let registrations: Vec<i32> = already.iter().map(|(r, _)| *r).collect();
-    let earlier = checkins_with_staff(txn, &registrations).await?;
-    for (scan, attempt) in scans.iter().zip(&mut attempts) {
+    let mut earlier = checkins_with_staff(txn, &registrations).await?;
+    for index in 0..scans.len() {
+        let scan = &scans[index];
         let Some(key) = scan.registration_id.zip(scan.verdict.admits()) else {
             continue;
         };
-        if attempt.is_none() {
-            let first = earlier.get(&key).ok_or_else(|| {
-                crate::Error::Corrupt("a check-in conflicted, then vanished".into())
-            })?;
-            *attempt = Some(Attempt {
-                recorded: Recorded::Already(first.earlier()),
-                inserted: None,
-                first_staff_id: Some(first.staff_id),
-            });
+        if attempts[index].is_some() {
+            continue;
         }
+        let first = earlier
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| crate::Error::Corrupt("a check-in conflicted, then vanished".into()))?;
+        let inserted_here = inserter.get(&first.id).copied();
+        if scan.offline.is_some() && scan.at < first.at && inserted_here.is_none() {
+            // An offline scan earlier than the check-in standing: it takes its place.
+            let taken = take_place(txn, scan, key, &first).await?;
+            earlier.insert(key, taken);
+            attempts[index] = Some(Attempt {
+                recorded: Recorded::Inserted,
+                inserted: None,
+                first_staff_id: None,
+                conflict: true,
+            });
+            continue;
+        }
+        // The same scan sent again (a retry, answered below as the first time) is no conflict
+        // with itself.
+        let itself = first.at == scan.at && first.staff_id == scan.staff_id;
+        let conflict = scan.offline.is_some_and(|offline| offline.admitted) && !itself;
+        if conflict {
+            match inserted_here {
+                Some(j) => {
+                    if let Some(kept) = attempts[j].as_mut() {
+                        kept.conflict = true;
+                    }
+                }
+                None => mark_kept_as_conflict(txn, scan.event_id, key, &first).await?,
+            }
+        }
+        attempts[index] = Some(Attempt {
+            recorded: Recorded::Already(first.earlier()),
+            inserted: None,
+            first_staff_id: Some(first.staff_id),
+            conflict,
+        });
     }
     Ok(attempts)
+}
+
+/// When the server writes a scan's check-in: at once for a scan sent at once, on arrival for an
+/// offline one.
+fn recorded_at(scan: &Scan) -> DateTime<Utc> {
+    scan.offline.map_or(scan.at, |offline| offline.received_at)
+}
+
+/// An offline scan earlier than the day's check-in `first` takes its place: the check-in gets the
+/// scan's time, staff member and desk, and the log line of the scan that made it now says
+/// `already_checked_in` (after this one), marked as a conflict. Returns the check-in as it now
+/// stands.
+async fn take_place(
+    txn: &DatabaseTransaction,
+    scan: &Scan,
+    (registration_id, day): (i32, NaiveDate),
+    first: &DayCheckin,
+) -> Result<DayCheckin> {
+    use sea_orm::sea_query::Expr;
+    let desk = scan.desk.as_ref().map(|d| d.as_str().to_owned());
+    checkin::Entity::update_many()
+        .col_expr(checkin::Column::At, Expr::value(scan.at))
+        .col_expr(checkin::Column::StaffId, Expr::value(scan.staff_id))
+        .col_expr(checkin::Column::Desk, Expr::value(desk.clone()))
+        .col_expr(
+            checkin::Column::RecordedAt,
+            Expr::value(Some(recorded_at(scan))),
+        )
+        .filter(checkin::Column::Id.eq(first.id))
+        .exec(txn)
+        .await?;
+    scan_log::Entity::update_many()
+        .col_expr(
+            scan_log::Column::Outcome,
+            Expr::value(Logged::AlreadyCheckedIn),
+        )
+        .col_expr(scan_log::Column::Conflict, Expr::value(true))
+        .col_expr(scan_log::Column::FirstAt, Expr::value(Some(scan.at)))
+        .col_expr(
+            scan_log::Column::FirstStaffId,
+            Expr::value(Some(scan.staff_id)),
+        )
+        .filter(kept_line(scan.event_id, registration_id, day, first))
+        .exec(txn)
+        .await?;
+    let by = staff::Entity::find_by_id(scan.staff_id)
+        .one(txn)
+        .await?
+        .map(|s| s.email)
+        .unwrap_or_default();
+    Ok(DayCheckin {
+        id: first.id,
+        day,
+        at: scan.at,
+        by,
+        staff_id: scan.staff_id,
+        desk,
+    })
+}
+
+/// The log line of the scan that made the check-in `first`: the `ok` of that day at its time.
+fn kept_line(
+    event_id: i32,
+    registration_id: i32,
+    day: NaiveDate,
+    first: &DayCheckin,
+) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(scan_log::Column::EventId.eq(event_id))
+        .add(scan_log::Column::RegistrationId.eq(registration_id))
+        .add(scan_log::Column::Day.eq(day))
+        .add(scan_log::Column::Outcome.eq(Logged::Ok))
+        .add(scan_log::Column::At.eq(first.at))
+}
+
+/// The scan that made the check-in `first` is one of two admissions: its log line says so.
+async fn mark_kept_as_conflict(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    (registration_id, day): (i32, NaiveDate),
+    first: &DayCheckin,
+) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    scan_log::Entity::update_many()
+        .col_expr(scan_log::Column::Conflict, Expr::value(true))
+        .filter(kept_line(event_id, registration_id, day, first))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Logs every scan with its answer; returns the indexes of the retries (a nonce logged before, or
@@ -215,18 +387,21 @@ async fn log_scans(
     scans: &[Scan],
     decisions: &[Decision],
     first_staff: &[Option<i32>],
+    conflicts: &[bool],
 ) -> Result<Vec<usize>> {
     let mut lines = Vec::with_capacity(scans.len());
     let mut nonces_in_group = HashSet::new();
     let mut first_in_group = Vec::with_capacity(scans.len());
-    for ((scan, decision), first_staff_id) in scans.iter().zip(decisions).zip(first_staff) {
+    for (((scan, decision), first_staff_id), &conflict) in
+        scans.iter().zip(decisions).zip(first_staff).zip(conflicts)
+    {
         let first = scan
             .nonce
             .as_ref()
             .is_none_or(|nonce| nonces_in_group.insert((scan.event_id, nonce.clone())));
         first_in_group.push(first);
         if first {
-            let line = log_line(scan, decision, *first_staff_id);
+            let line = log_line(scan, decision, *first_staff_id, conflict);
             lines.push(((scan.event_id, scan.nonce.clone()), line));
         }
     }
@@ -270,6 +445,8 @@ pub struct LoggedScan {
     pub registration_id: Option<i32>,
     pub at: DateTime<Utc>,
     pub decision: Decision,
+    /// One of two admissions of the ticket that day (see the module).
+    pub conflict: bool,
 }
 
 /// The scan's log line: the answer in typed columns (see the scan log's migration).
@@ -277,10 +454,14 @@ fn log_line(
     scan: &Scan,
     decision: &Decision,
     first_staff_id: Option<i32>,
+    conflict: bool,
 ) -> scan_log::ActiveModel {
     let (day, first_at, opens_at) = match decision {
         Decision::Ok { day, .. } => (Some(*day), None, None),
-        Decision::AlreadyCheckedIn { at, .. } => (None, Some(*at), None),
+        // A conflict keeps the day it is about on both lines.
+        Decision::AlreadyCheckedIn { at, .. } => {
+            (scan.verdict.admits().filter(|_| conflict), Some(*at), None)
+        }
         Decision::Refused(Refusal::TooEarly { opens_at }) => (None, None, Some(*opens_at)),
         Decision::Refused(_) => (None, None, None),
     };
@@ -296,6 +477,9 @@ fn log_line(
         first_at: Set(first_at),
         first_staff_id: Set(first_staff_id),
         opens_at: Set(opens_at),
+        desk: Set(scan.desk.as_ref().map(|d| d.as_str().to_owned())),
+        received_at: Set(scan.offline.map(|o| o.received_at)),
+        conflict: Set(conflict),
         ..Default::default()
     }
 }
@@ -397,6 +581,7 @@ async fn logged_scan(
         registration_id: row.registration_id,
         at: row.at,
         decision,
+        conflict: row.conflict,
     }))
 }
 

@@ -9,7 +9,12 @@ pub struct Model {
     pub registration_id: i32,
     pub day: Date,
     pub staff_id: i32,
+    /// When the scan was made (an offline scan's own time, not its arrival).
     pub at: DateTimeUtc,
+    /// The desk's own name, if the device has one.
+    pub desk: Option<String>,
+    /// When the server wrote it last (`None` before migration 17): the desks' lists ask by it.
+    pub recorded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,12 @@ pub struct Model {
     pub first_staff_id: Option<i32>,
     /// `too_early`: when the desk opens.
     pub opens_at: Option<DateTimeUtc>,
+    /// The desk's own name, if the device has one.
+    pub desk: Option<String>,
+    /// An offline scan: when it reached the server (`at` is when it was made).
+    pub received_at: Option<DateTimeUtc>,
+    /// One of two scans of a ticket on one day that two desks both let in.
+    pub conflict: bool,
 }
 
 /// What a line of the scan log records: the desk's outcomes, and an undo.

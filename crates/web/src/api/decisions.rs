@@ -33,6 +33,32 @@ pub struct PageQuery {
     limit: Option<u64>,
 }
 
+impl PageQuery {
+    /// The page asked for: `after` at least 0, `limit` from 1 to [`MAX_PAGE`]; anything else is
+    /// `422` naming it (as the document says).
+    fn checked(&self, lang: domain::Lang) -> Result<(i32, u64), Error> {
+        let bad = |detail: &str| {
+            Error::Invalid(BTreeMap::from([(
+                "query".to_owned(),
+                i18n::t(
+                    lang,
+                    "query-invalid",
+                    &[("detail", detail.to_owned().into())],
+                ),
+            )]))
+        };
+        let after = self.after.unwrap_or(0);
+        if after < 0 {
+            return Err(bad("after: 0 or more"));
+        }
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(bad("limit: 1 to 500"));
+        }
+        Ok((after, limit))
+    }
+}
+
 /// One registration of the list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationItem {
@@ -96,15 +122,10 @@ pub async fn list(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<RegistrationPage>, Error> {
     let filter = filter.filter(lang)?;
-    let limit = page.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let (after, limit) = page.checked(lang)?;
     let rows = state
         .db()
-        .report_page(
-            stored.id,
-            &filter,
-            page.after.unwrap_or(0).max(0),
-            limit + 1,
-        )
+        .report_page(stored.id, &filter, after, limit + 1)
         .await?;
     let more = rows.len() as u64 > limit;
     let tz = stored.event.time_zone;

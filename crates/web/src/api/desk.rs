@@ -13,11 +13,11 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
-    Decision, DeskState, Lang, Nonce, Refusal, Registration, Scanned, Status, TicketClaim,
-    TicketStanding, desk_state, verdict,
+    Decision, DeskName, DeskState, Lang, Nonce, Refusal, Registration, Scanned, Status,
+    TicketClaim, TicketStanding, desk_state, verdict,
 };
 use i18n::{hh_mm, long_date, t};
-use persistence::{Action, Done, Scan, StoredEvent, Written};
+use persistence::{Action, Done, Offline, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +33,10 @@ pub struct CheckinRequest {
     /// first answer back.
     #[schema(max_length = 128)]
     nonce: Option<String>,
+    /// The desk's own name, as set on the device ("Entrance A"): reports and the dashboard show
+    /// it beside the staff member. At most 60 characters.
+    #[schema(max_length = 60)]
+    desk: Option<String>,
 }
 
 /// Who was scanned.
@@ -45,6 +49,20 @@ pub struct ParticipantView {
     country: String,
     /// `confirmed`, `waitlisted` or `cancelled`.
     status: String,
+}
+
+impl CheckinResponse {
+    pub(crate) fn outcome(&self) -> &str {
+        &self.outcome
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn checked_in_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.checked_in_at
+    }
 }
 
 /// The desk's answer. Business outcomes are all `200`.
@@ -85,9 +103,24 @@ pub(crate) fn participant_view(
 }
 
 impl CheckinRequest {
+    /// A request for one scan of an offline desk's batch.
+    pub(crate) fn of_batch(token: Option<String>, registration_id: Option<i32>) -> Self {
+        Self {
+            token,
+            registration_id,
+            nonce: None,
+            desk: None,
+        }
+    }
+
+    /// The desk's name, parsed: one that could not be stored is refused with `422` naming `desk`.
+    pub(crate) fn desk(&self, lang: Lang) -> Result<Option<DeskName>, Error> {
+        parse_desk(self.desk.as_deref(), "desk", lang)
+    }
+
     /// The registration the request names: the one picked from a search, or the one the token
     /// claims to be (which [`resolve`] then checks).
-    fn wanted(&self) -> Option<i32> {
+    pub(crate) fn wanted(&self) -> Option<i32> {
         self.registration_id.or_else(|| {
             self.token
                 .as_deref()
@@ -121,11 +154,33 @@ impl CheckinRequest {
     }
 }
 
+/// A desk's name as a request gives it, or `422` naming `field` in the request's language.
+pub(crate) fn parse_desk(
+    raw: Option<&str>,
+    field: &str,
+    lang: Lang,
+) -> Result<Option<DeskName>, Error> {
+    DeskName::parse(raw.unwrap_or("")).map_err(|problem| {
+        Error::Invalid(BTreeMap::from([(
+            field.to_owned(),
+            crate::registration::problem_message(problem, lang),
+        )]))
+    })
+}
+
+/// How a scan is recorded: when it was made, at which desk, and whether it was made offline.
+#[derive(Debug, Clone)]
+pub(crate) struct Scanning {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) desk: Option<DeskName>,
+    pub(crate) offline: Option<Offline>,
+}
+
 /// Resolves what was scanned: a current ticket of this event, or unknown. `found` is the
 /// registration of this event that the request names ([`CheckinRequest::wanted`]), if any. A
 /// registration picked from a search needs no token; a token must be the registration's current
 /// one ([`TicketKey::standing`](domain::TicketKey::standing), the ticket page's rule too).
-fn resolve(
+pub(crate) fn resolve(
     state: &AppState,
     stored: &StoredEvent,
     request: &CheckinRequest,
@@ -161,30 +216,64 @@ pub(crate) async fn check_in(
     found: Option<Registration>,
     lang: Lang,
 ) -> Result<CheckinResponse, Error> {
+    let scanning = Scanning {
+        // Whole seconds: what a clerk reads, and what reports show.
+        at: state.clock().now().trunc_subsecs(0),
+        desk: request.desk(lang)?,
+        offline: None,
+    };
+    let recorded = record(state, stored, staff, request, nonce, found, scanning).await?;
+    Ok(answer(
+        &recorded.decision,
+        recorded.registration.as_ref(),
+        stored,
+        lang,
+    ))
+}
+
+/// What recording a scan gave.
+pub(crate) struct Recorded {
+    pub(crate) decision: Decision,
+    pub(crate) registration: Option<Registration>,
+    /// One of two admissions of the ticket that day by two desks (offline scans).
+    pub(crate) conflict: bool,
+}
+
+/// Records a scan as `scanning` says (see [`check_in`]), and gives its decision.
+pub(crate) async fn record(
+    state: &AppState,
+    stored: &StoredEvent,
+    staff: &Staff,
+    request: &CheckinRequest,
+    nonce: Option<Nonce>,
+    found: Option<Registration>,
+    scanning: Scanning,
+) -> Result<Recorded, Error> {
     let registration = resolve(state, stored, request, found);
     let scanned = match &registration {
         Some(r) => Scanned::Ticket(r.status),
         None => Scanned::Unknown,
     };
     let event = &stored.event;
-    // Whole seconds: what a clerk reads, and what reports show.
-    let now = state.clock().now().trunc_subsecs(0);
+    let at = scanning.at;
     let written = state
         .db()
         .write_scan(Scan {
             event_id: stored.id,
             registration_id: registration.as_ref().map(|r| r.id),
             staff_id: staff.member.id,
-            at: now,
+            at,
             scanned: request.scanned_text(),
             nonce,
-            verdict: verdict(scanned, &event.agenda, event.time_zone, now),
+            verdict: verdict(scanned, &event.agenda, event.time_zone, at),
+            desk: scanning.desk,
+            offline: scanning.offline,
         })
         .await?;
     // A retry's answer was counted with the first.
-    let first_answer = matches!(written, Written::Saved(_));
-    let (decision, registration) = match written {
-        Written::Saved(decision) => (decision, registration),
+    let first_answer = matches!(written, Written::Saved { .. });
+    let (decision, registration, conflict) = match written {
+        Written::Saved { decision, conflict } => (decision, registration, conflict),
         Written::Retry(first) => {
             // The first answer was about the registration then resolved: the same one, unless
             // the retry carried another token.
@@ -193,18 +282,22 @@ pub(crate) async fn check_in(
                 (Some(id), _) => state.db().registration(id).await?,
                 (None, _) => None,
             };
-            (first.decision, registration)
+            (first.decision, registration, first.conflict)
         }
     };
     tracing::Span::current().record("outcome", decision.outcome().as_str());
     if first_answer {
         state.metrics().checkin(decision.outcome().as_str());
     }
-    Ok(answer(&decision, registration.as_ref(), stored, lang))
+    Ok(Recorded {
+        decision,
+        registration,
+        conflict,
+    })
 }
 
 /// The desk's answer to a decision, in the request's language.
-fn answer(
+pub(crate) fn answer(
     decision: &Decision,
     registration: Option<&Registration>,
     stored: &StoredEvent,
@@ -512,6 +605,7 @@ pub async fn walk_in(
         token: None,
         registration_id: Some(registration.id),
         nonce: None,
+        desk: None,
     };
     let checkin = check_in(
         &state,

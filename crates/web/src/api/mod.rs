@@ -6,6 +6,7 @@ mod auth;
 mod decisions;
 mod desk;
 mod form;
+mod offline;
 pub(crate) use desk::participant_view;
 mod organiser;
 mod registrations;
@@ -181,6 +182,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         // Camera frames are larger than any form: this route alone takes more (2 MiB).
         .merge(OpenApiRouter::new().routes(routes!(desk::decode_qr)).layer(
             axum::extract::DefaultBodyLimit::max(crate::frames::MAX_FRAME_BYTES),
+        ))
+        .routes(routes!(offline::checkin_list))
+        // A batch of 500 scans is larger than any form: this route takes 512 KiB.
+        .merge(OpenApiRouter::new().routes(routes!(offline::batch)).layer(
+            axum::extract::DefaultBodyLimit::max(offline::MAX_BATCH_BYTES),
         ))
         .routes(routes!(openapi_json))
 }

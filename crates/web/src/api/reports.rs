@@ -210,7 +210,7 @@ fn text_cells(row: &ReportRow, stored: &StoredEvent, labels: &mut Labels) -> Vec
                     c.at.with_timezone(&tz)
                         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
                 );
-                cells.push(c.by.clone());
+                cells.push(c.desk_label());
             }
             None => {
                 cells.push(String::new());
@@ -559,7 +559,7 @@ fn write_participant(
                 .write_datetime_with_format(line, at_col, local, &formats.when)
                 .map_err(xlsx)?;
             sheet
-                .write_string(line, at_col + 1, neutralise(&c.by))
+                .write_string(line, at_col + 1, neutralise(&c.desk_label()))
                 .map_err(xlsx)?;
         }
     }

@@ -174,11 +174,35 @@ impl HistoryView {
                 // An email's details are its last delivery error, as the mail server wrote it.
                 (what, details)
             }
-            Happened::Scan { outcome } => {
+            Happened::Scan {
+                outcome,
+                desk,
+                received_at,
+                conflict,
+            } => {
                 let outcome = catalog_or_code(lang, "history-scan", outcome.as_str());
+                // Which desk, when an offline scan arrived, and a double admission.
+                let mut said: Vec<String> = Vec::new();
+                if let Some(desk) = desk {
+                    said.push(t(
+                        lang,
+                        "history-details-desk",
+                        &[("detail", desk.clone().into())],
+                    ));
+                }
+                if let Some(received) = received_at {
+                    said.push(t(
+                        lang,
+                        "history-details-offline",
+                        &[("time", i18n::long_datetime(*received, tz, lang).into())],
+                    ));
+                }
+                if *conflict {
+                    said.push(t(lang, "history-details-conflict", &[]));
+                }
                 (
                     t(lang, "history-scan", &[("detail", outcome.into())]),
-                    details,
+                    said.join(" · "),
                 )
             }
             Happened::Audit {
@@ -606,6 +630,41 @@ struct FailedView {
     error: String,
 }
 
+/// A ticket let in twice while a desk was offline, in words.
+#[derive(Debug, Serialize)]
+struct ConflictRow {
+    registration_id: i32,
+    name: String,
+    day: String,
+    /// The scan that stands, and the other(s): time, desk, staff member.
+    kept: String,
+    other: String,
+}
+
+impl ConflictRow {
+    fn new(conflict: persistence::OfflineConflict, tz: chrono_tz::Tz, lang: Lang) -> Self {
+        let said = |scan: &persistence::ConflictScan| {
+            let desk = scan
+                .desk
+                .as_ref()
+                .map_or_else(|| scan.by.clone(), |desk| format!("{desk} — {}", scan.by));
+            format!("{} · {desk}", i18n::hh_mm(scan.at, tz))
+        };
+        Self {
+            registration_id: conflict.registration_id,
+            name: conflict.name,
+            day: long_date(conflict.day, lang),
+            kept: conflict.kept.as_ref().map(said).unwrap_or_default(),
+            other: conflict
+                .others
+                .iter()
+                .map(said)
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct Stats {
     registered: u64,
@@ -626,6 +685,8 @@ struct Stats {
     failed: Vec<FailedView>,
     /// Counts per option of the choice, multiple choice and checkbox questions.
     questions: Vec<TallyView>,
+    /// Tickets let in twice while a desk was offline.
+    conflicts: Vec<ConflictRow>,
 }
 
 #[derive(Debug, Serialize)]
@@ -724,6 +785,13 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         emails_failed: figures.emails.failed,
         failed,
         questions: tally_views(event, tallies, lang),
+        conflicts: state
+            .db()
+            .offline_conflicts(stored.id)
+            .await?
+            .into_iter()
+            .map(|c| ConflictRow::new(c, event.time_zone, lang))
+            .collect(),
     })
 }
 
