@@ -26,6 +26,7 @@ mod m20261203_000014_spanish;
 mod m20261203_000015_questions;
 mod m20261204_000016_approval;
 mod m20261204_000017_offline_desk;
+mod m20261204_000018_session_attendance;
 
 /// Applies guichet's migrations in order.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_questions::Migration),
             Box::new(m20261204_000016_approval::Migration),
             Box::new(m20261204_000017_offline_desk::Migration),
+            Box::new(m20261204_000018_session_attendance::Migration),
         ]
     }
 }

@@ -97,6 +97,20 @@ pub struct Item {
     pub description: Option<String>,
     pub moderator: Option<Person>,
     pub speakers: Vec<Person>,
+    /// Whether its door takes attendance, as the event file says; `None`: as its kind has it
+    /// (see [`Item::takes_attendance`]).
+    pub attendance: Option<bool>,
+}
+
+impl Item {
+    /// Whether the item's door is scanned: sessions, the opening and the closing by default, any
+    /// item the file marks `attendance = true`, none marked `false`.
+    pub fn takes_attendance(&self) -> bool {
+        self.attendance.unwrap_or(matches!(
+            self.kind,
+            ItemKind::Session | ItemKind::Opening | ItemKind::Closing
+        ))
+    }
 }
 
 /// One day of the agenda: a date and at least one item, in order of start time.
@@ -303,6 +317,7 @@ mod tests {
 
     fn item(start: NaiveTime, end: NaiveTime, kind: ItemKind) -> Item {
         Item {
+            attendance: None,
             slot: TimeSlot::new(start, end).expect("valid slot"),
             kind,
             title: kind.as_str().to_owned(),

@@ -170,6 +170,10 @@ pub struct ItemFile {
     pub moderator: Option<PersonFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speakers: Vec<PersonFile>,
+    /// Whether the item's door is scanned (sessions, the opening and the closing are, unless
+    /// `false`; any other item is when `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -465,6 +469,7 @@ impl EventFile {
                             description: item.description.clone(),
                             moderator: item.moderator.as_ref().map(PersonFile::from_person),
                             speakers: item.speakers.iter().map(PersonFile::from_person).collect(),
+                            attendance: item.attendance,
                         })
                         .collect(),
                 })
@@ -984,6 +989,7 @@ fn parse_item(p: &mut Problems, field: &str, item: &ItemFile) -> Option<Item> {
             description,
             moderator,
             speakers,
+            attendance: item.attendance,
         }),
         Err(e) => {
             p.push(format!("{field}.end"), e);
@@ -1008,6 +1014,7 @@ pub(crate) mod tests_support {
             description: None,
             moderator: None,
             speakers: vec![],
+            attendance: None,
         };
         let mut file = minimal();
         file.days = vec![
@@ -1068,6 +1075,7 @@ pub(crate) mod tests_support {
                     description: None,
                     moderator: None,
                     speakers: vec![],
+                    attendance: None,
                 }],
             }],
         }

@@ -20,6 +20,7 @@ pub mod questions;
 pub mod registration;
 pub mod seats;
 pub mod second_factor;
+pub mod sessions;
 pub mod staff;
 pub mod ticket;
 
@@ -43,6 +44,7 @@ pub use registration::{
 };
 pub use seats::Seats;
 pub use second_factor::{SecondFactor, TotpSecret};
+pub use sessions::{Direction, ItemKey, door_verdict, minutes_attended};
 pub use staff::{Access, Password, PasswordError, Role, Standing, verify_password};
 pub use ticket::{
     INVITATION_LIFETIME, InvitationToken, TicketClaim, TicketKey, TicketStanding, TicketToken,

@@ -458,6 +458,7 @@ async fn insert_item(
         kind: Set(item.kind.into()),
         title: Set(item.title.clone()),
         description: Set(item.description.clone()),
+        attendance: Set(item.attendance),
         ..Default::default()
     }
     .insert(txn)
@@ -601,6 +602,7 @@ fn item_from_row(item: agenda_item::Model, people: Vec<agenda_person::Model>) ->
         description: item.description,
         moderator,
         speakers,
+        attendance: item.attendance,
     })
 }
 

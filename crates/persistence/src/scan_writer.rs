@@ -450,7 +450,7 @@ pub struct LoggedScan {
 }
 
 /// The scan's log line: the answer in typed columns (see the scan log's migration).
-fn log_line(
+pub(crate) fn log_line(
     scan: &Scan,
     decision: &Decision,
     first_staff_id: Option<i32>,
@@ -557,7 +557,7 @@ fn decision_of(row: &scan_log::Model, by: Option<String>) -> Result<Option<Decis
 }
 
 /// The scan logged at this event with this nonce, if any.
-async fn logged_scan(
+pub(crate) async fn logged_scan(
     conn: &impl ConnectionTrait,
     event_id: i32,
     nonce: &str,

@@ -577,3 +577,18 @@ desk-conflict-advice = Check whether two people came in on one ticket.
 desk-name-label = Desk name
 desk-name-hint = Sent with each scan, for example “Entrance A”; left empty, your email is shown instead.
 desk-signout-waiting = Scans waiting to be sent: { $number }. Signing out would lose them: reconnect, let them be sent, then sign out.
+
+# Attendance by the agenda
+checkin-bad-door = Name the agenda item by its id (as the agenda gives it), and the direction as in or out.
+dashboard-items-title = Attendance by session
+dashboard-items-count = { $number ->
+    [one] 1 present
+   *[other] { $number } present
+}
+report-session-item = Session
+report-session-day = Day
+report-session-in = In
+report-session-out = Out
+report-session-minutes = Minutes
+report-sheet-sessions = Sessions
+report-sessions-total = Present

@@ -577,3 +577,18 @@ desk-conflict-advice = Compruebe si entraron dos personas con una sola entrada.
 desk-name-label = Nombre del puesto
 desk-name-hint = Se envía con cada escaneo, por ejemplo «Entrada A»; si se deja vacío, se muestra su correo.
 desk-signout-waiting = Escaneos pendientes de envío: { $number }. Cerrar la sesión los perdería: recupere la red, deje que se envíen y luego cierre la sesión.
+
+# Attendance by the agenda
+checkin-bad-door = Indique el punto del programa por su identificador (el del programa), y la dirección como in u out.
+dashboard-items-title = Asistencia por sesión
+dashboard-items-count = { $number ->
+    [one] 1 presente
+   *[other] { $number } presentes
+}
+report-session-item = Sesión
+report-session-day = Día
+report-session-in = Entrada
+report-session-out = Salida
+report-session-minutes = Minutos
+report-sheet-sessions = Sesiones
+report-sessions-total = Presentes

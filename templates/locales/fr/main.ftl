@@ -578,3 +578,18 @@ desk-conflict-advice = Vérifiez si deux personnes sont entrées avec un seul bi
 desk-name-label = Nom du poste
 desk-name-hint = Envoyé avec chaque scan, par exemple « Entrée A » ; vide, c'est votre adresse qui apparaît.
 desk-signout-waiting = Scans en attente d'envoi : { $number }. Vous déconnecter les perdrait : retrouvez le réseau, laissez-les partir, puis déconnectez-vous.
+
+# Attendance by the agenda
+checkin-bad-door = Désignez le point du programme par son identifiant (celui du programme), et le sens par in ou out.
+dashboard-items-title = Présence par séance
+dashboard-items-count = { $number ->
+    [one] { $number } présent·e
+   *[other] { $number } présent·es
+}
+report-session-item = Séance
+report-session-day = Jour
+report-session-in = Entrée
+report-session-out = Sortie
+report-session-minutes = Minutes
+report-sheet-sessions = Séances
+report-sessions-total = Présent·es

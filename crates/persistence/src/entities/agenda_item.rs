@@ -15,6 +15,8 @@ pub struct Model {
     pub kind: Kind,
     pub title: String,
     pub description: Option<String>,
+    /// Whether its door is scanned, as the event file says (`None`: as its kind has it).
+    pub attendance: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

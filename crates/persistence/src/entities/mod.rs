@@ -17,6 +17,7 @@ pub mod login_attempt;
 pub mod outbox;
 pub mod registration;
 pub mod scan_log;
+pub mod session_checkin;
 pub mod staff;
 pub mod staff_grant;
 pub mod staff_invitation;

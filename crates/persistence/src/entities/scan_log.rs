@@ -26,6 +26,9 @@ pub struct Model {
     pub received_at: Option<DateTimeUtc>,
     /// One of two scans of a ticket on one day that two desks both let in.
     pub conflict: bool,
+    /// A scan at an agenda item's door: its key (`domain::ItemKey`), and which way (`in`, `out`).
+    pub item: Option<String>,
+    pub direction: Option<String>,
 }
 
 /// What a line of the scan log records: the desk's outcomes, and an undo.

@@ -65,6 +65,13 @@ impl From<ItemKind> for AgendaItemKind {
 /// One slot of the programme.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaItem {
+    /// The item's key: its date and start, `~2`… for a second item starting then. A door scan
+    /// names its item by it (`POST …/checkins` with `item`).
+    #[schema(example = "2008-07-07T11:00")]
+    id: String,
+    /// Whether its door is scanned (sessions, the opening and the closing, unless the event
+    /// file says otherwise).
+    attendance: bool,
     /// Local start time, as printed in the programme.
     #[schema(example = "09:00")]
     start: String,
@@ -122,9 +129,11 @@ impl AgendaResponse {
                         desk_opens_at: local(window.opens_at, tz),
                         desk_closes_at: local(window.closes_at, tz),
                         items: day
-                            .items()
-                            .iter()
-                            .map(|item| AgendaItem {
+                            .keyed_items()
+                            .into_iter()
+                            .map(|(key, item)| AgendaItem {
+                                id: key.to_string(),
+                                attendance: item.takes_attendance(),
                                 start: item.slot.start().format("%H:%M").to_string(),
                                 end: item.slot.end().format("%H:%M").to_string(),
                                 starts_at: local(

@@ -13,11 +13,11 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use domain::{
-    Decision, DeskName, DeskState, Lang, Nonce, Refusal, Registration, Scanned, Status,
-    TicketClaim, TicketStanding, desk_state, verdict,
+    Decision, DeskName, DeskState, Direction, ItemKey, Lang, Nonce, Refusal, Registration, Scanned,
+    Status, TicketClaim, TicketStanding, desk_state, door_verdict, verdict,
 };
 use i18n::{hh_mm, long_date, t};
-use persistence::{Action, Done, Offline, Scan, StoredEvent, Written};
+use persistence::{Action, Done, DoorScan, Offline, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -37,6 +37,12 @@ pub struct CheckinRequest {
     /// it beside the staff member. At most 60 characters.
     #[schema(max_length = 60)]
     desk: Option<String>,
+    /// The agenda item whose door this is (its `id` in the agenda); absent: the entrance.
+    #[schema(example = "2008-07-07T11:00")]
+    item: Option<String>,
+    /// At an item's door: `in` (the default) or `out`.
+    #[schema(pattern = "^(in|out)$")]
+    direction: Option<String>,
 }
 
 /// Who was scanned.
@@ -110,6 +116,31 @@ impl CheckinRequest {
             registration_id,
             nonce: None,
             desk: None,
+            item: None,
+            direction: None,
+        }
+    }
+
+    /// The door the request names, if any: an item key and a direction, or `422` naming the
+    /// field that cannot be one. A key of no item of the event is answered `unknown`, not here.
+    pub(crate) fn door(&self, lang: Lang) -> Result<Option<(ItemKey, Direction)>, Error> {
+        let invalid = |field: &str| {
+            Error::Invalid(BTreeMap::from([(
+                field.to_owned(),
+                t(lang, "checkin-bad-door", &[]),
+            )]))
+        };
+        let direction = match self.direction.as_deref() {
+            None => Direction::In,
+            Some(raw) => Direction::parse(raw).ok_or_else(|| invalid("direction"))?,
+        };
+        match self.item.as_deref() {
+            None if self.direction.is_some() => Err(invalid("item")),
+            None => Ok(None),
+            Some(raw) => Ok(Some((
+                ItemKey::parse(raw).ok_or_else(|| invalid("item"))?,
+                direction,
+            ))),
         }
     }
 
@@ -174,6 +205,8 @@ pub(crate) struct Scanning {
     pub(crate) at: DateTime<Utc>,
     pub(crate) desk: Option<DeskName>,
     pub(crate) offline: Option<Offline>,
+    /// An agenda item's door, and which way; `None`: the entrance.
+    pub(crate) door: Option<(ItemKey, Direction)>,
 }
 
 /// Resolves what was scanned: a current ticket of this event, or unknown. `found` is the
@@ -221,6 +254,7 @@ pub(crate) async fn check_in(
         at: state.clock().now().trunc_subsecs(0),
         desk: request.desk(lang)?,
         offline: None,
+        door: request.door(lang)?,
     };
     let recorded = record(state, stored, staff, request, nonce, found, scanning).await?;
     Ok(answer(
@@ -256,20 +290,34 @@ pub(crate) async fn record(
     };
     let event = &stored.event;
     let at = scanning.at;
-    let written = state
-        .db()
-        .write_scan(Scan {
-            event_id: stored.id,
-            registration_id: registration.as_ref().map(|r| r.id),
-            staff_id: staff.member.id,
-            at,
-            scanned: request.scanned_text(),
-            nonce,
-            verdict: verdict(scanned, &event.agenda, event.time_zone, at),
-            desk: scanning.desk,
-            offline: scanning.offline,
-        })
-        .await?;
+    let verdict = match &scanning.door {
+        Some((item, _)) => door_verdict(scanned, &event.agenda, event.time_zone, item, at),
+        None => verdict(scanned, &event.agenda, event.time_zone, at),
+    };
+    let scan = Scan {
+        event_id: stored.id,
+        registration_id: registration.as_ref().map(|r| r.id),
+        staff_id: staff.member.id,
+        at,
+        scanned: request.scanned_text(),
+        nonce,
+        verdict,
+        desk: scanning.desk,
+        offline: scanning.offline,
+    };
+    let written = match scanning.door {
+        Some((item, direction)) => {
+            state
+                .db()
+                .write_door_scan(DoorScan {
+                    scan,
+                    item,
+                    direction,
+                })
+                .await?
+        }
+        None => state.db().write_scan(scan).await?,
+    };
     // A retry's answer was counted with the first.
     let first_answer = matches!(written, Written::Saved { .. });
     let (decision, registration, conflict) = match written {
@@ -606,6 +654,8 @@ pub async fn walk_in(
         registration_id: Some(registration.id),
         nonce: None,
         desk: None,
+        item: None,
+        direction: None,
     };
     let checkin = check_in(
         &state,

@@ -11,6 +11,7 @@ pub(crate) use desk::participant_view;
 mod organiser;
 mod registrations;
 pub(crate) mod reports;
+mod sessions;
 
 use crate::AppState;
 use axum::Json;
@@ -179,6 +180,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organiser::retry_email))
         .routes(routes!(reports::attendance_csv))
         .routes(routes!(reports::attendance_xlsx))
+        .routes(routes!(sessions::sessions_csv))
         // Camera frames are larger than any form: this route alone takes more (2 MiB).
         .merge(OpenApiRouter::new().routes(routes!(desk::decode_qr)).layer(
             axum::extract::DefaultBodyLimit::max(crate::frames::MAX_FRAME_BYTES),

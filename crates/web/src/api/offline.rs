@@ -462,6 +462,8 @@ fn parse_item(
                 received_at: now.trunc_subsecs(0),
                 admitted: scan.admitted.unwrap_or(true),
             }),
+            // The offline desk keeps the entrance's list; doors are scanned online.
+            door: None,
         },
     })
 }

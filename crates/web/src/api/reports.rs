@@ -357,12 +357,15 @@ pub async fn attendance_xlsx(
         "attachment; filename=\"{}-attendance.xlsx\"",
         stored.event.slug
     );
+    // The passages through the agenda's doors, for the Sessions sheet: a row per item a
+    // participant attended, far fewer than the report's rows.
+    let sessions = crate::api::sessions::passages(&state, &stored, &filter).await?;
     // The workbook is written on a blocking thread page by page as the pages are read, so that
     // the rows of a large event never sit in memory all at once (bench/run.sh: 100,000 rows).
     let pages = read_ahead(state, stored.id, filter);
     let writer = {
         let stored = stored.clone();
-        tokio::task::spawn_blocking(move || workbook(&stored, pages, lang))
+        tokio::task::spawn_blocking(move || workbook(&stored, pages, &sessions, lang))
     };
     let bytes = writer.await.map_err(|e| Error::Internal(Box::new(e)))??;
     Ok((
@@ -427,6 +430,10 @@ impl Tally {
 fn workbook(
     stored: &StoredEvent,
     pages: tokio::sync::mpsc::Receiver<Result<Vec<ReportRow>, persistence::Error>>,
+    (passages, registrations): &(
+        Vec<persistence::ItemAttendance>,
+        std::collections::HashMap<i32, domain::Registration>,
+    ),
     lang: Lang,
 ) -> Result<Vec<u8>, Error> {
     let formats = Formats::new();
@@ -439,6 +446,15 @@ fn workbook(
     write_day_summary(summary, &stored.event, &tallies.total, &formats, lang)?;
     write_category_summary(summary, &stored.event, &tallies, &formats, lang)?;
     summary.autofit();
+    crate::api::sessions::write_sessions_sheet(
+        &mut book,
+        stored,
+        passages,
+        registrations,
+        &formats.bold,
+        lang,
+    )
+    .map_err(xlsx)?;
     book.save_to_buffer().map_err(xlsx)
 }
 

@@ -630,6 +630,18 @@ struct FailedView {
     error: String,
 }
 
+/// An agenda item whose door is scanned, and how many came.
+#[derive(Debug, Serialize)]
+struct ItemView {
+    id: String,
+    title: String,
+    /// "Monday 7 July 2008, 11:00–13:00".
+    when: String,
+    present: u64,
+    /// The scale of the bar: the confirmed registrations (at least 1).
+    of: u64,
+}
+
 /// A ticket let in twice while a desk was offline, in words.
 #[derive(Debug, Serialize)]
 struct ConflictRow {
@@ -687,6 +699,8 @@ struct Stats {
     questions: Vec<TallyView>,
     /// Tickets let in twice while a desk was offline.
     conflicts: Vec<ConflictRow>,
+    /// Attendance at each door of the agenda.
+    items: Vec<ItemView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -792,6 +806,26 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
             .into_iter()
             .map(|c| ConflictRow::new(c, event.time_zone, lang))
             .collect(),
+        items: {
+            let counts = state.db().item_counts(stored.id).await?;
+            event
+                .agenda
+                .attendance_items()
+                .into_iter()
+                .map(|(day, key, item)| ItemView {
+                    present: counts.get(&key).copied().unwrap_or_default(),
+                    of: figures.counts.confirmed.max(1),
+                    id: key.to_string(),
+                    title: item.title.clone(),
+                    when: format!(
+                        "{}, {}–{}",
+                        long_date(day.date(), lang),
+                        i18n::time_of_day(item.slot.start()),
+                        i18n::time_of_day(item.slot.end())
+                    ),
+                })
+                .collect()
+        },
     })
 }
 
@@ -862,6 +896,7 @@ fn render_stats(
         "dashboard_stats.html",
         context! {
             lang => lang.code(),
+            content_lang => stored.event.language.code(),
             stats => view(stats),
             slug => stored.event.slug.as_str(),
             csrf => staff.csrf_token(),
