@@ -317,3 +317,45 @@ async fn minutes_run_from_in_to_out_or_to_the_end_and_the_reports_show_them() {
         "{line}"
     );
 }
+
+#[tokio::test]
+async fn a_certificates_link_confirms_what_was_attended_after_the_event_and_nothing_forged() {
+    let app = TestApp::spawn_at(instant("2008-07-07T11:10:00+02:00")).await;
+    app.add_staff("door@example.org", Role::Desk).await;
+    let desk = app.login("door@example.org").await;
+    let event = app.demo_event().await;
+    let (awa, awa_ticket) = app.ticket(&event, "Awa", "Ndiaye", "awa@example.org").await;
+    let (absent, _) = app
+        .ticket(&event, "Dara", "Absent", "dara@example.org")
+        .await;
+    assert_eq!(
+        door(&app, &desk, &awa_ticket, SESSION_ONE, "in").await["outcome"],
+        "ok"
+    );
+    let code = app.key.certificate(event.id, awa.id).to_string();
+    let page = |code: String| {
+        let app = &app;
+        async move { app.get(&format!("/v/{code}")).await }
+    };
+    // Before the event's end there is no certificate yet.
+    assert_eq!(page(code.clone()).await.status(), 404);
+    app.set_clock(instant("2008-07-08T19:00:00+02:00"));
+    let response = page(code.clone()).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    assert!(html.contains("This certificate is genuine"), "{html}");
+    assert!(html.contains("Awa Ndiaye"));
+    assert!(html.contains("Monday 7 July 2008"), "the day attended");
+    assert!(html.contains("Session I"), "the session attended");
+    assert!(html.contains("110 minutes"), "{html}");
+    // A forged code, another registration's claim, one who never came: 404.
+    let mut forged: Vec<char> = code.chars().collect();
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == 'a' { 'b' } else { 'a' };
+    assert_eq!(page(forged.into_iter().collect()).await.status(), 404);
+    assert_eq!(page("not-a-code".into()).await.status(), 404);
+    let never = app.key.certificate(event.id, absent.id).to_string();
+    assert_eq!(page(never).await.status(), 404);
+    let other_event = app.key.certificate(event.id + 1, awa.id).to_string();
+    assert_eq!(page(other_event).await.status(), 404);
+}

@@ -10,6 +10,7 @@
 //! [`Agenda`] whose items are in order, an [`Event`] with a real IANA time zone).
 
 pub mod agenda;
+pub mod certificates;
 pub mod checkin;
 pub mod clock;
 pub mod event;
@@ -25,6 +26,7 @@ pub mod staff;
 pub mod ticket;
 
 pub use agenda::{Agenda, AgendaError, Day, DeskWindow, Item, ItemKind, Person, TimeSlot};
+pub use certificates::{CertificateClaim, CertificateCode};
 pub use checkin::{
     Decision, DeskName, DeskState, EarlierCheckin, Nonce, OFFLINE_SCAN_LEEWAY, Outcome, Recorded,
     Refusal, ScanTimeProblem, Scanned, Verdict, desk_state, offline_scan_time, verdict,

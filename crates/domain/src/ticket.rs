@@ -56,6 +56,33 @@ impl TicketKey {
         mac
     }
 
+    /// An HMAC under the key of `label` and `values`: the tag of another kind of code (a
+    /// certificate's), whose label keeps it apart from a ticket's.
+    pub(crate) fn tag(&self, label: &[u8], values: &[i32]) -> Vec<u8> {
+        self.labelled(label, values)
+            .finalize()
+            .into_bytes()
+            .to_vec()
+    }
+
+    /// Whether `tag` is the start of [`TicketKey::tag`]'s, compared in constant time.
+    pub(crate) fn tag_matches(&self, label: &[u8], values: &[i32], tag: &[u8]) -> bool {
+        self.labelled(label, values)
+            .verify_truncated_left(tag)
+            .is_ok()
+    }
+
+    fn labelled(&self, label: &[u8], values: &[i32]) -> HmacSha256 {
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| {
+            <HmacSha256 as KeyInit>::new_from_slice(b"unreachable").expect("HMAC takes any key")
+        });
+        mac.update(label);
+        for value in values {
+            mac.update(&value.to_be_bytes());
+        }
+        mac
+    }
+
     /// The token of a registration's ticket at `version`.
     pub fn issue(&self, event_id: i32, registration_id: i32, version: i32) -> TicketToken {
         let version = u16::try_from(version).unwrap_or(u16::MAX);

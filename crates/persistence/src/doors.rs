@@ -102,6 +102,33 @@ impl Database {
             .collect())
     }
 
+    /// What a registration attended: the days it was checked in (in date order), and its
+    /// passages through the agenda's doors (in item order).
+    pub async fn attendance_of(
+        &self,
+        registration_id: i32,
+    ) -> Result<(Vec<crate::DayCheckin>, Vec<ItemAttendance>)> {
+        let days = crate::attendance::checkins_with_staff(&self.conn, &[registration_id])
+            .await?
+            .into_values()
+            .collect();
+        let passages = session_checkin::Entity::find()
+            .filter(session_checkin::Column::RegistrationId.eq(registration_id))
+            .order_by_asc(session_checkin::Column::Item)
+            .all(&self.conn)
+            .await?
+            .into_iter()
+            .map(|row| ItemAttendance {
+                registration_id: row.registration_id,
+                item: ItemKey::from_stored(row.item),
+                day: row.day,
+                came_in: row.in_at,
+                went_out: row.out_at,
+            })
+            .collect();
+        Ok((days, passages))
+    }
+
     /// Every passage through the event's doors, in (item, registration) order.
     pub async fn item_attendance(&self, event_id: i32) -> Result<Vec<ItemAttendance>> {
         Ok(session_checkin::Entity::find()

@@ -10,6 +10,7 @@
 mod api;
 mod assets;
 mod auth;
+mod certificates;
 mod charts;
 mod client;
 mod csrf;
@@ -176,6 +177,7 @@ impl AppState {
 fn pages_and_files() -> routes::Listed {
     pages::router()
         .merge(tickets::router())
+        .merge(certificates::router())
         .merge(assets::router())
         .merge(health::router())
 }

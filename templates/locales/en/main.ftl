@@ -592,3 +592,12 @@ report-session-out = Out
 report-session-minutes = Minutes
 report-sheet-sessions = Sessions
 report-sessions-total = Present
+verification-title = Certificate of attendance
+verification-confirmed = This certificate is genuine: guichet issued it, and the attendance below is as recorded at the event.
+verification-event = Event
+verification-days = Days attended
+verification-sessions = Sessions attended
+verification-minutes = { $number ->
+    [one] 1 minute
+   *[other] { $number } minutes
+}

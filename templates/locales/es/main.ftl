@@ -592,3 +592,12 @@ report-session-out = Salida
 report-session-minutes = Minutos
 report-sheet-sessions = Sesiones
 report-sessions-total = Presentes
+verification-title = Certificado de asistencia
+verification-confirmed = Este certificado es auténtico: guichet lo expidió, y la asistencia que figura abajo es la registrada en el evento.
+verification-event = Evento
+verification-days = Días de asistencia
+verification-sessions = Sesiones a las que asistió
+verification-minutes = { $number ->
+    [one] 1 minuto
+   *[other] { $number } minutos
+}

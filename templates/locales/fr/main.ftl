@@ -593,3 +593,12 @@ report-session-out = Sortie
 report-session-minutes = Minutes
 report-sheet-sessions = Séances
 report-sessions-total = Présent·es
+verification-title = Attestation de participation
+verification-confirmed = Cette attestation est authentique : guichet l'a délivrée, et la participation ci-dessous est celle enregistrée lors de l'événement.
+verification-event = Événement
+verification-days = Jours de présence
+verification-sessions = Séances suivies
+verification-minutes = { $number ->
+    [one] { $number } minute
+   *[other] { $number } minutes
+}

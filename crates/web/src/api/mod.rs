@@ -11,7 +11,7 @@ pub(crate) use desk::participant_view;
 mod organiser;
 mod registrations;
 pub(crate) mod reports;
-mod sessions;
+pub(crate) mod sessions;
 
 use crate::AppState;
 use axum::Json;

@@ -1,0 +1,161 @@
+//! Certificates of attendance (issue 16): what a participant attended — the days they were
+//! checked in, the agenda's items whose doors they passed, with times and minutes — and the
+//! verification page of a certificate's code (`/v/{code}`), public, which confirms a real
+//! certificate and answers 404 for anything else. A certificate exists once the event is over,
+//! for a registration that was checked in at least once.
+
+use crate::AppState;
+use crate::api::sessions::doors;
+use crate::error::Error;
+use crate::lang::RequestLang;
+use crate::templates::{languages, view};
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use chrono::NaiveDate;
+use domain::{CertificateClaim, Lang, Registration};
+use i18n::{long_date, time_of_day};
+use minijinja::context;
+use persistence::StoredEvent;
+use serde::Serialize;
+
+pub(crate) fn router() -> crate::routes::Listed {
+    crate::routes::Listed::new().route("/v/{code}", get(verification_page))
+}
+
+/// An agenda item attended.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SessionAttended {
+    pub(crate) title: String,
+    pub(crate) date: NaiveDate,
+    /// "11:00–13:00"
+    pub(crate) times: String,
+    pub(crate) minutes: i64,
+}
+
+/// What a registration attended.
+#[derive(Debug, Clone)]
+pub(crate) struct Attended {
+    pub(crate) days: Vec<NaiveDate>,
+    pub(crate) sessions: Vec<SessionAttended>,
+}
+
+/// What `registration` attended of `stored`, or `None` when it has no certificate: the event is
+/// not over, or they were never checked in.
+pub(crate) async fn attended(
+    state: &AppState,
+    stored: &StoredEvent,
+    registration: &Registration,
+) -> Result<Option<Attended>, Error> {
+    let event = &stored.event;
+    if state.clock().now() < event.agenda.ends_at(event.time_zone) {
+        return Ok(None);
+    }
+    let (checkins, passages) = state.db().attendance_of(registration.id).await?;
+    if checkins.is_empty() {
+        return Ok(None);
+    }
+    let mut days: Vec<NaiveDate> = checkins.iter().map(|c| c.day).collect();
+    days.sort_unstable();
+    days.dedup();
+    let sessions = doors(stored)
+        .into_iter()
+        .filter_map(|door| {
+            let passage = passages.iter().find(|p| p.item == door.key)?;
+            let tz = event.time_zone;
+            Some(SessionAttended {
+                minutes: door.minutes(passage),
+                times: format!(
+                    "{}–{}",
+                    time_of_day(door.starts_at.with_timezone(&tz).time()),
+                    time_of_day(door.ends_at.with_timezone(&tz).time())
+                ),
+                title: door.title,
+                date: door.date,
+            })
+        })
+        .collect();
+    Ok(Some(Attended { days, sessions }))
+}
+
+#[derive(Debug, Serialize)]
+struct SessionView {
+    title: String,
+    when: String,
+    minutes: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct VerificationView {
+    name: String,
+    event_title: String,
+    content_lang: &'static str,
+    dates: String,
+    venue: String,
+    days: Vec<String>,
+    sessions: Vec<SessionView>,
+}
+
+/// The page a certificate's link opens: who, which event, what they attended.
+async fn verification_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(code): Path<String>,
+) -> Result<Html<String>, Error> {
+    let claim = CertificateClaim::parse(&code).ok_or(Error::NotFound)?;
+    let registration = state
+        .db()
+        .registration(claim.registration_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !state
+        .ticket_key()
+        .verify_certificate(&claim, registration.event_id)
+    {
+        return Err(Error::NotFound);
+    }
+    let stored = state
+        .db()
+        .event_by_id(registration.event_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let attended = attended(&state, &stored, &registration)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let view_model = verification_view(&stored, &registration, &attended, lang);
+    Ok(Html(state.templates().render(
+        "verification.html",
+        context! {
+            lang => lang.code(),
+            languages => languages(&format!("/v/{code}"), lang),
+            v => view(view_model),
+        },
+    )?))
+}
+
+fn verification_view(
+    stored: &StoredEvent,
+    registration: &Registration,
+    attended: &Attended,
+    lang: Lang,
+) -> VerificationView {
+    let event = &stored.event;
+    let p = &registration.participant;
+    VerificationView {
+        name: format!("{} {}", p.given_name, p.family_name),
+        event_title: event.title.clone(),
+        content_lang: event.language.code(),
+        dates: i18n::event_dates(&event.agenda, lang),
+        venue: format!("{}, {}", event.venue.name, event.venue.city),
+        days: attended.days.iter().map(|d| long_date(*d, lang)).collect(),
+        sessions: attended
+            .sessions
+            .iter()
+            .map(|s| SessionView {
+                title: s.title.clone(),
+                when: format!("{}, {}", long_date(s.date, lang), s.times),
+                minutes: s.minutes,
+            })
+            .collect(),
+    }
+}
