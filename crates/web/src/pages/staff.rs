@@ -344,6 +344,15 @@ async fn desk_page(
     };
     let rehearsal = (!state.clock().is_real()).then(|| long_datetime(now, tz, lang));
     let walk_in = FormView::new(event, lang, None, None, BTreeMap::new());
+    // For the page's offline decisions (desk.js): the days as this language writes them, and the
+    // zone its times are shown in, as guichet's own messages do.
+    let day_names: BTreeMap<String, String> = event
+        .agenda
+        .days()
+        .iter()
+        .map(|day| (day.date().to_string(), long_date(day.date(), lang)))
+        .collect();
+    let day_names = serde_json::to_string(&day_names).map_err(|e| Error::Internal(Box::new(e)))?;
     let html = state.templates().render(
         "desk.html",
         context! {
@@ -357,6 +366,8 @@ async fn desk_page(
             status => status,
             rehearsal => rehearsal,
             form => view(walk_in),
+            time_zone => tz.name(),
+            day_names => day_names,
         },
     )?;
     Ok(Html(html).into_response())
