@@ -420,7 +420,30 @@
 
   // ---------------------------------------------------------------------------------------------
   // Checking in: online first; when guichet cannot be reached, from the list.
+  // The door this desk stands at: the entrance (decided offline too), or an agenda item's door
+  // (a session's attendance, which needs the network). Kept per event on this device.
+  const doorChoice = document.getElementById("door");
+  const directionChoice = document.getElementById("direction");
+  const doorKey = "guichet-door-" + slug;
+  function showDirection() {
+    directionChoice.disabled = !doorChoice.value;
+  }
+  try {
+    const kept = localStorage.getItem(doorKey) || "";
+    if ([].some.call(doorChoice.options, function (o) { return o.value === kept; })) doorChoice.value = kept;
+  } catch (error) {
+    /* no storage: the entrance */
+  }
+  showDirection();
+  doorChoice.addEventListener("change", function () {
+    try { localStorage.setItem(doorKey, doorChoice.value); } catch (error) { /* kept for this page only */ }
+    showDirection();
+    scan.focus();
+  });
+  directionChoice.addEventListener("change", function () { scan.focus(); });
+
   async function checkIn(body) {
+    if (doorChoice.value) return checkInAtDoor(body);
     const nonce = newNonce();
     const scannedAt = wholeSeconds(correctedNow());
     const name = deskName();
@@ -451,6 +474,39 @@
     }
     setOnline(false);
     await decideOffline(body, nonce, scannedAt, name);
+  }
+
+  // A scan at an agenda item's door: online only (the offline list is the entrance's), retried
+  // once with the same nonce when the network drops.
+  async function checkInAtDoor(body) {
+    const sent = Object.assign({}, body, {
+      nonce: newNonce(),
+      item: doorChoice.value,
+      direction: directionChoice.value || "in",
+    });
+    const name = deskName();
+    if (name) sent.desk = name;
+    panel.className = "";
+    delete panel.dataset.offline;
+    panel.replaceChildren(element("div", "reason", text.working));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const response = await fetchWithin(api + "/checkins", { method: "POST", headers: headers(), body: JSON.stringify(sent) }, ONLINE_TIMEOUT_MS);
+        if (gatewayFailed(response)) continue;
+        const answer = await response.json();
+        setOnline(true);
+        if (!response.ok) {
+          showProblem(answer.message || (answer.errors && Object.values(answer.errors)[0]) || response.statusText);
+          return;
+        }
+        show(answer);
+        refreshRecent();
+        return;
+      } catch (error) {
+        /* tried again once */
+      }
+    }
+    showProblem(text.doorOffline, true);
   }
 
   // An online check-in, noted in the list at once: if the network goes a minute later, a second

@@ -557,3 +557,75 @@ async fn an_invited_member_sets_a_password_enrols_a_second_factor_and_signs_in_w
     );
     client.close().await.expect("closed");
 }
+
+#[tokio::test]
+async fn the_desk_stands_at_a_sessions_door_and_scans_people_in_and_out() {
+    let Some(driver) = Chromedriver::start() else {
+        return;
+    };
+    // 10:50: Session I's door (11:00–13:00) is open.
+    let app = TestApp::spawn_at(instant("2008-07-07T10:50:00+02:00")).await;
+    app.add_staff("door@example.org", Role::Desk).await;
+    let event = app.demo_event().await;
+    let (meera, ticket) = app
+        .ticket(&event, "Meera", "Sethi", "meera@example.org")
+        .await;
+    let client = driver.session().await;
+    let result = async {
+        sign_in(
+            &client,
+            &app,
+            &format!("/desk/{DEMO_SLUG}"),
+            "door@example.org",
+        )
+        .await?;
+        wait_for_text(&client, "#panel", "Ready for the next scan").await;
+        // The door: Session I, way in; the choice is kept across a reload.
+        client
+            .find(Locator::Css("#door option[value='2008-07-07T11:00']"))
+            .await?
+            .click()
+            .await?;
+        client.refresh().await?;
+        wait_for_text(&client, "#panel", "Ready for the next scan").await;
+        let door = client.find(Locator::Css("#door")).await?;
+        assert_eq!(
+            door.prop("value").await?.as_deref(),
+            Some("2008-07-07T11:00")
+        );
+        client
+            .find(Locator::Css("#scan"))
+            .await?
+            .send_keys(&format!("{ticket}\n"))
+            .await?;
+        wait_for_text(&client, "#panel.ok", "Meera Sethi").await;
+        // In again at this door: amber.
+        client
+            .find(Locator::Css("#scan"))
+            .await?
+            .send_keys(&format!("{ticket}\n"))
+            .await?;
+        wait_for_text(&client, "#panel.warn", "Already checked in").await;
+        // Way out.
+        client
+            .find(Locator::Css("#direction option[value='out']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("#scan"))
+            .await?
+            .send_keys(&format!("{ticket}\n"))
+            .await?;
+        wait_for_text(&client, "#panel.ok", "Meera Sethi").await;
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("the desk works at a door");
+    let (_, passages) = app.db.attendance_of(meera.id).await.expect("read");
+    assert_eq!(passages.len(), 1);
+    assert_eq!(passages[0].item.as_str(), "2008-07-07T11:00");
+    assert!(passages[0].came_in.is_some() && passages[0].went_out.is_some());
+    app.assert_outbox(Outbox::pending(1)).await;
+}

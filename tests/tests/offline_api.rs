@@ -147,7 +147,11 @@ async fn the_list_holds_the_emailed_tickets_hashes_never_a_token_and_since_gives
         list["days"][1]["closes_at"].as_str().map(|s| &s[..10]),
         Some("2008-07-08")
     );
-    assert_eq!(list["server_time"], "2008-07-07T07:10:00Z");
+    let server_time = list["server_time"].as_str().expect("the server's time");
+    assert!(
+        server_time.starts_with("2008-07-07T07:10:00"),
+        "{server_time}"
+    );
     let cursor = list["cursor"].as_str().expect("a cursor").to_owned();
     // The organisers may read it; a stranger may not.
     assert_eq!(get(&app, &organiser, LIST).await.0, 200);

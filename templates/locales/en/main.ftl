@@ -601,3 +601,9 @@ verification-minutes = { $number ->
     [one] 1 minute
    *[other] { $number } minutes
 }
+desk-door-label = Door
+desk-door-entrance = Entrance (the day's attendance)
+desk-direction-label = Way
+desk-direction-in = In
+desk-direction-out = Out
+desk-door-offline = No answer from guichet: a session's door needs the network (the entrance works offline). Scan again when the network is back.

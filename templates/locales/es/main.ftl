@@ -601,3 +601,9 @@ verification-minutes = { $number ->
     [one] 1 minuto
    *[other] { $number } minutos
 }
+desk-door-label = Puerta
+desk-door-entrance = Entrada (asistencia del día)
+desk-direction-label = Sentido
+desk-direction-in = Entrada
+desk-direction-out = Salida
+desk-door-offline = Sin respuesta de guichet: la puerta de una sesión necesita la red (la entrada funciona sin conexión). Escanee de nuevo cuando vuelva la red.

@@ -602,3 +602,9 @@ verification-minutes = { $number ->
     [one] { $number } minute
    *[other] { $number } minutes
 }
+desk-door-label = Porte
+desk-door-entrance = Entrée (présence du jour)
+desk-direction-label = Sens
+desk-direction-in = Entrée
+desk-direction-out = Sortie
+desk-door-offline = Pas de réponse de guichet : la porte d'une séance a besoin du réseau (l'entrée fonctionne hors ligne). Scannez à nouveau quand le réseau est revenu.

@@ -179,7 +179,8 @@ pub async fn checkin_list(
         })
         .collect();
     Ok(Json(CheckinList {
-        server_time: now.trunc_subsecs(0),
+        // Milliseconds: the desks correct their clocks by it.
+        server_time: now.trunc_subsecs(3),
         cursor: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         full: query.since.is_none(),
         days: day_windows(&stored),

@@ -353,6 +353,28 @@ async fn desk_page(
         .map(|day| (day.date().to_string(), long_date(day.date(), lang)))
         .collect();
     let day_names = serde_json::to_string(&day_names).map_err(|e| Error::Internal(Box::new(e)))?;
+    // The doors the desk may stand at besides the entrance: the agenda's items that take
+    // attendance, by day.
+    let doors: Vec<(String, Vec<(String, String)>)> = event
+        .agenda
+        .days()
+        .iter()
+        .map(|day| {
+            let items = day
+                .keyed_items()
+                .into_iter()
+                .filter(|(_, item)| item.takes_attendance())
+                .map(|(key, item)| {
+                    (
+                        key.to_string(),
+                        format!("{} {}", i18n::time_of_day(item.slot.start()), item.title),
+                    )
+                })
+                .collect();
+            (long_date(day.date(), lang), items)
+        })
+        .filter(|(_, items): &(String, Vec<(String, String)>)| !items.is_empty())
+        .collect();
     let html = state.templates().render(
         "desk.html",
         context! {
@@ -368,6 +390,7 @@ async fn desk_page(
             form => view(walk_in),
             time_zone => tz.name(),
             day_names => day_names,
+            doors => doors,
         },
     )?;
     Ok(Html(html).into_response())
