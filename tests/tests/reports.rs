@@ -184,7 +184,8 @@ async fn the_xlsx_report_has_real_date_times_and_a_summary() {
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.expect("body").to_vec();
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
-    assert_eq!(book.sheet_names(), ["Participants", "Summary"]);
+    // Attendance by session (issue 16) is the third sheet: tests/tests/sessions.rs reads it.
+    assert_eq!(book.sheet_names(), ["Participants", "Summary", "Sessions"]);
 
     let participants = book.worksheet_range("Participants").expect("the sheet");
     let rows: Vec<&[Data]> = participants.rows().collect();
