@@ -22,6 +22,7 @@ use std::sync::Mutex;
 pub mod browser;
 pub mod faulty_smtp;
 pub mod net_proxy;
+pub mod pdf;
 pub mod process;
 
 /// The variable that selects PostgreSQL for the tests.

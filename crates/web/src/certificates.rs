@@ -20,7 +20,88 @@ use persistence::StoredEvent;
 use serde::Serialize;
 
 pub(crate) fn router() -> crate::routes::Listed {
-    crate::routes::Listed::new().route("/v/{code}", get(verification_page))
+    crate::routes::Listed::new()
+        .route("/v/{code}", get(verification_page))
+        .route("/t/{token}/certificate.pdf", get(certificate_pdf))
+}
+
+/// The participant's own certificate, from their ticket's page once the event is over: 404
+/// before, for someone never checked in, and for anything but the current ticket.
+async fn certificate_pdf(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<axum::response::Response, Error> {
+    use axum::response::IntoResponse;
+    let crate::tickets::Ticket::Current(registration, stored, _) =
+        crate::tickets::find_ticket(&state, &token).await?
+    else {
+        return Err(Error::NotFound);
+    };
+    let attended = attended(&state, &stored, &registration)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let certificate = certificate(&state, &stored, &registration, &attended);
+    let pdf = tokio::task::spawn_blocking(move || documents::render_certificate(&[certificate]))
+        .await
+        .map_err(|e| Error::Internal(Box::new(e)))?
+        .map_err(|e| Error::Internal(Box::new(e)))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "inline; filename=\"certificate.pdf\"",
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// A registration's certificate, in the participant's language.
+pub(crate) fn certificate(
+    state: &AppState,
+    stored: &StoredEvent,
+    registration: &Registration,
+    attended: &Attended,
+) -> documents::Certificate {
+    let lang = registration.participant.language;
+    let t = |key: &str| i18n::t(lang, key, &[]);
+    let view = verification_view(stored, registration, attended, lang);
+    let code = state.ticket_key().certificate(stored.id, registration.id);
+    documents::Certificate {
+        texts: documents::CertificateTexts {
+            heading: t("verification-title"),
+            certifies: t("certificate-certifies"),
+            attended: t("certificate-attended"),
+            days_heading: t("verification-days"),
+            sessions_heading: t("verification-sessions"),
+            verify: t("certificate-verify"),
+        },
+        name: view.name,
+        event_title: view.event_title,
+        organiser: stored.event.organiser.clone(),
+        dates: view.dates,
+        venue: view.venue,
+        days: view.days,
+        sessions: view
+            .sessions
+            .into_iter()
+            .map(|s| documents::SessionLine {
+                when: format!(
+                    "{} ({})",
+                    s.when,
+                    i18n::t(
+                        lang,
+                        "verification-minutes",
+                        &[("number", s.minutes.into())]
+                    )
+                ),
+                title: s.title,
+            })
+            .collect(),
+        link: format!("{}/v/{code}", state.composer().base_url()),
+    }
 }
 
 /// An agenda item attended.

@@ -128,14 +128,22 @@ async fn ticket_page(
     Path(token): Path<String>,
     Query(notice): Query<Notice>,
 ) -> Result<Html<String>, Error> {
-    let view_model = match find_ticket(&state, &token).await? {
+    let (view_model, certificate) = match find_ticket(&state, &token).await? {
         Ticket::Current(registration, stored, token) => {
             let status = registration.status.as_str();
-            ticket_view(&registration, &stored, token.as_str(), status, lang)
+            // After the event, for someone who came: their certificate of attendance.
+            let certificate = crate::certificates::attended(&state, &stored, &registration)
+                .await?
+                .is_some();
+            (
+                ticket_view(&registration, &stored, token.as_str(), status, lang),
+                certificate,
+            )
         }
-        Ticket::Revoked(registration, stored) => {
-            ticket_view(&registration, &stored, &token, "revoked", lang)
-        }
+        Ticket::Revoked(registration, stored) => (
+            ticket_view(&registration, &stored, &token, "revoked", lang),
+            false,
+        ),
     };
     let path = format!("/t/{}", view_model.token);
     Ok(Html(state.templates().render(
@@ -145,6 +153,7 @@ async fn ticket_page(
             languages => languages(&path, lang),
             ticket => view(view_model),
             resent => notice.sent.is_some(),
+            certificate => certificate,
         },
     )?))
 }

@@ -607,3 +607,7 @@ desk-direction-label = Way
 desk-direction-in = In
 desk-direction-out = Out
 desk-door-offline = No answer from guichet: a session's door needs the network (the entrance works offline). Scan again when the network is back.
+certificate-certifies = This is to certify that
+certificate-attended = attended
+certificate-verify = Verify this certificate:
+ticket-certificate = My certificate of attendance (PDF)

@@ -607,3 +607,7 @@ desk-direction-label = Sentido
 desk-direction-in = Entrada
 desk-direction-out = Salida
 desk-door-offline = Sin respuesta de guichet: la puerta de una sesión necesita la red (la entrada funciona sin conexión). Escanee de nuevo cuando vuelva la red.
+certificate-certifies = Se certifica que
+certificate-attended = asistió a
+certificate-verify = Verificar este certificado:
+ticket-certificate = Mi certificado de asistencia (PDF)

@@ -608,3 +608,7 @@ desk-direction-label = Sens
 desk-direction-in = Entrée
 desk-direction-out = Sortie
 desk-door-offline = Pas de réponse de guichet : la porte d'une séance a besoin du réseau (l'entrée fonctionne hors ligne). Scannez à nouveau quand le réseau est revenu.
+certificate-certifies = Nous attestons que
+certificate-attended = a participé à
+certificate-verify = Vérifier cette attestation :
+ticket-certificate = Mon attestation de participation (PDF)

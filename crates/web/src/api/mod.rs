@@ -3,6 +3,7 @@
 
 mod agenda;
 mod auth;
+mod badges;
 mod decisions;
 mod desk;
 mod form;
@@ -181,6 +182,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::attendance_csv))
         .routes(routes!(reports::attendance_xlsx))
         .routes(routes!(sessions::sessions_csv))
+        .routes(routes!(badges::badges_pdf))
         // Camera frames are larger than any form: this route alone takes more (2 MiB).
         .merge(OpenApiRouter::new().routes(routes!(desk::decode_qr)).layer(
             axum::extract::DefaultBodyLimit::max(crate::frames::MAX_FRAME_BYTES),
