@@ -766,7 +766,7 @@
   // the first one takes the focus (its label, state and message are read out).
   function showWalkInErrors(errors, focus) {
     Object.keys(errors).forEach(function (field) {
-      const input = walkin.querySelector("[name=" + field + "]");
+      const input = walkin.querySelector('[name="' + CSS.escape(field) + '"]');
       const message = element("p", "field-error", errors[field]);
       message.id = "w-" + field + "-error";
       if (input) {

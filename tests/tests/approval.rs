@@ -733,3 +733,66 @@ async fn the_participant_page_approves_and_declines_a_request() {
     );
     app.assert_outbox(guichet_tests::Outbox::default()).await;
 }
+
+#[tokio::test]
+async fn a_bulk_action_leaves_alone_a_registration_that_left_the_filter_after_the_question() {
+    let mail = MailServer::start();
+    let app = app_with(&mail, 40).await;
+    let stored = app.event(SLUG).await;
+    app.add_staff_at("org@example.org", Role::Organiser, &[SLUG])
+        .await;
+    let ids = [
+        register(&app, "Spam", "One", "one@spam.example").await,
+        register(&app, "Spam", "Two", "two@spam.example").await,
+        register(&app, "Real", "Person", "real@spam.example").await,
+    ];
+    let (cookie, csrf) = app
+        .browser_session("org@example.org", &format!("/organiser/{SLUG}"))
+        .await;
+    let up_to = ids[2].to_string();
+    let form: Vec<(&str, &str)> = vec![
+        ("csrf", csrf.as_str()),
+        ("action", "decline"),
+        ("up_to", up_to.as_str()),
+        ("q", "spam.example"),
+        ("status", "pending"),
+        ("category", ""),
+        ("country", ""),
+        ("present_on", ""),
+        ("absent_on", ""),
+    ];
+    let bulk = format!("/organiser/{SLUG}/bulk");
+    let asked = app.post_form(&bulk, &cookie, &form).await;
+    assert!(
+        asked
+            .text()
+            .await
+            .expect("page")
+            .contains("Decline the 3 registrations")
+    );
+    // Meanwhile a colleague approves the real person: no longer pending, so not declined.
+    let organiser = app.login("org@example.org").await;
+    let (status, _) = post_api(
+        &app,
+        &organiser,
+        &format!("/api/v1/events/{SLUG}/registrations/{}/approve", ids[2]),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut confirmed = form.clone();
+    confirmed.push(("confirm", "yes"));
+    let done = app.post_form(&bulk, &cookie, &confirmed).await;
+    let location = done.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    // The filter is read again when the action runs (and again under the event's lock, batch by
+    // batch): the approved request is not among its rows.
+    assert!(location.contains("done=2&"), "{location}");
+    assert_eq!(status_of(&app, ids[2]).await, domain::Status::Confirmed);
+    let counts = app.db.status_counts(stored.id).await.expect("counts");
+    assert_eq!((counts.declined, counts.confirmed), (2, 1));
+    mail.wait_for(3 + 1 + 2).await;
+    app.assert_outbox(guichet_tests::Outbox::default()).await;
+}

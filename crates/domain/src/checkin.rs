@@ -127,11 +127,18 @@ impl DeskName {
 /// fast is corrected at each sync, and more than this is a wrong clock, not a scan.
 pub const OFFLINE_SCAN_LEEWAY: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
+/// How old an offline scan may be when it arrives: a desk offline through a whole event still
+/// syncs, and a time from another era (which PostgreSQL cannot even store, failing the other
+/// desks' scans written with it) is refused.
+pub const OFFLINE_SCAN_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
 /// Why an offline scan's time is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanTimeProblem {
     /// Later than the server's clock by more than [`OFFLINE_SCAN_LEEWAY`].
     InTheFuture,
+    /// Earlier than [`OFFLINE_SCAN_MAX_AGE`] ago.
+    TooOld,
 }
 
 /// The time an offline scan was made, as the desk says, checked against the server's `now`;
@@ -143,6 +150,8 @@ pub fn offline_scan_time(
     use chrono::SubsecRound;
     if scanned_at > now + OFFLINE_SCAN_LEEWAY {
         Err(ScanTimeProblem::InTheFuture)
+    } else if scanned_at < now - OFFLINE_SCAN_MAX_AGE {
+        Err(ScanTimeProblem::TooOld)
     } else {
         Ok(scanned_at.trunc_subsecs(0))
     }
@@ -530,6 +539,11 @@ mod offline_tests {
         assert_eq!(
             offline_scan_time(utc("2008-07-07T07:35:01Z"), now),
             Err(ScanTimeProblem::InTheFuture)
+        );
+        assert!(offline_scan_time(utc("2008-07-01T07:30:00Z"), now).is_ok());
+        assert_eq!(
+            offline_scan_time(utc("2008-06-30T07:29:59Z"), now),
+            Err(ScanTimeProblem::TooOld)
         );
     }
 }

@@ -231,24 +231,38 @@ pub const BULK_BATCH: usize = 200;
 impl Database {
     /// Performs `bulk` on each of `ids` (registrations of the event `event_id`, in the order
     /// given: approving in registration order gives the seats first come first served), each
-    /// change with its audit line, one transaction per [`BULK_BATCH`] registrations.
-    #[tracing::instrument(skip(self, ids), fields(count = ids.len()))]
+    /// change with its audit line, one transaction per [`BULK_BATCH`] registrations. Each batch
+    /// reads the time when it runs, and keeps only the registrations that still match `filter`
+    /// under the event's lock (one another organiser changed meanwhile is left as it is).
+    #[tracing::instrument(skip(self, ids, filter, clock), fields(count = ids.len()))]
     pub async fn bulk_action(
         &self,
         event_id: i32,
         staff_id: i32,
         bulk: &Bulk,
+        filter: &crate::ReportFilter,
         ids: &[i32],
-        now: DateTime<Utc>,
+        clock: &dyn domain::Clock,
     ) -> Result<BulkDone> {
+        use sea_orm::{QueryFilter as _, QuerySelect as _};
         let mut result = BulkDone::default();
         for batch in ids.chunks(BULK_BATCH) {
             let txn = self.writer.begin().await?;
             if lock_event(&txn, event_id).await?.is_none() {
                 return Ok(result);
             }
+            let now = clock.now();
+            let still: std::collections::HashSet<i32> = crate::reports::filtered(event_id, filter)
+                .select_only()
+                .column(registration::Column::Id)
+                .filter(registration::Column::Id.is_in(batch.iter().copied()))
+                .into_tuple()
+                .all(&txn)
+                .await?
+                .into_iter()
+                .collect();
             for &id in batch {
-                if !belongs_to(&txn, id, event_id).await? {
+                if !still.contains(&id) {
                     result.unchanged += 1;
                     continue;
                 }

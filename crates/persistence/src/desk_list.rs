@@ -86,17 +86,29 @@ impl Database {
             return Ok(Vec::new());
         }
         let mut days: BTreeMap<i32, Vec<NaiveDate>> = BTreeMap::new();
-        let mut checkins = checkin::Entity::find()
-            .select_only()
-            .column(checkin::Column::RegistrationId)
-            .column(checkin::Column::Day)
-            .filter(checkin::Column::EventId.eq(event_id))
-            .order_by_asc(checkin::Column::Day);
+        let checkins = || {
+            checkin::Entity::find()
+                .select_only()
+                .column(checkin::Column::RegistrationId)
+                .column(checkin::Column::Day)
+                .filter(checkin::Column::EventId.eq(event_id))
+                .order_by_asc(checkin::Column::Day)
+        };
+        let mut found: Vec<(i32, NaiveDate)> = Vec::new();
         if changed_after.is_some() {
-            checkins =
-                checkins.filter(checkin::Column::RegistrationId.is_in(rows.iter().map(|r| r.id)));
+            // A bounded list of ids per query (see `IN_LIST`).
+            let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+            for chunk in ids.chunks(crate::IN_LIST) {
+                let part: Vec<(i32, NaiveDate)> = checkins()
+                    .filter(checkin::Column::RegistrationId.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(&self.conn)
+                    .await?;
+                found.extend(part);
+            }
+        } else {
+            found = checkins().into_tuple().all(&self.conn).await?;
         }
-        let found: Vec<(i32, NaiveDate)> = checkins.into_tuple().all(&self.conn).await?;
         for (registration_id, day) in found {
             days.entry(registration_id).or_default().push(day);
         }
@@ -135,12 +147,16 @@ impl Database {
             .map(|s| (s.id, s.email))
             .collect();
         let ids: Vec<i32> = lines.iter().filter_map(|l| l.registration_id).collect();
-        let names: BTreeMap<i32, String> = registration::Entity::find()
-            .filter(registration::Column::Id.is_in(ids))
-            .all(&self.conn)
+        let names: BTreeMap<i32, String> = self
+            .registrations_by_id(event_id, &ids)
             .await?
             .into_iter()
-            .map(|r| (r.id, format!("{} {}", r.given_name, r.family_name)))
+            .map(|(id, r)| {
+                (
+                    id,
+                    format!("{} {}", r.participant.given_name, r.participant.family_name),
+                )
+            })
             .collect();
         let mut conflicts: Vec<OfflineConflict> = Vec::new();
         for line in lines {

@@ -33,6 +33,10 @@ mod staff;
 mod unique;
 
 pub use access::{AccessAction, AccessLine, ByWhom};
+
+/// Values in one `IN (…)` list at most: SQLite allows 32,766 bound values a statement and
+/// PostgreSQL 65,535; lists of ids are sent in chunks of this many.
+pub(crate) const IN_LIST: usize = 1000;
 pub use actions::{Action, BULK_BATCH, Bulk, BulkDone, Done};
 pub use attendance::DayCheckin;
 pub use audit::{AuditAction, AuditDetails, Happened, HistoryLine};

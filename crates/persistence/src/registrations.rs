@@ -641,17 +641,22 @@ impl Database {
         event_id: i32,
         ids: &[i32],
     ) -> Result<std::collections::HashMap<i32, Registration>> {
-        if ids.is_empty() {
-            return Ok(Default::default());
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        // A bounded list of values per query: SQLite and PostgreSQL both cap a statement's.
+        for chunk in ids.chunks(crate::IN_LIST) {
+            for row in registration::Entity::find()
+                .filter(registration::Column::EventId.eq(event_id))
+                .filter(registration::Column::Id.is_in(chunk.iter().copied()))
+                .all(&self.conn)
+                .await?
+            {
+                found.insert(row.id, to_domain(row)?);
+            }
         }
-        registration::Entity::find()
-            .filter(registration::Column::EventId.eq(event_id))
-            .filter(registration::Column::Id.is_in(ids.iter().copied()))
-            .all(&self.conn)
-            .await?
-            .into_iter()
-            .map(|row| Ok((row.id, to_domain(row)?)))
-            .collect()
+        Ok(found)
     }
 
     /// A registration by id.

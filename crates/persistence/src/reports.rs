@@ -117,7 +117,10 @@ impl Database {
 }
 
 /// The event's registrations that match `filter`.
-fn filtered(event_id: i32, filter: &ReportFilter) -> sea_orm::Select<registration::Entity> {
+pub(crate) fn filtered(
+    event_id: i32,
+    filter: &ReportFilter,
+) -> sea_orm::Select<registration::Entity> {
     let mut query = registration::Entity::find().filter(registration::Column::EventId.eq(event_id));
     if let Some(status) = filter.status {
         query = query.filter(registration::Column::Status.eq(registration::Status::from(status)));

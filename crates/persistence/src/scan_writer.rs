@@ -242,7 +242,17 @@ async fn record_checkins(
     }
     let registrations: Vec<i32> = already.iter().map(|(r, _)| *r).collect();
     let mut earlier = checkins_with_staff(txn, &registrations).await?;
-    for index in 0..scans.len() {
+    // In key order, as the inserts: two instances' groups then lock check-in rows in the same
+    // order, never in a circle.
+    let mut order: Vec<usize> = (0..scans.len()).collect();
+    order.sort_by_key(|&index| {
+        (
+            scans[index].registration_id,
+            scans[index].verdict.admits(),
+            index,
+        )
+    });
+    for index in order {
         let scan = &scans[index];
         let Some(key) = scan.registration_id.zip(scan.verdict.admits()) else {
             continue;
@@ -255,17 +265,27 @@ async fn record_checkins(
             .cloned()
             .ok_or_else(|| crate::Error::Corrupt("a check-in conflicted, then vanished".into()))?;
         let inserted_here = inserter.get(&first.id).copied();
+        let mut first = first;
         if scan.offline.is_some() && scan.at < first.at && inserted_here.is_none() {
-            // An offline scan earlier than the check-in standing: it takes its place.
-            let taken = take_place(txn, scan, key, &first).await?;
-            earlier.insert(key, taken);
-            attempts[index] = Some(Attempt {
-                recorded: Recorded::Inserted,
-                inserted: None,
-                first_staff_id: None,
-                conflict: true,
-            });
-            continue;
+            // An offline scan earlier than the check-in standing: it takes its place, unless
+            // another instance's earlier scan took it first (then that one stands, read again).
+            if let Some(taken) = take_place(txn, scan, key, &first).await? {
+                earlier.insert(key, taken);
+                attempts[index] = Some(Attempt {
+                    recorded: Recorded::Inserted,
+                    inserted: None,
+                    first_staff_id: None,
+                    conflict: true,
+                });
+                continue;
+            }
+            first = checkins_with_staff(txn, &[key.0])
+                .await?
+                .remove(&key)
+                .ok_or_else(|| {
+                    crate::Error::Corrupt("a check-in conflicted, then vanished".into())
+                })?;
+            earlier.insert(key, first.clone());
         }
         // The same scan sent again (a retry, answered below as the first time) is no conflict
         // with itself.
@@ -300,16 +320,17 @@ fn recorded_at(scan: &Scan) -> DateTime<Utc> {
 /// An offline scan earlier than the day's check-in `first` takes its place: the check-in gets the
 /// scan's time, staff member and desk, and the log line of the scan that made it now says
 /// `already_checked_in` (after this one), marked as a conflict. Returns the check-in as it now
-/// stands.
+/// stands; `None` when the row no longer holds a later time (another instance's earlier scan
+/// took its place meanwhile): the update's own condition decides, under the row's lock.
 async fn take_place(
     txn: &DatabaseTransaction,
     scan: &Scan,
     (registration_id, day): (i32, NaiveDate),
     first: &DayCheckin,
-) -> Result<DayCheckin> {
+) -> Result<Option<DayCheckin>> {
     use sea_orm::sea_query::Expr;
     let desk = scan.desk.as_ref().map(|d| d.as_str().to_owned());
-    checkin::Entity::update_many()
+    let updated = checkin::Entity::update_many()
         .col_expr(checkin::Column::At, Expr::value(scan.at))
         .col_expr(checkin::Column::StaffId, Expr::value(scan.staff_id))
         .col_expr(checkin::Column::Desk, Expr::value(desk.clone()))
@@ -318,8 +339,12 @@ async fn take_place(
             Expr::value(Some(recorded_at(scan))),
         )
         .filter(checkin::Column::Id.eq(first.id))
+        .filter(checkin::Column::At.gt(scan.at))
         .exec(txn)
         .await?;
+    if updated.rows_affected == 0 {
+        return Ok(None);
+    }
     scan_log::Entity::update_many()
         .col_expr(
             scan_log::Column::Outcome,
@@ -339,14 +364,14 @@ async fn take_place(
         .await?
         .map(|s| s.email)
         .unwrap_or_default();
-    Ok(DayCheckin {
+    Ok(Some(DayCheckin {
         id: first.id,
         day,
         at: scan.at,
         by,
         staff_id: scan.staff_id,
         desk,
-    })
+    }))
 }
 
 /// The log line of the scan that made the check-in `first`: the `ok` of that day at its time.
@@ -362,6 +387,8 @@ fn kept_line(
         .add(scan_log::Column::Day.eq(day))
         .add(scan_log::Column::Outcome.eq(Logged::Ok))
         .add(scan_log::Column::At.eq(first.at))
+        // The entrance's line: a door's scan that recorded the day keeps its own.
+        .add(scan_log::Column::Item.is_null())
 }
 
 /// The scan that made the check-in `first` is one of two admissions: its log line says so.

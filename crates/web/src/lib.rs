@@ -259,15 +259,16 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     )
 }
 
-/// `path` with the token of a ticket's pages (`/t/{token}/…`) masked.
+/// `path` with the secret of a ticket's pages (`/t/{token}/…`) or of a certificate's
+/// verification page (`/v/{code}`) masked.
 fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/t/") {
-        Some(rest) => {
+    for prefix in ["/t/", "/v/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
             let after = rest.find('/').map_or("", |at| &rest[at..]);
-            format!("/t/…{after}").into()
+            return format!("{prefix}…{after}").into();
         }
-        None => path.into(),
     }
+    path.into()
 }
 
 /// Answers `503` with `Retry-After` when a request takes longer than the request timeout. Inside
@@ -378,5 +379,6 @@ mod tests {
         assert_eq!(loggable_path("/t/ABCDEF234567/qr.png"), "/t/…/qr.png");
         assert_eq!(loggable_path("/t/ABCDEF234567"), "/t/…");
         assert_eq!(loggable_path("/events/demo"), "/events/demo");
+        assert_eq!(loggable_path("/v/abcdefghijk234567abcde"), "/v/…");
     }
 }

@@ -611,3 +611,4 @@ certificate-certifies = This is to certify that
 certificate-attended = attended
 certificate-verify = Verify this certificate:
 ticket-certificate = My certificate of attendance (PDF)
+batch-scan-too-old = The scan's time is more than 7 days ago: check the device's clock.

@@ -611,3 +611,4 @@ certificate-certifies = Se certifica que
 certificate-attended = asistió a
 certificate-verify = Verificar este certificado:
 ticket-certificate = Mi certificado de asistencia (PDF)
+batch-scan-too-old = La hora del escaneo es de hace más de 7 días: compruebe el reloj del dispositivo.

@@ -612,3 +612,4 @@ certificate-certifies = Nous attestons que
 certificate-attended = a participé à
 certificate-verify = Vérifier cette attestation :
 ticket-certificate = Mon attestation de participation (PDF)
+batch-scan-too-old = L'heure du scan remonte à plus de 7 jours : vérifiez l'horloge de l'appareil.

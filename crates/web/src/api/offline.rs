@@ -138,7 +138,24 @@ pub async fn checkin_list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<CheckinList>, Error> {
     let now = state.clock().now();
-    let changed_after = query.since.map(|since| since - OVERLAP);
+    // A cursor this service gave is recent; anything from another era is refused, not turned
+    // into a date the database cannot hold.
+    let changed_after = match query.since {
+        None => None,
+        Some(since) if since > now - TimeDelta::days(366) && since <= now + TimeDelta::days(1) => {
+            Some(since - OVERLAP)
+        }
+        Some(_) => {
+            return Err(Error::Invalid(BTreeMap::from([(
+                "query".to_owned(),
+                t(
+                    lang,
+                    "query-invalid",
+                    &[("detail", "since: a cursor from an earlier answer".into())],
+                ),
+            )])));
+        }
+    };
     let entries = state.db().checkin_list(stored.id, changed_after).await?;
     let event = &stored.event;
     let registrations = entries
@@ -445,14 +462,13 @@ fn parse_item(
     }
     let desk = domain::DeskName::parse(scan.desk.as_deref().unwrap_or(""))
         .map_err(|p| problem("desk", p))?;
-    let at = offline_scan_time(scan.scanned_at.with_timezone(&Utc), now).map_err(
-        |ScanTimeProblem::InTheFuture| {
-            (
-                "scanned_at".to_owned(),
-                t(lang, "batch-scan-in-the-future", &[]),
-            )
-        },
-    )?;
+    let at = offline_scan_time(scan.scanned_at.with_timezone(&Utc), now).map_err(|problem| {
+        let key = match problem {
+            ScanTimeProblem::InTheFuture => "batch-scan-in-the-future",
+            ScanTimeProblem::TooOld => "batch-scan-too-old",
+        };
+        ("scanned_at".to_owned(), t(lang, key, &[]))
+    })?;
     Ok(Parsed {
         request: CheckinRequest::of_batch(scan.token, scan.registration_id),
         nonce,

@@ -113,7 +113,14 @@ async fn bulk(
     };
     let done = state
         .db()
-        .bulk_action(stored.id, staff.member.id, &bulk, &ids, state.clock().now())
+        .bulk_action(
+            stored.id,
+            staff.member.id,
+            &bulk,
+            &filter,
+            &ids,
+            state.clock(),
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/organiser/{}/registrations?{}&done={}&unchanged={}",
