@@ -292,6 +292,14 @@
           seqs.forEach(function (seq) { queue.delete(seq); });
         });
       },
+      // The lists (names, statuses, hashes), every event's, but not the queue: when guichet says
+      // this session may no longer read them (signed out elsewhere, revoked, expired).
+      forgetLists: function () {
+        return run(["lists", "registrations"], "readwrite", function (tx) {
+          tx.objectStore("lists").clear();
+          tx.objectStore("registrations").clear();
+        });
+      },
       // Everything, every event's: at sign-out, once nothing waits to be sent.
       forget: function () {
         return run(["lists", "registrations", "queue"], "readwrite", function (tx) {
@@ -927,6 +935,12 @@
     const sent = Date.now();
     const response = await fetchWithin(url, { headers: { accept: "application/json" } }, 30000);
     const received = Date.now();
+    if (response.status === 401 || response.status === 403) {
+      // No longer this session's to read: the list goes (the queue stays, for whoever may send
+      // it), and the page no longer decides from it.
+      list = null;
+      await store.forgetLists().catch(function () {});
+    }
     if (!response.ok) throw new Refused(response.status);
     const answer = await response.json();
     // guichet's clock minus the device's, at the middle of the round trip. guichet gives its time

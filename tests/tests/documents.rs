@@ -214,3 +214,122 @@ async fn a_participant_downloads_their_certificate_after_the_event_with_what_the
     );
     assert_eq!(app.get("/t/NOTATICKET/certificate.pdf").await.status(), 404);
 }
+
+#[tokio::test]
+async fn after_the_event_organisers_email_each_participant_who_came_their_certificate_or_zip_them_all()
+ {
+    let mail = guichet_tests::MailServer::start();
+    let app = TestApp::spawn_with(guichet_tests::Options {
+        now: instant("2008-07-07T10:50:00+02:00"),
+        smtp_port: mail.port,
+        worker: true,
+        limits: guichet::Limits::default(),
+    })
+    .await;
+    app.add_staff("door@example.org", Role::Desk).await;
+    app.add_staff("org@example.org", Role::Organiser).await;
+    let desk = app.login("door@example.org").await;
+    let event = app.demo_event().await;
+    let (_, awa) = app.ticket(&event, "Awa", "Ndiaye", "awa@example.org").await;
+    let (_, anna) = app
+        .ticket(&event, "Анна", "Кузнецова", "anna@example.org")
+        .await;
+    app.ticket(&event, "Dara", "Absent", "dara@example.org")
+        .await;
+    for ticket in [&awa, &anna] {
+        let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
+        assert_eq!(answer["outcome"], "ok");
+    }
+    mail.wait_for(3).await;
+    let (cookie, csrf) = app
+        .browser_session("org@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    let send = format!("/organiser/{DEMO_SLUG}/certificates");
+    // Not before the event is over.
+    assert_eq!(
+        app.post_form(&send, &cookie, &[("csrf", csrf.as_str())])
+            .await
+            .status(),
+        400
+    );
+    app.set_clock(instant("2008-07-08T19:00:00+02:00"));
+    // A day and a half later: signed in again (a session lasts 12 hours).
+    let (cookie, csrf) = app
+        .browser_session("org@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    let dashboard = app
+        .get_with_cookie(&format!("/organiser/{DEMO_SLUG}"), &cookie)
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(dashboard.contains("id=\"certificates\""));
+    let sent = app
+        .post_form(&send, &cookie, &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(sent.status(), 303);
+    // Asked twice, sent once.
+    app.post_form(&send, &cookie, &[("csrf", csrf.as_str())])
+        .await;
+    let mails = mail.wait_for(3 + 2).await;
+    let certificates: Vec<_> = mails[3..].to_vec();
+    assert_eq!(certificates.len(), 2);
+    for (address, name) in [
+        ("awa@example.org", "Ndiaye"),
+        ("anna@example.org", "Кузнецова"),
+    ] {
+        let message = certificates
+            .iter()
+            .find(|m| m.to.iter().any(|t| t.contains(address)))
+            .unwrap_or_else(|| panic!("{address}'s certificate"))
+            .parsed();
+        // In the participant's language (French, as they registered).
+        assert!(
+            message
+                .subject()
+                .is_some_and(|s| s.starts_with("Votre attestation de participation")),
+            "{:?}",
+            message.subject()
+        );
+        use mail_parser::MimeHeaders;
+        let pdf = message
+            .attachments()
+            .find(|a| a.attachment_name() == Some("certificate.pdf"))
+            .expect("the PDF attached");
+        let certificate = Pdf::parse(pdf.contents());
+        assert!(certificate.shows(name), "{name} on the certificate");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'certificates_sent'")
+            .await,
+        1,
+        "the second ask queued nothing, and left no line"
+    );
+
+    // All of them in one ZIP; the desk may not have it.
+    let zip = format!("/organiser/{DEMO_SLUG}/certificates.zip");
+    let response = app.get_with_cookie(&zip, &cookie).await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("ZIP").to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    assert_eq!(archive.len(), 2, "those who came");
+    let mut names = Vec::new();
+    for index in 0..archive.len() {
+        use std::io::Read;
+        let mut file = archive.by_index(index).expect("an entry");
+        names.push(file.name().expect("a name").to_string());
+        let mut pdf = Vec::new();
+        file.read_to_end(&mut pdf).expect("read");
+        assert_eq!(Pdf::parse(&pdf).pages(), 1);
+    }
+    assert!(
+        names.iter().any(|n| n.ends_with("-Ndiaye-Awa.pdf")),
+        "{names:?}"
+    );
+    let desk_cookie = app
+        .browser_session("door@example.org", &format!("/desk/{DEMO_SLUG}"))
+        .await
+        .0;
+    assert_eq!(app.get_with_cookie(&zip, &desk_cookie).await.status(), 403);
+    app.assert_outbox(guichet_tests::Outbox::default()).await;
+}

@@ -591,16 +591,19 @@ pub enum EmailKind {
     RequestReceived,
     /// Their request was declined, with the organisers' message if they wrote one.
     Declined,
+    /// After the event: their certificate of attendance, attached.
+    Certificate,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 6] = [
+    pub const ALL: [EmailKind; 7] = [
         EmailKind::Confirmation,
         EmailKind::Waitlisted,
         EmailKind::Promoted,
         EmailKind::Cancelled,
         EmailKind::RequestReceived,
         EmailKind::Declined,
+        EmailKind::Certificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -611,6 +614,7 @@ impl EmailKind {
             EmailKind::Cancelled => "cancelled",
             EmailKind::RequestReceived => "request_received",
             EmailKind::Declined => "declined",
+            EmailKind::Certificate => "certificate",
         }
     }
 

@@ -262,7 +262,8 @@ pub fn outbox_worker(
     clock: Arc<dyn Clock>,
     settings: WorkerSettings,
 ) -> Worker<DbOutbox> {
-    Worker::new(DbOutbox::new(db, key), composer, transport, clock, settings)
+    let store = DbOutbox::new(db, key, composer.base_url());
+    Worker::new(store, composer, transport, clock, settings)
 }
 
 #[cfg(test)]

@@ -50,11 +50,46 @@ fn message_key(key: &TicketKey, row: Row<'_>) -> MessageKey {
 pub struct DbOutbox {
     db: Database,
     key: TicketKey,
+    /// The public address, for the verification links of certificates.
+    base_url: String,
 }
 
 impl DbOutbox {
-    pub fn new(db: Database, key: TicketKey) -> Self {
-        Self { db, key }
+    pub fn new(db: Database, key: TicketKey, base_url: &str) -> Self {
+        Self {
+            db,
+            key,
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    /// A certificate's PDF for the email that carries it; `None` when the registration has no
+    /// certificate (no longer checked in, or the event not over at `now`).
+    async fn certificate_pdf(
+        &self,
+        registration: &domain::Registration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(stored) = self.db.event_by_id(registration.event_id).await? else {
+            return Ok(None);
+        };
+        let Some(certificate) = web::certificate_for(
+            &self.db,
+            &self.key,
+            &self.base_url,
+            &stored,
+            registration,
+            now,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        // The PDF writer's document stays on one thread: a blocking one.
+        let pdf =
+            tokio::task::spawn_blocking(move || documents::render_certificate(&[certificate]))
+                .await??;
+        Ok(Some(pdf))
     }
 }
 
@@ -64,6 +99,7 @@ impl DbOutbox {
         &self,
         invitations: Vec<(persistence::Invitation, i32)>,
         claimed: Vec<persistence::EmailJob>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<Job>, StoreError> {
         let mut events = HashMap::new();
         let mut jobs = Vec::new();
@@ -119,6 +155,17 @@ impl DbOutbox {
                 registration.id,
                 registration.ticket_version,
             );
+            let pdf = if email.kind == domain::EmailKind::Certificate {
+                let Some(pdf) = self.certificate_pdf(&registration, now).await? else {
+                    self.db
+                        .mark_email_failed(email.id, "no certificate: not checked in", None)
+                        .await?;
+                    continue;
+                };
+                Some(("certificate.pdf".to_owned(), pdf))
+            } else {
+                None
+            };
             jobs.push(Job {
                 id: JobId::Participant(email.id),
                 attempts: email.attempts,
@@ -135,6 +182,7 @@ impl DbOutbox {
                     registration: Box::new(registration),
                     token,
                     note: email.note,
+                    pdf,
                 },
             });
         }
@@ -165,7 +213,7 @@ impl OutboxStore for DbOutbox {
             }
         };
         claimed.extend(emails.iter().map(|email| JobId::Participant(email.id)));
-        match self.complete(invitations, emails).await {
+        match self.complete(invitations, emails, now).await {
             Ok(jobs) => Ok(jobs),
             // The database went away half-way: the claims go back at once (if it answers), not
             // after the lease, and this batch is claimed again at the next pass.

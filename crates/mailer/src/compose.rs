@@ -25,6 +25,8 @@ pub struct EmailContent<'a> {
     pub token: &'a TicketToken,
     /// The organisers' words to go with it (a declined request's message), shown as written.
     pub note: Option<&'a str>,
+    /// A PDF to attach (a certificate of attendance): its file name and bytes.
+    pub pdf: Option<(&'a str, &'a [u8])>,
 }
 
 /// An invitation to an event's team: to an address with no account yet, in the inviter's
@@ -143,6 +145,7 @@ impl Composer {
             registration,
             token,
             note,
+            ..
         } = *content;
         let lang: Lang = registration.participant.language;
         let p = &registration.participant;
@@ -305,6 +308,14 @@ impl Composer {
                         Attachment::new(format!("{}.ics", event.slug)).body(calendar, ics_type),
                     ),
             )?
+        } else if let Some((filename, pdf)) = content.pdf {
+            let pdf_type = ContentType::parse("application/pdf")
+                .map_err(|_| ComposeError::Address("application/pdf".into()))?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .multipart(MultiPart::alternative_plain_html(text, html))
+                    .singlepart(Attachment::new(filename.to_owned()).body(pdf.to_vec(), pdf_type)),
+            )?
         } else {
             builder.multipart(MultiPart::alternative_plain_html(text, html))?
         };
@@ -394,6 +405,7 @@ mod tests {
                     registration: &registration,
                     token: &token,
                     note: None,
+                    pdf: None,
                 },
                 &message_key("k1"),
             )
@@ -487,6 +499,7 @@ mod tests {
                     registration: &registration,
                     token: &token,
                     note: None,
+                    pdf: None,
                 })
                 .expect("renders");
             assert!(!bodies.html.contains("<img src=x"), "{}", bodies.html);
@@ -516,6 +529,7 @@ mod tests {
             registration: &registration,
             token: &token,
             note: None,
+            pdf: None,
         };
         let other = composer()
             .compose(&content, &message_key("k2"))

@@ -52,6 +52,8 @@ pub enum Outgoing {
         token: TicketToken,
         /// The organisers' words to go with it (a declined request's message).
         note: Option<String>,
+        /// A PDF to attach (a certificate of attendance): file name and bytes.
+        pdf: Option<(String, Vec<u8>)>,
     },
     /// An invitation to an event's team.
     Invitation {
@@ -392,6 +394,7 @@ impl<S: OutboxStore> Worker<S> {
                 registration,
                 token,
                 note,
+                pdf,
             } => {
                 tracing::debug!(
                     kind = kind.as_str(),
@@ -405,6 +408,9 @@ impl<S: OutboxStore> Worker<S> {
                         registration,
                         token,
                         note: note.as_deref(),
+                        pdf: pdf
+                            .as_ref()
+                            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
                     },
                     &job.key,
                 )

@@ -39,6 +39,9 @@ pub enum Action {
     SetPublished(bool),
     /// Replace the event, agenda and all, with this one (same slug).
     ReplaceEvent(Box<Event>),
+    /// After the event: queue the certificate of every registration checked in at least once
+    /// that has none queued yet.
+    SendCertificates,
     /// Store these answers (checked against the event's questions) as the registration's; done,
     /// `Done::AnswersEdited` names the questions whose answer changed (none: nothing written, nor
     /// audited).
@@ -52,14 +55,23 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Done {
     TicketResent,
-    TicketReissued { version: i32 },
+    TicketReissued {
+        version: i32,
+    },
     RegistrationCancelled(Cancelled),
-    CheckinUndone { day: NaiveDate },
+    CheckinUndone {
+        day: NaiveDate,
+    },
     Decided(Decided),
     EmailRetried,
     Published(bool),
-    EventReplaced { days: usize, items: usize },
+    EventReplaced {
+        days: usize,
+        items: usize,
+    },
     AnswersEdited(Vec<String>),
+    /// How many certificates were queued.
+    CertificatesQueued(usize),
 }
 
 impl Done {
@@ -70,6 +82,7 @@ impl Done {
             Done::Decided(Decided::NotPending(_)) => false,
             // Saved as they were: nothing to audit.
             Done::AnswersEdited(questions) => !questions.is_empty(),
+            Done::CertificatesQueued(count) => *count > 0,
             _ => true,
         }
     }
@@ -111,6 +124,10 @@ impl Done {
                 AuditAction::AnswersEdited,
                 Some(AuditDetails::Questions(questions.clone())),
             ),
+            Done::CertificatesQueued(count) => (
+                AuditAction::CertificatesSent,
+                Some(AuditDetails::Count(*count)),
+            ),
         }
     }
 }
@@ -126,7 +143,10 @@ impl Action {
             | Action::Decide {
                 registration_id, ..
             } => Some(*registration_id),
-            Action::RetryEmail { .. } | Action::SetPublished(_) | Action::ReplaceEvent(_) => None,
+            Action::RetryEmail { .. }
+            | Action::SetPublished(_)
+            | Action::ReplaceEvent(_)
+            | Action::SendCertificates => None,
             Action::EditAnswers {
                 registration_id, ..
             } => Some(*registration_id),
@@ -371,6 +391,9 @@ async fn perform(
                 items: days.iter().map(|d| d.items().len()).sum(),
             })
         }
+        Action::SendCertificates => Some(Done::CertificatesQueued(
+            queue_certificates(txn, event_id, now).await?,
+        )),
         Action::EditAnswers {
             registration_id,
             answers,
@@ -380,6 +403,40 @@ async fn perform(
         // Handled by the caller, which learns the email's registration on the way.
         Action::RetryEmail { .. } => None,
     })
+}
+
+/// Queues the certificate of every registration of the event checked in at least once that has
+/// none queued (or sent) yet; returns how many.
+async fn queue_certificates(
+    txn: &DatabaseTransaction,
+    event_id: i32,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    use crate::entities::checkin;
+    use sea_orm::{QuerySelect, QueryTrait};
+    let attended = checkin::Entity::find()
+        .select_only()
+        .column(checkin::Column::RegistrationId)
+        .filter(checkin::Column::EventId.eq(event_id))
+        .into_query();
+    let already = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::RegistrationId)
+        .filter(outbox::Column::Kind.eq(outbox::Kind::Certificate))
+        .into_query();
+    let ids: Vec<i32> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::Id)
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::Id.in_subquery(attended))
+        .filter(registration::Column::Id.not_in_subquery(already))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for &id in &ids {
+        crate::registrations::enqueue(txn, id, domain::EmailKind::Certificate, now).await?;
+    }
+    Ok(ids.len())
 }
 
 async fn event_row<C: ConnectionTrait>(conn: &C, event_id: i32) -> Result<event::Model> {

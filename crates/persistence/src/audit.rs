@@ -35,6 +35,8 @@ pub enum AuditAction {
     RegistrationDeclined,
     #[sea_orm(string_value = "answers_edited")]
     AnswersEdited,
+    #[sea_orm(string_value = "certificates_sent")]
+    CertificatesSent,
 }
 
 impl AuditAction {
@@ -52,6 +54,7 @@ impl AuditAction {
             AuditAction::RegistrationApproved => "registration_approved",
             AuditAction::RegistrationDeclined => "registration_declined",
             AuditAction::AnswersEdited => "answers_edited",
+            AuditAction::CertificatesSent => "certificates_sent",
         }
     }
 }
@@ -105,6 +108,8 @@ pub enum AuditDetails {
     Status(domain::Status),
     /// Answers an organiser corrected: the keys of the questions whose answer changed.
     Questions(Vec<String>),
+    /// Certificates queued: how many.
+    Count(usize),
 }
 
 impl AuditDetails {
@@ -117,6 +122,7 @@ impl AuditDetails {
             AuditDetails::Status(status) => status.as_str().to_owned(),
             // Question keys are a-z, 0-9 and `_`: a comma cannot be one of them.
             AuditDetails::Questions(keys) => keys.join(","),
+            AuditDetails::Count(n) => n.to_string(),
         }
     }
 
@@ -143,6 +149,7 @@ impl AuditDetails {
                     .map(str::to_owned)
                     .collect(),
             )),
+            AuditAction::CertificatesSent => text.parse().ok().map(AuditDetails::Count),
             _ => None,
         }
     }

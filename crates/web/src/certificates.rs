@@ -65,10 +65,41 @@ pub(crate) fn certificate(
     registration: &Registration,
     attended: &Attended,
 ) -> documents::Certificate {
+    certificate_with(
+        state.ticket_key(),
+        state.composer().base_url(),
+        stored,
+        registration,
+        attended,
+    )
+}
+
+/// The certificate of `registration` as the outbox worker sends it (and the organisers' ZIP
+/// holds it): `None` when it has none (the event is not over at `now`, or they never came).
+pub async fn certificate_for(
+    db: &persistence::Database,
+    key: &domain::TicketKey,
+    base_url: &str,
+    stored: &StoredEvent,
+    registration: &Registration,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<documents::Certificate>, persistence::Error> {
+    Ok(attended_at(db, stored, registration, now)
+        .await?
+        .map(|attended| certificate_with(key, base_url, stored, registration, &attended)))
+}
+
+fn certificate_with(
+    key: &domain::TicketKey,
+    base_url: &str,
+    stored: &StoredEvent,
+    registration: &Registration,
+    attended: &Attended,
+) -> documents::Certificate {
     let lang = registration.participant.language;
     let t = |key: &str| i18n::t(lang, key, &[]);
     let view = verification_view(stored, registration, attended, lang);
-    let code = state.ticket_key().certificate(stored.id, registration.id);
+    let code = key.certificate(stored.id, registration.id);
     documents::Certificate {
         texts: documents::CertificateTexts {
             heading: t("verification-title"),
@@ -100,7 +131,7 @@ pub(crate) fn certificate(
                 title: s.title,
             })
             .collect(),
-        link: format!("{}/v/{code}", state.composer().base_url()),
+        link: format!("{}/v/{code}", base_url.trim_end_matches('/')),
     }
 }
 
@@ -128,11 +159,21 @@ pub(crate) async fn attended(
     stored: &StoredEvent,
     registration: &Registration,
 ) -> Result<Option<Attended>, Error> {
+    Ok(attended_at(state.db(), stored, registration, state.clock().now()).await?)
+}
+
+/// [`attended`] at `now`, from `db`.
+async fn attended_at(
+    db: &persistence::Database,
+    stored: &StoredEvent,
+    registration: &Registration,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Attended>, persistence::Error> {
     let event = &stored.event;
-    if state.clock().now() < event.agenda.ends_at(event.time_zone) {
+    if now < event.agenda.ends_at(event.time_zone) {
         return Ok(None);
     }
-    let (checkins, passages) = state.db().attendance_of(registration.id).await?;
+    let (checkins, passages) = db.attendance_of(registration.id).await?;
     if checkins.is_empty() {
         return Ok(None);
     }

@@ -11,6 +11,7 @@ mod api;
 mod assets;
 mod auth;
 mod certificates;
+pub use certificates::certificate_for;
 mod charts;
 mod client;
 mod csrf;

@@ -612,3 +612,16 @@ certificate-attended = attended
 certificate-verify = Verify this certificate:
 ticket-certificate = My certificate of attendance (PDF)
 batch-scan-too-old = The scan's time is more than 7 days ago: check the device's clock.
+certificates-title = Certificates of attendance
+certificates-help = The event is over: each participant who was checked in at least once has a certificate naming the days and sessions they attended, with a link that verifies it. Sending emails each their own (in their language), once: those sent already are not sent again.
+certificates-send = Email every participant their certificate
+certificates-zip = Download every certificate (ZIP)
+certificates-not-yet = Certificates exist once the event is over.
+email-subject-certificate = Your certificate of attendance: { $event }
+email-intro-certificate = Thank you for taking part in “{ $event }”. Your certificate of attendance is attached to this email; its link lets anyone check that it is genuine.
+history-email-certificate = certificate of attendance
+history-audit-certificates_sent = Certificates of attendance sent
+history-details-certificates = { $number ->
+    [one] 1 certificate
+   *[other] { $number } certificates
+}

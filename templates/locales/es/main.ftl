@@ -612,3 +612,16 @@ certificate-attended = asistió a
 certificate-verify = Verificar este certificado:
 ticket-certificate = Mi certificado de asistencia (PDF)
 batch-scan-too-old = La hora del escaneo es de hace más de 7 días: compruebe el reloj del dispositivo.
+certificates-title = Certificados de asistencia
+certificates-help = El evento ha terminado: cada participante registrado al menos una vez tiene un certificado que nombra los días y las sesiones a las que asistió, con un enlace que lo verifica. El envío manda a cada uno el suyo (en su idioma), una sola vez: los ya enviados no se envían de nuevo.
+certificates-send = Enviar a cada participante su certificado
+certificates-zip = Descargar todos los certificados (ZIP)
+certificates-not-yet = Los certificados existen una vez terminado el evento.
+email-subject-certificate = Su certificado de asistencia: { $event }
+email-intro-certificate = Gracias por participar en «{ $event }». Su certificado de asistencia va adjunto a este correo; su enlace permite a cualquiera comprobar que es auténtico.
+history-email-certificate = certificado de asistencia
+history-audit-certificates_sent = Certificados de asistencia enviados
+history-details-certificates = { $number ->
+    [one] 1 certificado
+   *[other] { $number } certificados
+}

@@ -613,3 +613,16 @@ certificate-attended = a participé à
 certificate-verify = Vérifier cette attestation :
 ticket-certificate = Mon attestation de participation (PDF)
 batch-scan-too-old = L'heure du scan remonte à plus de 7 jours : vérifiez l'horloge de l'appareil.
+certificates-title = Attestations de participation
+certificates-help = L'événement est terminé : chaque participant enregistré au moins une fois a une attestation qui nomme les jours et les séances suivis, avec un lien qui la vérifie. L'envoi adresse à chacun la sienne (dans sa langue), une seule fois : celles déjà envoyées ne le sont pas à nouveau.
+certificates-send = Envoyer à chaque participant son attestation
+certificates-zip = Télécharger toutes les attestations (ZIP)
+certificates-not-yet = Les attestations existent une fois l'événement terminé.
+email-subject-certificate = Votre attestation de participation : { $event }
+email-intro-certificate = Merci d'avoir participé à « { $event } ». Votre attestation de participation est jointe à ce courriel ; son lien permet à chacun de vérifier qu'elle est authentique.
+history-email-certificate = attestation de participation
+history-audit-certificates_sent = Attestations de participation envoyées
+history-details-certificates = { $number ->
+    [one] { $number } attestation
+   *[other] { $number } attestations
+}

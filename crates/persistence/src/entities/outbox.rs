@@ -57,6 +57,8 @@ pub enum Kind {
     RequestReceived,
     #[sea_orm(string_value = "declined")]
     Declined,
+    #[sea_orm(string_value = "certificate")]
+    Certificate,
 }
 
 impl From<domain::EmailKind> for Kind {
@@ -68,6 +70,7 @@ impl From<domain::EmailKind> for Kind {
             domain::EmailKind::Cancelled => Kind::Cancelled,
             domain::EmailKind::RequestReceived => Kind::RequestReceived,
             domain::EmailKind::Declined => Kind::Declined,
+            domain::EmailKind::Certificate => Kind::Certificate,
         }
     }
 }
@@ -81,6 +84,7 @@ impl From<Kind> for domain::EmailKind {
             Kind::Cancelled => domain::EmailKind::Cancelled,
             Kind::RequestReceived => domain::EmailKind::RequestReceived,
             Kind::Declined => domain::EmailKind::Declined,
+            Kind::Certificate => domain::EmailKind::Certificate,
         }
     }
 }

@@ -140,22 +140,12 @@ pub async fn checkin_list(
     let now = state.clock().now();
     // A cursor this service gave is recent; anything from another era is refused, not turned
     // into a date the database cannot hold.
-    let changed_after = match query.since {
-        None => None,
-        Some(since) if since > now - TimeDelta::days(366) && since <= now + TimeDelta::days(1) => {
-            Some(since - OVERLAP)
-        }
-        Some(_) => {
-            return Err(Error::Invalid(BTreeMap::from([(
-                "query".to_owned(),
-                t(
-                    lang,
-                    "query-invalid",
-                    &[("detail", "since: a cursor from an earlier answer".into())],
-                ),
-            )])));
-        }
-    };
+    // A cursor this service gave is recent: one from long ago (or not from here) gets the
+    // whole list, as a desk without a cursor does — never a date the database cannot hold.
+    let changed_after = query
+        .since
+        .filter(|since| *since > now - TimeDelta::days(366) && *since <= now + TimeDelta::days(1))
+        .map(|since| since - OVERLAP);
     let entries = state.db().checkin_list(stored.id, changed_after).await?;
     let event = &stored.event;
     let registrations = entries
@@ -199,7 +189,7 @@ pub async fn checkin_list(
         // Milliseconds: the desks correct their clocks by it.
         server_time: now.trunc_subsecs(3),
         cursor: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        full: query.since.is_none(),
+        full: changed_after.is_none(),
         days: day_windows(&stored),
         registrations,
         conflicts,
@@ -306,7 +296,7 @@ struct Parsed {
         (status = OK, description = "One result per scan, in order", body = BatchResponse),
         (status = UNAUTHORIZED, description = "No valid session or token"),
         (status = FORBIDDEN, description = "Not on the desk or the organisers of this event"),
-        (status = UNPROCESSABLE_ENTITY, description = "Some items could not be read: the others are recorded, and every result is given (`errors` names the items not recorded); or more than 500 scans (nothing recorded)", body = BatchResponse),
+        (status = UNPROCESSABLE_ENTITY, description = "`errors` names what could not be read. When it is items (`scans[INDEX].FIELD`), the others are recorded and `results` gives every scan's result, as for 200; when it is the body or `scans` (not JSON, more than 500 scans), nothing is recorded", body = super::registrations::ValidationErrors),
     )
 )]
 pub async fn batch(

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 mod account;
 mod bulk;
+mod certificates;
 mod invitation;
 mod organiser;
 mod staff;
@@ -35,6 +36,7 @@ pub(crate) fn router() -> crate::routes::Listed {
         .merge(invitation::router())
         .merge(organiser::router())
         .merge(bulk::router())
+        .merge(certificates::router())
         .merge(team::router())
         .route("/", get(index))
         .route("/events/{slug}", get(event_page))

@@ -250,6 +250,11 @@ fn audit_details(details: &AuditDetails, lang: Lang) -> String {
             "history-details-answers",
             &[("detail", keys.join(", ").into())],
         ),
+        AuditDetails::Count(n) => t(
+            lang,
+            "history-details-certificates",
+            &[("number", (n as i64).into())],
+        ),
     }
 }
 
@@ -933,6 +938,7 @@ async fn dashboard(
             csrf => staff.csrf_token(),
             stats => view(stats),
             published => stored.event.published,
+            over => super::certificates::is_over(&state, &stored),
             audit => view(audit),
         },
     )?;
