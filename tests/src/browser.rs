@@ -120,6 +120,33 @@ impl Chromedriver {
 }
 
 /// Waits (at most 10 s) until the first element `css` selects shows `expected`; returns its text.
+/// Opens `url` (a staff page), which sends to the sign-in form, and signs in there as `email`
+/// with the test password, with the mouse: the browser then goes back to `url`.
+pub async fn sign_in_at(
+    client: &Client,
+    url: &str,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client.goto(url).await?;
+    assert!(client.current_url().await?.path().starts_with("/login"));
+    client
+        .find(Locator::Css("#email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    client
+        .find(Locator::Css("#password"))
+        .await?
+        .send_keys(crate::STAFF_PASSWORD)
+        .await?;
+    client
+        .find(Locator::Css("form.login button"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

@@ -8,7 +8,7 @@
 use domain::Role;
 use fantoccini::Locator;
 use guichet_tests::browser::{Chromedriver, wait_for_text};
-use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant};
 use std::time::Duration;
 
 /// Signs in through the page, starting from `path` (which sends to the login form).
@@ -18,24 +18,7 @@ async fn sign_in(
     path: &str,
     email: &str,
 ) -> Result<(), fantoccini::error::CmdError> {
-    client.goto(&app.url(path)).await?;
-    assert!(client.current_url().await?.path().starts_with("/login"));
-    client
-        .find(Locator::Css("#email"))
-        .await?
-        .send_keys(email)
-        .await?;
-    client
-        .find(Locator::Css("#password"))
-        .await?
-        .send_keys(STAFF_PASSWORD)
-        .await?;
-    client
-        .find(Locator::Css("form.login button"))
-        .await?
-        .click()
-        .await?;
-    Ok(())
+    guichet_tests::browser::sign_in_at(client, &app.url(path), email).await
 }
 
 #[tokio::test]
@@ -126,23 +109,13 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
 
     let result = async {
         // The desk asks to sign in first, then returns to the desk.
-        client.goto(&app.url(&format!("/desk/{DEMO_SLUG}"))).await?;
-        assert!(client.current_url().await?.path().starts_with("/login"));
-        client
-            .find(Locator::Css("#email"))
-            .await?
-            .send_keys("desk@example.org")
-            .await?;
-        client
-            .find(Locator::Css("#password"))
-            .await?
-            .send_keys(STAFF_PASSWORD)
-            .await?;
-        client
-            .find(Locator::Css("form.login button"))
-            .await?
-            .click()
-            .await?;
+        sign_in(
+            &client,
+            &app,
+            &format!("/desk/{DEMO_SLUG}"),
+            "desk@example.org",
+        )
+        .await?;
         wait_for_text(&client, "#panel", "Ready for the next scan").await;
         assert_eq!(
             client.current_url().await?.path(),

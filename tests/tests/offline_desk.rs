@@ -28,7 +28,7 @@ use domain::Role;
 use fantoccini::{Client, Locator};
 use guichet_tests::browser::{Axe, Chromedriver, wait_for_text, wait_until};
 use guichet_tests::net_proxy::NetProxy;
-use guichet_tests::{DEMO_SLUG, Outbox, STAFF_PASSWORD, TestApp, instant};
+use guichet_tests::{DEMO_SLUG, Outbox, TestApp, instant};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 type Step = Result<(), fantoccini::error::CmdError>;
@@ -66,24 +66,7 @@ async fn set_offline(driver: &Chromedriver, client: &Client, offline: bool) {
 /// Signs in on the desk page through the relay, names the desk, and waits until the desk can
 /// work offline: its list loaded, its worker active, the page in the worker's cache.
 async fn open_desk(client: &Client, proxy: &NetProxy, email: &str, desk: &str) -> Step {
-    client
-        .goto(&proxy.url(&format!("/desk/{DEMO_SLUG}")))
-        .await?;
-    assert!(client.current_url().await?.path().starts_with("/login"));
-    client
-        .find(Locator::Css("#email"))
-        .await?
-        .send_keys(email)
-        .await?;
-    client
-        .find(Locator::Css("#password"))
-        .await?
-        .send_keys(STAFF_PASSWORD)
-        .await?;
-    client
-        .find(Locator::Css("form.login button"))
-        .await?
-        .click()
+    guichet_tests::browser::sign_in_at(client, &proxy.url(&format!("/desk/{DEMO_SLUG}")), email)
         .await?;
     wait_for_text(client, "#panel", "Ready for the next scan").await;
     client
