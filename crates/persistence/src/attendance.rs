@@ -28,10 +28,7 @@ impl DayCheckin {
     /// Who let them in, for a report: the staff member, after the desk's own name if it had one
     /// ("Entrance A — desk1@example.org").
     pub fn desk_label(&self) -> String {
-        match &self.desk {
-            Some(desk) => format!("{desk} — {}", self.by),
-            None => self.by.clone(),
-        }
+        desk_label(self.desk.as_deref(), &self.by)
     }
 
     /// The check-in as the desk's rule sees it: when, and by whom.
@@ -40,6 +37,14 @@ impl DayCheckin {
             at: self.at,
             by: self.by.clone(),
         }
+    }
+}
+
+/// Who let someone in, in words: the desk's own name if it had one, then the staff member.
+pub(crate) fn desk_label(desk: Option<&str>, by: &str) -> String {
+    match desk {
+        Some(desk) => format!("{desk} — {by}"),
+        None => by.to_owned(),
     }
 }
 

@@ -37,6 +37,13 @@ pub struct ConflictScan {
     pub by: String,
 }
 
+impl ConflictScan {
+    /// Who let them in, in words (as reports say it).
+    pub fn desk_label(&self) -> String {
+        crate::attendance::desk_label(self.desk.as_deref(), &self.by)
+    }
+}
+
 /// A ticket let in twice on one day by two desks, one of them offline: the scan that stands and
 /// the other(s).
 #[derive(Debug, Clone, PartialEq, Eq)]

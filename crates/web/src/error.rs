@@ -72,6 +72,29 @@ pub enum Error {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl Error {
+    /// `422` naming one field (or `query`, `body`…) and what is wrong with it.
+    pub(crate) fn field(name: &str, message: impl Into<String>) -> Self {
+        Error::Invalid(std::collections::BTreeMap::from([(
+            name.to_owned(),
+            message.into(),
+        )]))
+    }
+
+    /// `422` naming a field and the problem its value has, worded in `lang`.
+    pub(crate) fn problem(name: &str, problem: domain::Problem, lang: domain::Lang) -> Self {
+        Self::field(name, crate::registration::problem_message(problem, lang))
+    }
+
+    /// `422` for an address's query that does not hold, saying what (in `lang`).
+    pub(crate) fn query(lang: domain::Lang, detail: impl Into<String>) -> Self {
+        Self::field(
+            "query",
+            i18n::t(lang, "query-invalid", &[("detail", detail.into().into())]),
+        )
+    }
+}
+
 /// A refusal for now: what to tell the visitor, and when they may try again (`Retry-After`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Throttled {

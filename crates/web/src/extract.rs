@@ -110,10 +110,7 @@ where
                     QueryRejection::FailedToDeserializeQueryString(e) => e.body_text(),
                     other => other.body_text(),
                 };
-                Err(Error::Invalid(std::collections::BTreeMap::from([(
-                    "query".to_owned(),
-                    t(lang, "query-invalid", &[("detail", detail.into())]),
-                )])))
+                Err(Error::query(lang, detail))
             }
         }
     }

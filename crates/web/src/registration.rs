@@ -9,7 +9,6 @@ use crate::{AppState, Error};
 use domain::{Event, Lang, Problem, RegistrationForm, Window};
 use i18n::{long_datetime, t};
 use persistence::StoredEvent;
-use std::collections::BTreeMap;
 
 /// Words a field's problem in `lang`.
 pub fn problem_message(problem: Problem, lang: Lang) -> String {
@@ -88,10 +87,7 @@ pub async fn submit(
     sender: Sender,
 ) -> Result<(), Error> {
     if let Some(problem) = window_problem(&stored.event, state, lang) {
-        return Err(Error::Invalid(BTreeMap::from([(
-            "registration".to_owned(),
-            problem,
-        )])));
+        return Err(Error::field("registration", problem));
     }
     let participant = parse(stored, form, lang)?;
     tracing::Span::current().record("email", participant.email.masked());

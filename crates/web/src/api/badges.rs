@@ -60,14 +60,7 @@ pub async fn badges_pdf(
         None | Some("") | Some("a4") => Layout::A4Sheet,
         Some("a6") => Layout::A6,
         Some(other) => {
-            return Err(Error::Invalid(std::collections::BTreeMap::from([(
-                "query".to_owned(),
-                i18n::t(
-                    lang,
-                    "query-invalid",
-                    &[("detail", format!("layout: {other:?}").into())],
-                ),
-            )])));
+            return Err(Error::query(lang, format!("layout: {other:?}")));
         }
     };
     let registrations = match query.registration {

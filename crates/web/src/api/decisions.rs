@@ -14,7 +14,6 @@ use chrono::{DateTime, FixedOffset};
 use domain::{Note, Status};
 use persistence::{Action, Decided, Decision, Done};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// Registrations per page unless the client asks for fewer (or more, up to [`MAX_PAGE`]).
@@ -37,16 +36,7 @@ impl PageQuery {
     /// The page asked for: `after` at least 0, `limit` from 1 to [`MAX_PAGE`]; anything else is
     /// `422` naming it (as the document says).
     fn checked(&self, lang: domain::Lang) -> Result<(i32, u64), Error> {
-        let bad = |detail: &str| {
-            Error::Invalid(BTreeMap::from([(
-                "query".to_owned(),
-                i18n::t(
-                    lang,
-                    "query-invalid",
-                    &[("detail", detail.to_owned().into())],
-                ),
-            )]))
-        };
+        let bad = |detail: &str| Error::query(lang, detail);
         let after = self.after.unwrap_or(0);
         if after < 0 {
             return Err(bad("after: 0 or more"));
@@ -234,14 +224,8 @@ pub async fn decline(
     ApiPath((_, registration_id)): ApiPath<(String, i32)>,
     OptionalJson(body): OptionalJson<DeclineRequest>,
 ) -> Result<Json<DecisionMade>, Error> {
-    let note = Note::parse(body.unwrap_or_default().message.as_deref().unwrap_or("")).map_err(
-        |problem| {
-            Error::Invalid(BTreeMap::from([(
-                "message".to_owned(),
-                crate::registration::problem_message(problem, lang),
-            )]))
-        },
-    )?;
+    let note = Note::parse(body.unwrap_or_default().message.as_deref().unwrap_or(""))
+        .map_err(|problem| Error::problem("message", problem, lang))?;
     decide(
         &state,
         lang,

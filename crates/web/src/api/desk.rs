@@ -19,7 +19,6 @@ use domain::{
 use i18n::{hh_mm, long_date, t};
 use persistence::{Action, Done, DoorScan, Offline, Scan, StoredEvent, Written};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// A check-in request: a scanned or typed ticket token, or (from a search result) a registration.
@@ -124,12 +123,7 @@ impl CheckinRequest {
     /// The door the request names, if any: an item key and a direction, or `422` naming the
     /// field that cannot be one. A key of no item of the event is answered `unknown`, not here.
     pub(crate) fn door(&self, lang: Lang) -> Result<Option<(ItemKey, Direction)>, Error> {
-        let invalid = |field: &str| {
-            Error::Invalid(BTreeMap::from([(
-                field.to_owned(),
-                t(lang, "checkin-bad-door", &[]),
-            )]))
-        };
+        let invalid = |field: &str| Error::field(field, t(lang, "checkin-bad-door", &[]));
         let direction = match self.direction.as_deref() {
             None => Direction::In,
             Some(raw) => Direction::parse(raw).ok_or_else(|| invalid("direction"))?,
@@ -167,12 +161,7 @@ impl CheckinRequest {
             .as_deref()
             .map(Nonce::parse)
             .transpose()
-            .map_err(|problem| {
-                Error::Invalid(BTreeMap::from([(
-                    "nonce".to_owned(),
-                    crate::registration::problem_message(problem, lang),
-                )]))
-            })
+            .map_err(|problem| Error::problem("nonce", problem, lang))
     }
 
     /// What the scan log keeps of what was scanned or typed.
@@ -191,12 +180,7 @@ pub(crate) fn parse_desk(
     field: &str,
     lang: Lang,
 ) -> Result<Option<DeskName>, Error> {
-    DeskName::parse(raw.unwrap_or("")).map_err(|problem| {
-        Error::Invalid(BTreeMap::from([(
-            field.to_owned(),
-            crate::registration::problem_message(problem, lang),
-        )]))
-    })
+    DeskName::parse(raw.unwrap_or("")).map_err(|problem| Error::problem(field, problem, lang))
 }
 
 /// How a scan is recorded: when it was made, at which desk, and whether it was made offline.
@@ -542,10 +526,7 @@ pub async fn search(
     let ApiQuery(query) = query?;
     let stored = crate::lookup::any_event(&state, &slug).await?;
     if let Err(problem) = domain::search_words(&query.q) {
-        return Err(Error::Invalid(std::collections::BTreeMap::from([(
-            "q".to_owned(),
-            t(lang, problem.message_key(), &[]),
-        )])));
+        return Err(Error::field("q", t(lang, problem.message_key(), &[])));
     }
     if query.q.trim().chars().count() < 2 {
         return Ok(Json(Vec::new()));

@@ -309,14 +309,14 @@ pub async fn batch(
     ApiJson(body): ApiJson<BatchRequest>,
 ) -> Result<Response, Error> {
     if body.scans.len() > MAX_BATCH {
-        return Err(Error::Invalid(BTreeMap::from([(
-            "scans".to_owned(),
+        return Err(Error::field(
+            "scans",
             t(
                 lang,
                 "batch-too-many",
                 &[("max", (MAX_BATCH as i64).into())],
             ),
-        )])));
+        ));
     }
     let now = state.clock().now();
     let mut errors = BTreeMap::new();

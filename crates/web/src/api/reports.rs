@@ -16,7 +16,6 @@ use i18n::{long_date, t};
 use persistence::{ReportFilter, ReportRow, StoredEvent};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use utoipa::IntoParams;
 
 /// Rows fetched per database round trip while streaming.
@@ -65,14 +64,14 @@ where
 impl ReportQuery {
     pub fn filter(&self, lang: Lang) -> Result<ReportFilter, Error> {
         let bad = |detail: &str| {
-            Error::Invalid(BTreeMap::from([(
-                "filter".to_owned(),
+            Error::field(
+                "filter",
                 t(
                     lang,
                     "report-bad-filter",
                     &[("detail", detail.to_owned().into())],
                 ),
-            )]))
+            )
         };
         for text in [&self.q, &self.category, &self.country]
             .into_iter()

@@ -661,11 +661,7 @@ struct ConflictRow {
 impl ConflictRow {
     fn new(conflict: persistence::OfflineConflict, tz: chrono_tz::Tz, lang: Lang) -> Self {
         let said = |scan: &persistence::ConflictScan| {
-            let desk = scan
-                .desk
-                .as_ref()
-                .map_or_else(|| scan.by.clone(), |desk| format!("{desk} — {}", scan.by));
-            format!("{} · {desk}", i18n::hh_mm(scan.at, tz))
+            format!("{} · {}", i18n::hh_mm(scan.at, tz), scan.desk_label())
         };
         Self {
             registration_id: conflict.registration_id,

@@ -236,12 +236,10 @@ async fn change_role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, Error> {
     let member = managed(&state, &staff, &event, member).await?;
-    let role: Role = form.role.parse().map_err(|_| {
-        Error::Invalid(std::collections::BTreeMap::from([(
-            "role".to_owned(),
-            t(lang, "team-role-unknown", &[]),
-        )]))
-    })?;
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|_| Error::field("role", t(lang, "team-role-unknown", &[])))?;
     let now = state.clock().now();
     state
         .db()
@@ -375,12 +373,7 @@ async fn invite(
     Organiser { staff, event }: Organiser,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<Response, Error> {
-    let invalid = |field: &str, key: &str| {
-        Error::Invalid(std::collections::BTreeMap::from([(
-            field.to_owned(),
-            t(lang, key, &[]),
-        )]))
-    };
+    let invalid = |field: &str, key: &str| Error::field(field, t(lang, key, &[]));
     let email = domain::Email::parse(&form.email)
         .map_err(|_| invalid("email", "team-invite-email-invalid"))?;
     let role: Role = form
