@@ -107,7 +107,9 @@ async fn the_public_pages_the_sign_in_the_desk_and_the_dashboard_pass_axe_wcag_2
             .await?
             .click()
             .await?;
-        client.find(Locator::Css("p.alert")).await?;
+        // The answer comes after the password is checked: wait for it, the
+        // click returns before the next page has loaded on a busy machine.
+        wait_for_text(&client, "p.alert", "Wrong email or password").await;
         check(&axe, &client, "sign-in page with an error", &mut found).await;
 
         // The desk: ready, then green, amber and red, a search, walk-in errors.
