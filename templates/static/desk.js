@@ -418,6 +418,16 @@
     }
   }
 
+  // A walk-in has no badge yet: one A6 page with theirs, to print at the desk.
+  function printBadgeLink(answer) {
+    if (!answer.participant) return;
+    const link = element("a", "print-badge", text.printBadge);
+    link.href = api + "/badges.pdf?layout=a6&registration=" + encodeURIComponent(answer.participant.registration_id);
+    link.target = "_blank";
+    link.rel = "noopener";
+    panel.append(link);
+  }
+
   function showProblem(message, offline) {
     panel.className = "bad";
     panel.dataset.outcome = "error";
@@ -809,6 +819,7 @@
           setOnline(true);
           if (response.ok) {
             show(answer.checkin);
+            printBadgeLink(answer.checkin);
             walkin.reset();
             refreshRecent();
             scan.focus();

@@ -622,6 +622,16 @@ impl TestApp {
         u64::try_from(row.try_get::<i64>("", "n").expect("a count")).expect("not negative")
     }
 
+    /// Runs one SQL statement on the test database, on a connection of its own: for a test to
+    /// set up a state no route writes directly.
+    pub async fn execute(&self, sql: &str) {
+        let conn = sea_orm::Database::connect(self.database.url.as_str())
+            .await
+            .expect("connect");
+        conn.execute_unprepared(sql).await.expect("executed");
+        let _ = conn.close().await;
+    }
+
     /// Ends a test: the outbox holds exactly what `expected` says, no more and no less. With a
     /// background worker, once it got there (at most 20 s), and the worker is then stopped, so
     /// that no delivery is under way afterwards.

@@ -32,6 +32,30 @@ impl Pdf {
         self.text().contains(&as_extracted(text))
     }
 
+    /// Each page's size in millimetres (its MediaBox), rounded to the millimetre.
+    pub fn page_sizes_mm(&self) -> Vec<(i64, i64)> {
+        let number = |o: &lopdf::Object| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32));
+        self.0
+            .get_pages()
+            .values()
+            .map(|&id| {
+                let page = self.0.get_dictionary(id).expect("a page");
+                let media = page
+                    .get(b"MediaBox")
+                    .and_then(lopdf::Object::as_array)
+                    .expect("a MediaBox");
+                let at = |i: usize| number(&media[i]).expect("a number");
+                let mm = |points: f32| (points / 72.0 * 25.4).round() as i64;
+                (mm(at(2) - at(0)), mm(at(3) - at(1)))
+            })
+            .collect()
+    }
+
+    /// How many times `text` is printed (see [`Pdf::shows`]).
+    pub fn times(&self, text: &str) -> usize {
+        self.text().matches(&as_extracted(text)).count()
+    }
+
     /// The text of every QR code drawn as an image.
     pub fn qr_codes(&self) -> Vec<String> {
         let mut found = Vec::new();

@@ -450,9 +450,152 @@ async fn approvals_at_once_from_two_instances_confirm_exactly_the_free_seats() {
             .await,
         REQUESTS as u64
     );
-    // The seats went first come, first served among the approved: a freed seat goes on to the
-    // first of the waitlist.
+    // A freed seat goes on to the first of the waitlist: among the approved who wait, the one
+    // who asked first (the waitlist keeps the order of the requests, not of the approvals).
+    let holder = answers
+        .iter()
+        .zip(&ids)
+        .find(|((_, answer), _)| answer["status"] == "confirmed")
+        .map(|(_, &id)| id)
+        .expect("a confirmed request");
+    let first_waiting = answers
+        .iter()
+        .zip(&ids)
+        .filter(|((_, answer), _)| answer["status"] == "waitlisted")
+        .map(|(_, &id)| id)
+        .min()
+        .expect("a waitlisted request");
+    let cancelled = app
+        .db
+        .cancel_registration(holder, app.now())
+        .await
+        .expect("cancelled");
+    assert_eq!(cancelled.promoted, Some(first_waiting));
+    assert_eq!(
+        status_of(&app, first_waiting).await,
+        domain::Status::Confirmed
+    );
+    let counts = app.db.status_counts(stored.id).await.expect("counts");
+    assert_eq!(
+        counts.confirmed,
+        u64::from(SEATS),
+        "still exactly the seats"
+    );
     app.assert_outbox(guichet_tests::Outbox::default()).await;
+}
+
+#[tokio::test]
+async fn a_participant_who_chose_spanish_hears_of_the_request_the_waitlist_and_the_refusal_in_spanish()
+ {
+    let mail = MailServer::start();
+    let app = app_with(&mail, 1).await;
+    app.add_staff_at("org@example.org", Role::Organiser, &[SLUG])
+        .await;
+    let organiser = app.login("org@example.org").await;
+    let spanish = |given: &str, family: &str, email: &str| {
+        let mut body = request(given, family, email);
+        body["language"] = json!("es");
+        body
+    };
+    let mut ids = Vec::new();
+    for (given, family, email) in [
+        ("Awa", "Ndiaye", "awa@example.org"),
+        ("Rafael", "Álvarez", "rafael@example.org"),
+        ("Lucía", "Fernández", "lucia@example.org"),
+    ] {
+        let response = app
+            .register_json(SLUG, &spanish(given, family, email))
+            .await;
+        assert_eq!(response.status(), 202, "{email}");
+        let id = app
+            .count(&format!(
+                "SELECT CAST(id AS BIGINT) AS n FROM registrations WHERE email = '{email}'"
+            ))
+            .await;
+        ids.push(i32::try_from(id).expect("an id"));
+    }
+    let event = "Réunion d'experts : données sur la migration de retour";
+    let received = mail.wait_for(3).await;
+    for message in &received {
+        let message = message.parsed();
+        assert_eq!(
+            message.subject(),
+            Some(format!("Solicitud recibida: {event}").as_str())
+        );
+        let text = message.body_text(0).expect("text");
+        assert!(text.contains("sujeta a aprobación"), "{text}");
+        assert_eq!(message.attachments().count(), 0, "no ticket yet");
+    }
+
+    // The one seat to Awa; Rafael approved onto the waitlist; Lucía declined, with a message.
+    for (id, verb) in [(ids[0], "approve"), (ids[1], "approve")] {
+        let path = format!("/api/v1/events/{SLUG}/registrations/{id}/{verb}");
+        assert_eq!(post_api(&app, &organiser, &path, None).await.0, 200);
+    }
+    let path = format!("/api/v1/events/{SLUG}/registrations/{}/decline", ids[2]);
+    let message = json!({ "message": "El taller está reservado a los responsables de datos." });
+    assert_eq!(
+        post_api(&app, &organiser, &path, Some(message)).await.0,
+        200
+    );
+    let mails = mail.wait_for(6).await;
+    let last_to = |address: &str| {
+        mails
+            .iter()
+            .rfind(|m| m.to.iter().any(|t| t.contains(address)))
+            .expect("a message")
+            .parsed()
+    };
+    let ticket = last_to("awa@example.org");
+    assert_eq!(
+        ticket.subject(),
+        Some(format!("Su entrada: {event}").as_str())
+    );
+    assert!(
+        ticket
+            .body_text(0)
+            .expect("text")
+            .contains("Muestre este código QR")
+    );
+    let waiting = last_to("rafael@example.org");
+    assert_eq!(
+        waiting.subject(),
+        Some(format!("En lista de espera: {event}").as_str())
+    );
+    assert!(
+        waiting
+            .body_text(0)
+            .expect("text")
+            .contains("Estimado/a Rafael Álvarez:")
+    );
+    assert_eq!(waiting.attachments().count(), 0);
+    let refusal = last_to("lucia@example.org");
+    assert_eq!(
+        refusal.subject(),
+        Some(format!("Su solicitud: {event}").as_str())
+    );
+    let text = refusal.body_text(0).expect("text").replace("\r\n", "\n");
+    assert!(text.contains("no puedan aceptar su solicitud"), "{text}");
+    assert!(text.contains("El mensaje de los organizadores:"), "{text}");
+    assert!(
+        text.contains("El taller está reservado a los responsables de datos."),
+        "{text}"
+    );
+    assert_eq!(refusal.attachments().count(), 0);
+
+    // At the desk, on the day, the refused request scans as not confirmed.
+    app.set_clock(instant("2008-07-09T09:00:00+02:00"));
+    app.add_staff_at("desk@example.org", Role::Desk, &[SLUG])
+        .await;
+    let desk = app.login("desk@example.org").await;
+    let stored = app.event(SLUG).await;
+    let token = app.key.issue(stored.id, ids[2], 1).to_string();
+    let (status, answer) = app.scan(&desk, SLUG, json!({ "token": token })).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("not_confirmed"))
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM checkins").await, 0);
 }
 
 /// The hidden inputs and values of the first form posting to `action` in `html`.
@@ -599,6 +742,23 @@ async fn the_spam_of_a_public_form_is_declined_with_one_filter_and_one_confirmed
         (counts.cancelled, counts.pending, counts.declined),
         (2, 1, 30)
     );
+    // Each row each action changed has its audit line; the approval of none, none.
+    for (action, lines) in [
+        ("registration_approved", 2),
+        ("ticket_resent", 2),
+        ("registration_cancelled", 2),
+    ] {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = '{action}' \
+                 AND registration_id IN ({}, {})",
+                real[0], real[1]
+            ))
+            .await,
+            lines,
+            "{action}"
+        );
+    }
     // The desk may not; a stranger is sent to sign in; a forged action is refused.
     let (desk_cookie, desk_csrf) = app
         .browser_session("desk@example.org", &format!("/desk/{SLUG}"))
@@ -644,6 +804,141 @@ async fn the_spam_of_a_public_form_is_declined_with_one_filter_and_one_confirmed
     );
     // 33 requests received, 30 refusals, 2 tickets, 2 sent again, 2 cancellations.
     mail.wait_for(33 + 30 + 2 + 2 + 2).await;
+    app.assert_outbox(guichet_tests::Outbox::default()).await;
+}
+
+#[tokio::test]
+async fn a_bulk_approval_of_more_requests_than_seats_and_batches_fills_the_seats_exactly() {
+    // More requests than one batch holds, twice over, and more than the seats; single
+    // approvals through the API run at the same time as the bulk one.
+    const SEATS: u32 = 300;
+    const REQUESTS: usize = 2 * persistence::BULK_BATCH + 50;
+    let mail = MailServer::start();
+    let app = app_with(&mail, SEATS).await;
+    let stored = app.event(SLUG).await;
+    app.add_staff_at("org@example.org", Role::Organiser, &[SLUG])
+        .await;
+    app.add_staff_at("org2@example.org", Role::Organiser, &[SLUG])
+        .await;
+    // Sixteen at a time, as a public form receives them; then in registration order.
+    use futures_util::StreamExt as _;
+    let mut ids: Vec<i32> = futures_util::stream::iter(0..REQUESTS)
+        .map(|n| {
+            let app = &app;
+            async move {
+                register(
+                    app,
+                    "Bulk",
+                    &format!("Request{n}"),
+                    &format!("b{n}@bulk.example"),
+                )
+                .await
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    ids.sort_unstable();
+    let (cookie, csrf) = app
+        .browser_session("org@example.org", &format!("/organiser/{SLUG}"))
+        .await;
+    let other = app.login("org2@example.org").await;
+    let bulk = format!("/organiser/{SLUG}/bulk");
+    let up_to = ids.last().expect("ids").to_string();
+    let form = [
+        ("q", "bulk.example"),
+        ("status", "pending"),
+        ("category", ""),
+        ("country", ""),
+        ("present_on", ""),
+        ("absent_on", ""),
+        ("csrf", csrf.as_str()),
+        ("action", "approve"),
+        ("up_to", up_to.as_str()),
+        ("confirm", "yes"),
+    ];
+    // The other organiser approves the last 40 one by one meanwhile, from the end.
+    let singles = async {
+        let mut answers = Vec::new();
+        for &id in ids.iter().rev().take(40) {
+            answers.push(
+                post_api(
+                    &app,
+                    &other,
+                    &format!("/api/v1/events/{SLUG}/registrations/{id}/approve"),
+                    None,
+                )
+                .await,
+            );
+        }
+        answers
+    };
+    let (response, singles) = tokio::join!(app.post_form(&bulk, &cookie, &form), singles);
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    // Each request approved once: by the bulk action or by the other organiser (409 for the
+    // one that came second).
+    let by_hand = singles.iter().filter(|(status, _)| *status == 200).count();
+    for (status, answer) in &singles {
+        assert!(
+            *status == 200 || (*status == 409 && answer["error"] == "not_pending"),
+            "{status} {answer}"
+        );
+    }
+    assert!(
+        location.contains(&format!("done={}&", REQUESTS - by_hand)),
+        "{location} with {by_hand} approved by hand"
+    );
+    let counts = app.db.status_counts(stored.id).await.expect("counts");
+    assert_eq!(
+        (counts.confirmed, counts.waitlisted, counts.pending),
+        (u64::from(SEATS), (REQUESTS - SEATS as usize) as u64, 0),
+        "exactly the seats, the rest waitlisted"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT CAST(confirmed_count AS BIGINT) AS n FROM events WHERE id = {}",
+            stored.id
+        ))
+        .await,
+        u64::from(SEATS),
+        "the seat counter agrees"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved'")
+            .await,
+        REQUESTS as u64,
+        "one audit line per request approved"
+    );
+    // The bulk approval goes in registration order: of the requests it approved, every one
+    // that got a seat was registered before every one that waits.
+    let approved_by_hand: std::collections::HashSet<i32> = ids
+        .iter()
+        .rev()
+        .zip(&singles)
+        .filter(|(_, (status, _))| *status == 200)
+        .map(|(&id, _)| id)
+        .collect();
+    let mut seen_waiting = false;
+    for &id in ids.iter().filter(|id| !approved_by_hand.contains(id)) {
+        match status_of(&app, id).await {
+            domain::Status::Confirmed => {
+                assert!(!seen_waiting, "{id} got a seat after an earlier one waits")
+            }
+            domain::Status::Waitlisted => seen_waiting = true,
+            other => panic!("{id} is {other:?}"),
+        }
+    }
+    // Every request was told it was received; then a ticket or a waitlist notice each.
+    mail.wait_for(2 * REQUESTS).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'confirmation'")
+            .await,
+        u64::from(SEATS)
+    );
     app.assert_outbox(guichet_tests::Outbox::default()).await;
 }
 

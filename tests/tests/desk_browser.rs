@@ -154,13 +154,54 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
             .click()
             .await?;
         wait_for_text(&client, "#panel.ok", "Fernando Alzate Donoso").await;
+
+        // A walk-in: registered, checked in, and offered their badge to print (A6, theirs).
+        client
+            .execute(
+                "document.querySelector('#desk details').open = true;
+                 const set = (id, v) => { document.getElementById(id).value = v; };
+                 set('w-given_name', 'Ana'); set('w-family_name', 'Walker');
+                 set('w-email', 'ana.walker@example.org'); set('w-organisation', 'UNHCR');
+                 document.getElementById('w-category').selectedIndex = 1; set('w-country', 'CH');
+                 document.querySelector('#walkin [name=consent]').checked = true;",
+                vec![],
+            )
+            .await?;
+        client
+            .find(Locator::Css("form#walkin button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#panel.ok", "Ana Walker").await;
+        let link = wait_for_text(&client, "#panel a.print-badge", "Print badge").await;
+        assert_eq!(link, "Print badge");
+        let badge = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const href = document.querySelector('#panel a.print-badge').href;
+                 fetch(href).then(async r => done([href, r.status,
+                     r.headers.get('content-type'), (await r.arrayBuffer()).byteLength]));",
+                vec![],
+            )
+            .await?;
+        let walk_in = app
+            .count("SELECT CAST(id AS BIGINT) AS n FROM registrations WHERE email = 'ana.walker@example.org'")
+            .await;
+        assert!(
+            badge[0]
+                .as_str()
+                .is_some_and(|href| href.ends_with(&format!("/badges.pdf?layout=a6&registration={walk_in}"))),
+            "{badge}"
+        );
+        assert_eq!(badge[1], 200, "{badge}");
+        assert_eq!(badge[2], "application/pdf", "{badge}");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
     let _ = client.close().await;
     result.expect("the desk works in the browser");
-    // All the emails this test queued: no worker ran to send them.
-    app.assert_outbox(Outbox::pending(2)).await;
+    // All the emails this test queued (two tickets, the walk-in's): no worker ran to send them.
+    app.assert_outbox(Outbox::pending(3)).await;
 }
 
 /// Keeps, in every page the browser opens from now on, the Content-Security-Policy violations it

@@ -89,6 +89,7 @@ async fn badges_print_every_name_with_its_ticket_eight_to_a_sheet_or_one_a_page(
     assert_eq!(status, 200);
     let sheet = Pdf::parse(&bytes);
     assert_eq!(sheet.pages(), 1, "seven confirmed badges: one A4 sheet");
+    assert_eq!(sheet.page_sizes_mm(), [(210, 297)]);
     for (given, family) in NAMES {
         assert!(sheet.shows(given), "{given} is printed");
         assert!(sheet.shows(family), "{family} is printed");
@@ -106,7 +107,9 @@ async fn badges_print_every_name_with_its_ticket_eight_to_a_sheet_or_one_a_page(
 
     // One a page; a filter; one registration.
     let (_, bytes) = pdf(&app, &organiser, &format!("{path}?layout=a6")).await;
-    assert_eq!(Pdf::parse(&bytes).pages(), 7);
+    let a6 = Pdf::parse(&bytes);
+    assert_eq!(a6.pages(), 7);
+    assert_eq!(a6.page_sizes_mm(), [(105, 148); 7]);
     let (_, bytes) = pdf(
         &app,
         &organiser,
@@ -145,6 +148,55 @@ async fn badges_print_every_name_with_its_ticket_eight_to_a_sheet_or_one_a_page(
         pdf(&app, &organiser, &format!("{path}?layout=a3")).await.0,
         422
     );
+
+    // Two more confirmed: nine badges, eight to a sheet, so a second sheet with one.
+    for n in 0..2 {
+        app.ticket(
+            &event,
+            "Extra",
+            &format!("Person{n}"),
+            &format!("x{n}@example.org"),
+        )
+        .await;
+    }
+    let (_, bytes) = pdf(&app, &organiser, &path).await;
+    let sheets = Pdf::parse(&bytes);
+    assert_eq!(sheets.pages(), 2, "nine badges: two A4 sheets");
+    assert_eq!(sheets.qr_codes().len(), 9);
+
+    // The registrations list links its filter's badges, and the link prints that filter.
+    let (cookie, _) = app
+        .browser_session("org@example.org", &format!("/organiser/{DEMO_SLUG}"))
+        .await;
+    let list = app
+        .get_with_cookie(
+            &format!("/organiser/{DEMO_SLUG}/registrations?category=speaker"),
+            &cookie,
+        )
+        .await
+        .text()
+        .await
+        .expect("page");
+    let links = list
+        .split("<p id=\"badges\">")
+        .nth(1)
+        .expect("the badges' links")
+        .split("</p>")
+        .next()
+        .expect("a paragraph");
+    let href = guichet_tests::unescape_html(
+        links
+            .split("href=\"")
+            .nth(2)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the A6 link"),
+    );
+    assert!(href.contains("category=speaker"), "{href}");
+    let response = app.get_with_cookie(&href, &cookie).await;
+    assert_eq!(response.status(), 200, "{href}");
+    let printed = Pdf::parse(&response.bytes().await.expect("PDF"));
+    assert_eq!(printed.pages(), 1, "one speaker, one A6 page");
+    assert!(printed.shows("Meera"));
 }
 
 #[tokio::test]
@@ -193,8 +245,37 @@ async fn a_participant_downloads_their_certificate_after_the_event_with_what_the
     assert!(certificate.shows("Renforcement du rôle de la migration de retour"));
     // In the participant's language (French, as they registered).
     assert!(certificate.shows("Attestation de participation"));
-    assert!(certificate.shows("7 juillet 2008"), "the day attended");
-    assert!(certificate.shows("Session I"), "the session attended");
+    assert!(certificate.shows("Organisation internationale pour les migrations"));
+    assert!(certificate.shows("Centre international de conférences de Genève (CICG), Genève"));
+    // The days attended: the first (in the event's dates, the days and the session's line), not
+    // the second (in the event's dates only).
+    assert!(certificate.shows("Jours de présence"));
+    assert_eq!(
+        certificate.times("lundi 7 juillet 2008"),
+        3,
+        "the day attended"
+    );
+    assert_eq!(
+        certificate.times("mardi 8 juillet 2008"),
+        1,
+        "a day not attended"
+    );
+    // The session attended with its times, and none of the others.
+    assert!(certificate.shows("Séances suivies"));
+    assert!(
+        certificate
+            .shows("Session I : Exploration de l'équation retour/développement – Études de cas")
+    );
+    assert!(certificate.shows("11:00"), "its times");
+    for other in [
+        "Mise en situation",
+        "Session II",
+        "Session III",
+        "Session IV",
+        "Remarques de bienvenue",
+    ] {
+        assert!(!certificate.shows(other), "{other} was not attended");
+    }
     // Its link is the verification page's, and that page confirms it.
     let code = app.key.certificate(event.id, awa.id).to_string();
     let link = certificate
@@ -240,6 +321,9 @@ async fn after_the_event_organisers_email_each_participant_who_came_their_certif
         let (_, answer) = app.scan(&desk, DEMO_SLUG, json!({ "token": ticket })).await;
         assert_eq!(answer["outcome"], "ok");
     }
+    // Anna reads her emails in English, Awa in French (as the test's participants register).
+    app.execute("UPDATE registrations SET language = 'en' WHERE email = 'anna@example.org'")
+        .await;
     mail.wait_for(3).await;
     let (cookie, csrf) = app
         .browser_session("org@example.org", &format!("/organiser/{DEMO_SLUG}"))
@@ -274,20 +358,28 @@ async fn after_the_event_organisers_email_each_participant_who_came_their_certif
     let mails = mail.wait_for(3 + 2).await;
     let certificates: Vec<_> = mails[3..].to_vec();
     assert_eq!(certificates.len(), 2);
-    for (address, name) in [
-        ("awa@example.org", "Ndiaye"),
-        ("anna@example.org", "Кузнецова"),
+    for (address, name, subject, heading) in [
+        (
+            "awa@example.org",
+            "Ndiaye",
+            "Votre attestation de participation",
+            "Attestation de participation",
+        ),
+        (
+            "anna@example.org",
+            "Кузнецова",
+            "Your certificate of attendance",
+            "Certificate of attendance",
+        ),
     ] {
         let message = certificates
             .iter()
             .find(|m| m.to.iter().any(|t| t.contains(address)))
             .unwrap_or_else(|| panic!("{address}'s certificate"))
             .parsed();
-        // In the participant's language (French, as they registered).
+        // In the participant's language.
         assert!(
-            message
-                .subject()
-                .is_some_and(|s| s.starts_with("Votre attestation de participation")),
+            message.subject().is_some_and(|s| s.starts_with(subject)),
             "{:?}",
             message.subject()
         );
@@ -298,6 +390,7 @@ async fn after_the_event_organisers_email_each_participant_who_came_their_certif
             .expect("the PDF attached");
         let certificate = Pdf::parse(pdf.contents());
         assert!(certificate.shows(name), "{name} on the certificate");
+        assert!(certificate.shows(heading), "{address}: {heading}");
     }
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'certificates_sent'")

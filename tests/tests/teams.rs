@@ -54,6 +54,60 @@ fn event_routes(slug: &str, registration: i32) -> Vec<(Method, String, bool)> {
             format!("/api/v1/events/{slug}/reports/attendance.xlsx"),
             false,
         ),
+        // The offline desk (issue 15).
+        (
+            Method::GET,
+            format!("/api/v1/events/{slug}/checkin-list"),
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/events/{slug}/checkins/batch"),
+            true,
+        ),
+        // Approval (issue 14).
+        (
+            Method::GET,
+            format!("/api/v1/events/{slug}/registrations?status=pending"),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/events/{slug}/registrations/{registration}/approve"),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/events/{slug}/registrations/{registration}/decline"),
+            false,
+        ),
+        (Method::POST, format!("/organiser/{slug}/bulk"), false),
+        // Sessions, badges, certificates (issue 16): the desk prints one walk-in's badge.
+        (
+            Method::GET,
+            format!("/api/v1/events/{slug}/reports/sessions.csv"),
+            false,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{slug}/badges.pdf"),
+            false,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{slug}/badges.pdf?registration={registration}"),
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/organiser/{slug}/certificates"),
+            false,
+        ),
+        (
+            Method::GET,
+            format!("/organiser/{slug}/certificates.zip"),
+            false,
+        ),
     ]
 }
 

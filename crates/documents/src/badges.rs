@@ -100,7 +100,7 @@ pub fn render_badges(badges: &[Badge], layout: Layout) -> Result<Vec<u8>, Error>
             draw_badge(&mut surface, badge)?;
             surface.pop();
         }
-        crop_marks(&mut surface, left, top, columns, rows)?;
+        crop_marks(&mut surface, layout)?;
         surface.finish();
         page.finish();
     }
@@ -252,32 +252,88 @@ fn stroke_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32)) -> Resul
     Ok(())
 }
 
-/// Marks in the margin on every cutting line of the grid.
-fn crop_marks(
-    surface: &mut Surface,
-    left: f32,
-    top: f32,
-    columns: usize,
-    rows: usize,
-) -> Result<(), Error> {
+/// Marks in the margin on every cutting line of the grid, as line segments: 2 mm from the
+/// badges, 6 mm long, or shorter where the margin is narrower (an A6 page leaves 7.5 mm beside
+/// its badge) so that every mark stays 1 mm inside the page.
+fn crop_mark_lines(layout: Layout) -> Vec<((f32, f32), (f32, f32))> {
+    let (width, height) = layout.page();
+    let (columns, rows) = layout.grid();
+    let left = (width - columns as f32 * BADGE_WIDTH) / 2.0;
+    let top = (height - rows as f32 * BADGE_HEIGHT) / 2.0;
+    let gap = 2.0 * MM;
+    let across = (6.0 * MM).min(left - gap - MM);
+    let down = (6.0 * MM).min(top - gap - MM);
+    let right = left + columns as f32 * BADGE_WIDTH;
+    let bottom = top + rows as f32 * BADGE_HEIGHT;
+    let mut lines = Vec::new();
+    for column in 0..=columns {
+        let x = left + column as f32 * BADGE_WIDTH;
+        lines.push(((x, top - gap - down), (x, top - gap)));
+        lines.push(((x, bottom + gap), (x, bottom + gap + down)));
+    }
+    for row in 0..=rows {
+        let y = top + row as f32 * BADGE_HEIGHT;
+        lines.push(((left - gap - across, y), (left - gap, y)));
+        lines.push(((right + gap, y), (right + gap + across, y)));
+    }
+    lines
+}
+
+fn crop_marks(surface: &mut Surface, layout: Layout) -> Result<(), Error> {
     surface.set_fill(None);
     surface.set_stroke(Some(Stroke {
         width: 0.3,
         ..Default::default()
     }));
-    let (gap, length) = (2.0 * MM, 6.0 * MM);
-    let right = left + columns as f32 * BADGE_WIDTH;
-    let bottom = top + rows as f32 * BADGE_HEIGHT;
-    for column in 0..=columns {
-        let x = left + column as f32 * BADGE_WIDTH;
-        stroke_line(surface, (x, top - gap - length), (x, top - gap))?;
-        stroke_line(surface, (x, bottom + gap), (x, bottom + gap + length))?;
-    }
-    for row in 0..=rows {
-        let y = top + row as f32 * BADGE_HEIGHT;
-        stroke_line(surface, (left - gap - length, y), (left - gap, y))?;
-        stroke_line(surface, (right + gap, y), (right + gap + length, y))?;
+    for (from, to) in crop_mark_lines(layout) {
+        stroke_line(surface, from, to)?;
     }
     surface.set_stroke(None);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crop_marks_lie_inside_the_page_and_off_the_badges() {
+        for layout in [Layout::A4Sheet, Layout::A6] {
+            let (width, height) = layout.page();
+            let (columns, rows) = layout.grid();
+            let left = (width - columns as f32 * BADGE_WIDTH) / 2.0;
+            let top = (height - rows as f32 * BADGE_HEIGHT) / 2.0;
+            let on_badges = |(x, y): (f32, f32)| {
+                x > left
+                    && x < left + columns as f32 * BADGE_WIDTH
+                    && y > top
+                    && y < top + rows as f32 * BADGE_HEIGHT
+            };
+            let lines = crop_mark_lines(layout);
+            assert_eq!(lines.len(), 2 * (columns + 1) + 2 * (rows + 1));
+            for (from, to) in lines {
+                for (x, y) in [from, to] {
+                    // 1 mm inside the edge, give or take the rounding of millimetres to points.
+                    let inside = |v: f32, edge: f32| v >= MM - 0.01 && v <= edge - MM + 0.01;
+                    assert!(
+                        inside(x, width) && inside(y, height),
+                        "{layout:?}: ({x}, {y}) off the page"
+                    );
+                    assert!(!on_badges((x, y)), "{layout:?}: ({x}, {y}) on a badge");
+                }
+                let length = (to.0 - from.0).hypot(to.1 - from.1);
+                assert!(length >= 4.0 * MM, "{layout:?}: a mark of {length} pt");
+            }
+        }
+    }
+
+    #[test]
+    fn an_a4_sheet_holds_eight_badges_of_90_by_55_mm() {
+        assert_eq!(Layout::A4Sheet.per_page(), 8);
+        assert_eq!(Layout::A6.per_page(), 1);
+        assert!((BADGE_WIDTH / MM - 90.0).abs() < 1e-3);
+        assert!((BADGE_HEIGHT / MM - 55.0).abs() < 1e-3);
+        let (width, height) = Layout::A4Sheet.page();
+        assert!(2.0 * BADGE_WIDTH < width && 4.0 * BADGE_HEIGHT < height);
+    }
 }

@@ -178,13 +178,18 @@ pub(crate) fn fit(
     if line.missing > 0 {
         tracing_missing(text, line.missing);
     }
-    let size = if line.width_em * size > width && line.width_em > 0.0 {
+    let size = fitted_size(&line, size, width);
+    draw(surface, face, &line, size, align, y);
+    size
+}
+
+/// The size at which `line` fits `width`: `size`, or smaller for a line that would overflow.
+fn fitted_size(line: &Line, size: f32, width: f32) -> f32 {
+    if line.width_em * size > width && line.width_em > 0.0 {
         width / line.width_em
     } else {
         size
-    };
-    draw(surface, face, &line, size, align, y);
-    size
+    }
 }
 
 /// Words of `text` in lines no wider than `width` at `size` (a word longer than the width gets a
@@ -255,6 +260,22 @@ mod tests {
         // In visual order: the word's last letter comes first.
         let first = &joined.runs[0].glyphs[0];
         assert_eq!(&"محمد"[first.text_range.clone()], "د");
+    }
+
+    #[test]
+    fn a_long_name_shrinks_to_the_badges_width_and_a_short_one_keeps_its_size() {
+        let width = crate::badges::BADGE_WIDTH - 10.0 * crate::MM;
+        let long = shape(&FONTS.bold, "Maximiliane-Konstantina-Wilhelmina");
+        assert!(long.width_em * 26.0 > width, "too wide at 26 pt");
+        let size = fitted_size(&long, 26.0, width);
+        assert!(size < 26.0 && size > 8.0, "{size}");
+        assert!(long.width_em * size <= width * 1.0001);
+        let short = shape(&FONTS.bold, "Awa");
+        assert_eq!(fitted_size(&short, 26.0, width), 26.0);
+        // Arabic, measured after shaping, shrinks the same way.
+        let arabic = shape(&FONTS.bold, "عبد الرحمن بن محمد بن عبد الله الهاشمي القرشي");
+        let size = fitted_size(&arabic, 26.0, width);
+        assert!(arabic.width_em * size <= width * 1.0001);
     }
 
     #[test]

@@ -544,6 +544,7 @@ desk-offline-tag-detail = decided on this device; sent to guichet when the netwo
 desk-offline-already-today = Already checked in today
 desk-offline-no-list = Offline, and this device has no list of participants yet: this scan cannot be decided. Check the ticket by eye and scan it again when the network is back.
 desk-offline-no-crypto = Offline scans need the desk opened over HTTPS: this scan cannot be decided. Scan it again when the network is back.
+desk-print-badge = Print badge
 desk-offline-walk-in-queued = Walk-in kept on this device: { $name } will be registered and checked in when the network is back.
 desk-offline-in-today = in today
 desk-search-offline = Searched on this device (offline): names and organisations only.
@@ -625,3 +626,5 @@ history-details-certificates = { $number ->
     [one] 1 certificate
    *[other] { $number } certificates
 }
+registrations-badges = Badges of this list (PDF, eight to an A4 sheet)
+registrations-badges-a6 = one badge per A6 page

@@ -544,6 +544,7 @@ desk-offline-tag-detail = decidido en este dispositivo; se envía a guichet cuan
 desk-offline-already-today = Ya registrado hoy
 desk-offline-no-list = Sin conexión, y este dispositivo aún no tiene la lista de participantes: este escaneo no se puede decidir. Compruebe la entrada a ojo y escanéela de nuevo cuando vuelva la red.
 desk-offline-no-crypto = Los escaneos sin conexión necesitan el mostrador abierto por HTTPS: este escaneo no se puede decidir. Escanéelo de nuevo cuando vuelva la red.
+desk-print-badge = Imprimir la credencial
 desk-offline-walk-in-queued = Inscripción en el mostrador guardada en este dispositivo: { $name } quedará inscrito y registrado cuando vuelva la red.
 desk-offline-in-today = ya entró hoy
 desk-search-offline = Búsqueda en este dispositivo (sin conexión): solo nombres y organizaciones.
@@ -625,3 +626,5 @@ history-details-certificates = { $number ->
     [one] 1 certificado
    *[other] { $number } certificados
 }
+registrations-badges = Credenciales de esta lista (PDF, ocho por hoja A4)
+registrations-badges-a6 = una credencial por página A6

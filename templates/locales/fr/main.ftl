@@ -545,6 +545,7 @@ desk-offline-tag-detail = décidé sur cet appareil ; envoyé à guichet au reto
 desk-offline-already-today = Déjà enregistré·e aujourd'hui
 desk-offline-no-list = Hors ligne, et cet appareil n'a pas encore la liste des participant·es : ce scan ne peut pas être décidé. Vérifiez le billet à l'œil et scannez-le de nouveau au retour du réseau.
 desk-offline-no-crypto = Les scans hors ligne demandent un accueil ouvert en HTTPS : ce scan ne peut pas être décidé. Scannez-le de nouveau au retour du réseau.
+desk-print-badge = Imprimer le badge
 desk-offline-walk-in-queued = Inscription sur place gardée sur cet appareil : { $name } sera inscrit·e et enregistré·e au retour du réseau.
 desk-offline-in-today = entré·e aujourd'hui
 desk-search-offline = Recherche sur cet appareil (hors ligne) : noms et organisations seulement.
@@ -626,3 +627,5 @@ history-details-certificates = { $number ->
     [one] { $number } attestation
    *[other] { $number } attestations
 }
+registrations-badges = Badges de cette liste (PDF, huit par feuille A4)
+registrations-badges-a6 = un badge par page A6
