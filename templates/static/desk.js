@@ -325,6 +325,8 @@
   let online = navigator.onLine !== false;
   let lastSync = null; // device ms of the last complete sync
   let sessionEnded = false;
+  // Signed out of this browser before this page started (see `signedIn`).
+  let signedOutHere = false;
   let syncProblem = false;
 
   // guichet's time now, as far as this device can tell: its own clock corrected by the offset
@@ -1099,7 +1101,8 @@
       if (Date.now() - list.fetched_at > LIST_OLD_MS) problems.push(text.syncListOld);
       if (Math.abs(list.offset) > CLOCK_OFF_MS) problems.push(fill(text.syncClockOff, { time: dateAndTime(correctedNow()) }));
     }
-    if (sessionEnded) problems.push(text.syncSignedOut);
+    if (signedOutHere) problems.push(text.signedOutHere);
+    else if (sessionEnded) problems.push(text.syncSignedOut);
     else if (syncProblem && waitingCount && up) problems.push(text.syncFailed);
     const words = problems.join(" ");
     warning.hidden = problems.length === 0;
@@ -1176,6 +1179,12 @@
     } catch (error) {
       /* no IndexedDB: nothing kept */
     }
+    await dropCachedPages();
+    logout.submit();
+  });
+
+  // The desk's pages and files kept for offline use.
+  async function dropCachedPages() {
     try {
       if (window.caches) {
         const names = await caches.keys();
@@ -1184,8 +1193,15 @@
     } catch (error) {
       /* nothing cached */
     }
-    logout.submit();
-  });
+  }
+
+  // Whether this browser is still signed in, as far as the device can tell without guichet: the
+  // marker cookie beside the session (SIGNED_IN_COOKIE in guichet's auth.rs) goes when the
+  // browser signs out, from any page, and when the session's time is up. A page the worker
+  // served from the cache with no network cannot ask guichet; it asks the cookie.
+  function signedIn() {
+    return document.cookie.split(";").some(function (c) { return c.trim() === "guichet_signed_in=1"; });
+  }
 
   // The camera: BarcodeDetector where it exists; otherwise guichet reads the frames.
   const toggle = document.getElementById("camera-toggle");
@@ -1255,6 +1271,17 @@
 
   // Start: what this device already holds, then guichet's news.
   (async function start() {
+    if (!signedIn()) {
+      // Signed out since this page was kept: the participants' list and the cached pages go,
+      // the queue stays (the only record of who came in offline) for whoever signs in next.
+      signedOutHere = true;
+      list = null;
+      await store.forgetLists().catch(function () {});
+      await dropCachedPages();
+      await showQueue();
+      updateStatus();
+      return;
+    }
     try {
       list = (await store.list(slug)) || null;
     } catch (error) {

@@ -520,3 +520,156 @@ async fn two_desks_scan_offline_one_reloads_offline_and_once_back_guichet_keeps_
     // The five tickets' emails (the walk-in's too): no worker ran to send them.
     app.assert_outbox(Outbox::pending(5)).await;
 }
+
+/// What this browser keeps for the desk: the participants in its list, the scans waiting, and
+/// its caches of guichet's pages.
+async fn kept(client: &Client) -> serde_json::Value {
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const count = (db, name) => new Promise(resolve => {
+               const request = db.transaction(name).objectStore(name).count();
+               request.onsuccess = () => resolve(request.result);
+             });
+             const request = indexedDB.open('guichet-desk', 1);
+             request.onsuccess = async () => {
+               const db = request.result;
+               const caches_ = (await caches.keys()).filter(n => n.startsWith('guichet-desk-'));
+               done({ registrations: await count(db, 'registrations'),
+                      queue: await count(db, 'queue'), caches: caches_.length });
+               db.close();
+             };",
+            vec![],
+        )
+        .await
+        .expect("a script runs")
+}
+
+#[tokio::test]
+async fn a_desk_page_kept_offline_drops_its_list_once_the_browser_is_signed_out_and_keeps_its_scans()
+ {
+    let Some(driver) = Chromedriver::start() else {
+        return;
+    };
+    let app = TestApp::spawn_at(instant("2008-07-07T09:30:00+02:00")).await;
+    app.add_staff("desk1@example.org", Role::Desk).await;
+    let event = app.demo_event().await;
+    let (meera, meera_ticket) = app
+        .ticket(&event, "Meera", "Sethi", "meera@example.org")
+        .await;
+    let (_, fernando_ticket) = app
+        .ticket(&event, "Fernando", "Alzate Donoso", "fernando@example.org")
+        .await;
+    let proxy = NetProxy::start(app.addr).await;
+    let client = driver.session().await;
+    let result = async {
+        open_desk(&client, &proxy, "desk1@example.org", "Entrance A").await?;
+        // The status bar: when the list was last brought up to date, and its age.
+        wait_for_text(&client, "#sync-last", "Last sync").await;
+        wait_for_text(&client, "#sync-age", "this minute").await;
+        // Offline, one scan decided and waiting.
+        proxy.cut();
+        set_offline(&driver, &client, true).await;
+        scan_offline(&client, &meera_ticket, "ok", "Meera Sethi").await;
+        let before = kept(&client).await;
+        assert_eq!(before["registrations"], 2, "{before}");
+        assert_eq!(before["queue"], 1, "{before}");
+        assert!(before["caches"].as_u64() > Some(0), "{before}");
+
+        // The list kept from eleven minutes ago, as after a long outage: the status bar says
+        // how old it is and warns that it lacks the changes since.
+        client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const request = indexedDB.open('guichet-desk', 1);
+                 request.onsuccess = () => {
+                   const db = request.result;
+                   const lists = db.transaction('lists', 'readwrite').objectStore('lists');
+                   lists.getAll().onsuccess = (e) => {
+                     const tx = lists.transaction;
+                     for (const list of e.target.result) {
+                       list.fetched_at = Date.now() - 11 * 60 * 1000;
+                       lists.put(list);
+                     }
+                     tx.oncomplete = () => { db.close(); done(true); };
+                   };
+                 };",
+                vec![],
+            )
+            .await?;
+        client.refresh().await?;
+        wait_for_text(&client, "#sync-warning", "more than 10 minutes old").await;
+        wait_until(
+            &client,
+            "return document.getElementById('desk-sync').dataset.listOld === 'true'",
+            "the list marked old",
+        )
+        .await;
+        wait_for_text(&client, "#sync-age", "11").await;
+
+        // The session's time runs out while the network is gone: the marker beside it goes
+        // (removed here as its expiry would). The page, reloaded from the worker's cache,
+        // drops the list and the cached pages, not the scan waiting, and decides nothing more.
+        client.delete_cookie("guichet_signed_in").await?;
+        client.refresh().await?;
+        wait_for_text(&client, "#sync-warning", "This browser has signed out").await;
+        let after = kept(&client).await;
+        assert_eq!(after["registrations"], 0, "{after}");
+        assert_eq!(
+            after["queue"], 1,
+            "the scan waits for the next sign-in: {after}"
+        );
+        assert_eq!(after["caches"], 0, "{after}");
+        scan_offline(&client, &fernando_ticket, "bad", "no list of participants").await;
+
+        // Back online and still signed in (the session cookie was not touched): guichet serves
+        // the desk, the marker comes back, the waiting scan is sent, the list comes back.
+        proxy.restore();
+        set_offline(&driver, &client, false).await;
+        client
+            .goto(&proxy.url(&format!("/desk/{DEMO_SLUG}")))
+            .await?;
+        wait_until(
+            &client,
+            "return document.getElementById('desk-sync').dataset.waiting === '0' \
+             && document.getElementById('desk-sync').dataset.offlineReady === 'true'",
+            "the scan sent and the desk ready offline again",
+        )
+        .await;
+        assert_eq!(
+            checkins(&app, meera.id).await.len(),
+            1,
+            "the kept scan arrived"
+        );
+
+        // Signed out from another page (the staff home's button), then the network gone: the
+        // desk's address opens the page the worker kept, which drops the list.
+        client.goto(&proxy.url("/staff")).await?;
+        wait_for_text(&client, "main", "Your events").await;
+        client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await?
+            .click()
+            .await?;
+        wait_until(
+            &client,
+            "return location.pathname === '/login'",
+            "the sign-in page after signing out",
+        )
+        .await;
+        proxy.cut();
+        set_offline(&driver, &client, true).await;
+        client
+            .goto(&proxy.url(&format!("/desk/{DEMO_SLUG}")))
+            .await?;
+        wait_for_text(&client, "#sync-warning", "This browser has signed out").await;
+        let after = kept(&client).await;
+        assert_eq!(after["registrations"], 0, "{after}");
+        assert_eq!(after["caches"], 0, "{after}");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("the desk drops its list once signed out");
+    app.assert_outbox(Outbox::pending(2)).await;
+}

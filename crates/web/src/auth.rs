@@ -20,6 +20,13 @@ const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
 
+/// A marker beside the session cookie, readable by the desk's script: `1` while this browser is
+/// signed in, gone once it signs out (from any page) or the session's time is up. It grants
+/// nothing (the session cookie does); it tells a desk page the service worker served from the
+/// device's cache, with no network to ask guichet, that the list of participants it keeps is no
+/// longer for this browser, so that it drops it (desk.js, `start`).
+pub const SIGNED_IN_COOKIE: &str = "guichet_signed_in";
+
 /// A new random token (256 bits, URL-safe base64).
 pub fn new_token() -> Result<String, Error> {
     let mut bytes = [0u8; 32];

@@ -563,6 +563,7 @@ desk-sync-no-list = This device has no list of participants yet: offline scans c
 desk-sync-list-old = The list of participants is more than 10 minutes old: cancellations and new tickets since then are not in it.
 desk-sync-clock-off = This device's clock differs from guichet's by more than 2 minutes (it is { $time } for guichet): offline scans use guichet's time, but check the device's date and time.
 desk-sync-failed = The waiting scans could not be sent yet: trying again shortly.
+desk-signed-out-here = This browser has signed out: the list of participants is no longer kept on this device. Sign in again to use the desk.
 desk-sync-signed-out = guichet asks to sign in again before it takes the waiting scans: sign in (they stay on this device) and come back to this desk.
 desk-sync-report-heading = Scans sent after the network came back
 desk-sync-changed = { $time } { $name }: guichet says “{ $detail }” (this device said “{ $first }”).

@@ -563,6 +563,7 @@ desk-sync-no-list = Este dispositivo aún no tiene la lista de participantes: lo
 desk-sync-list-old = La lista de participantes tiene más de 10 minutos: las cancelaciones y entradas nuevas desde entonces no están en ella.
 desk-sync-clock-off = El reloj de este dispositivo difiere en más de 2 minutos del de guichet (para guichet son las { $time }): los escaneos sin conexión usan la hora de guichet, pero compruebe la fecha y la hora del dispositivo.
 desk-sync-failed = Los escaneos pendientes aún no se han podido enviar: se volverá a intentar en breve.
+desk-signed-out-here = Este navegador ha cerrado la sesión: la lista de participantes ya no se guarda en este dispositivo. Vuelva a iniciar sesión para usar el mostrador.
 desk-sync-signed-out = guichet pide iniciar sesión de nuevo antes de aceptar los escaneos pendientes: inicie sesión (se quedan en este dispositivo) y vuelva a este mostrador.
 desk-sync-report-heading = Escaneos enviados al volver la red
 desk-sync-changed = { $time } { $name }: guichet dice «{ $detail }» (este dispositivo dijo «{ $first }»).

@@ -1,7 +1,7 @@
 //! Staff pages: sign-in, sign-out, and the desk.
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, Staff, token_hash};
+use crate::auth::{SESSION_COOKIE, SIGNED_IN_COOKIE, Staff, token_hash};
 use crate::client::ClientAddr;
 use crate::csrf::{LoginCheck, login_token};
 use crate::error::Error;
@@ -167,15 +167,28 @@ fn signed_in_response(
     signed_in: SignedIn,
     next: &SafePath,
 ) -> Response {
+    let lasts = cookie::time::Duration::hours(12);
     let cookie = Cookie::build((SESSION_COOKIE, signed_in.token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure_cookies(state))
-        .max_age(cookie::time::Duration::hours(12))
+        .max_age(lasts)
         .build();
     // The sign-in form's token cookie stays (for a later sign-in in this browser).
-    (jar.add(cookie), next.redirect()).into_response()
+    let jar = jar.add(cookie).add(signed_in_marker(state, lasts));
+    (jar, next.redirect()).into_response()
+}
+
+/// The [`SIGNED_IN_COOKIE`] marker, for as long as the session lasts.
+fn signed_in_marker(state: &AppState, lasts: cookie::time::Duration) -> Cookie<'static> {
+    Cookie::build((SIGNED_IN_COOKIE, "1"))
+        .path("/")
+        .http_only(false)
+        .same_site(SameSite::Lax)
+        .secure(secure_cookies(state))
+        .max_age(lasts)
+        .build()
 }
 
 async fn login_page(
@@ -304,7 +317,9 @@ async fn logout(
         .db()
         .revoke_session(&token_hash(&staff.token), state.clock().now())
         .await?;
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
+    let jar = jar
+        .remove(Cookie::build(SESSION_COOKIE).path("/").build())
+        .remove(Cookie::build(SIGNED_IN_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/login")).into_response())
 }
 
@@ -313,6 +328,7 @@ async fn desk_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     staff: Result<Staff, Error>,
+    jar: CookieJar,
     Path(slug): Path<String>,
 ) -> Result<Response, Error> {
     let path = format!("/desk/{slug}");
@@ -393,5 +409,9 @@ async fn desk_page(
             doors => doors,
         },
     )?;
-    Ok(Html(html).into_response())
+    // The marker again, for the session's remaining time: a session opened before there was a
+    // marker gets one, and the marker never outlives the session.
+    let left = (staff.session.expires_at - now).num_seconds().max(0);
+    let marker = signed_in_marker(&state, cookie::time::Duration::seconds(left));
+    Ok((jar.add(marker), Html(html)).into_response())
 }
