@@ -6,6 +6,7 @@
 #   (c) a registration rush at concurrency 64 on an event with limited seats (wrk);
 #   (d) draining an outbox of 10,000 confirmations to a real SMTP server (bench/smtp-sink);
 #   (e) the attendance exports of 100,000 registrations, CSV and XLSX (curl);
+#   (f) the organisers' dashboard page, every figure read afresh (curl);
 # and the database's own ceiling for a transaction the size of a check-in: pgbench -N at the same
 # concurrency on the same PostgreSQL; for SQLite, the same statements in a loop on one file
 # (bench/sqlite_ceiling.py); and for scale, what guichet's HTTP stack serves with no database at
@@ -140,6 +141,23 @@ export_run() { # format runs -> a table row
   NOTES+=("$DB: $1 export: RSS grew by at most $growth MiB during an export; $(wc -c <"$WORK/export.$1") bytes.")
 }
 
+dashboard_run() { # runs -> a table row: the dashboard page, a full round of its figures
+  local times=() t
+  for _ in $(seq 1 "$1"); do
+    reset_peak
+    t=$(curl -fsS -o /dev/null -w '%{time_total}' -H "authorization: Bearer $ORGANISER" \
+      "http://127.0.0.1:$PORT/organiser/idm-2008-migration-de-retour")
+    peak
+    times+=("$t")
+  done
+  local sorted
+  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  row "dashboard page, $TICKETS registrations with answers ($1 runs)" 1 \
+    "$(printf '%.0f ms' "$(bc <<<"$(sed -n 1p <<<"$sorted") * 1000")") best" \
+    "$(printf '%.0f ms' "$(bc <<<"$(sed -n "$(( ($1 + 1) / 2 ))p" <<<"$sorted") * 1000")")" \
+    "$(printf '%.0f ms' "$(bc <<<"$(tail -1 <<<"$sorted") * 1000")") (max)" 0 "$PEAK_NOW MiB"
+}
+
 bench_database() {
   DB=$1
   mkdir -p "$WORK/$DB"
@@ -161,12 +179,15 @@ bench_database() {
   sql <<SQL
 UPDATE events SET capacity = $TICKETS, confirmed_count = $TICKETS WHERE id = 1;
 INSERT INTO registrations (event_id, given_name, family_name, email, email_normalized, organisation,
-  function, category, country, language, needs, status, ticket_version, created_at, updated_at)
+  function, category, country, language, needs, status, ticket_version, created_at, updated_at,
+  answers)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TICKETS)
 SELECT 1, 'Guest', 'N' || i, 'g' || i || '@bench.example', 'g' || i || '@bench.example', 'Bench',
   NULL, CASE i % 3 WHEN 0 THEN 'media' WHEN 1 THEN 'ngo' ELSE 'government' END,
   CASE i % 4 WHEN 0 THEN 'CH' WHEN 1 THEN 'FR' WHEN 2 THEN 'SN' ELSE 'BE' END, 'fr', NULL,
-  'confirmed', 1, $TS, $TS
+  'confirmed', 1, $TS, $TS,
+  CASE i % 3 WHEN 0 THEN '{"interpretation":"fr","diet":["vegetarian","gluten_free"]}'
+    WHEN 1 THEN '{"interpretation":"en"}' ELSE '{}' END
 FROM n;
 SQL
   if [ "$DB" = postgres ]; then sql "VACUUM ANALYZE"; fi
@@ -258,6 +279,9 @@ SQL
   # (e): the exports.
   export_run csv 3
   export_run xlsx 2
+  # (f): the dashboard: every figure read afresh, the counts per option of every registration's
+  # answers included (what a live stream's round reads when its cache of those counts is stale).
+  dashboard_run 5
   NOTES+=("$DB: the server's RSS peaked at $PEAK MiB over all the runs.")
   PEAK=0
 

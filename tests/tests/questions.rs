@@ -1090,6 +1090,46 @@ async fn the_dashboard_counts_each_option_of_the_registrations_not_cancelled() {
     })
     .await;
     assert!(refreshed.is_ok(), "the counts refreshed live: {received}");
+
+    // An organiser's correction changes no count of registrations: the stream reads the
+    // answers again within ten seconds all the same.
+    let id = app
+        .count("SELECT CAST(id AS BIGINT) AS n FROM registrations WHERE email = 'e@example.org'")
+        .await;
+    let page = format!("/organiser/{DEMO_SLUG}/registrations/{id}");
+    let html = app
+        .get_with_cookie(&page, &cookie)
+        .await
+        .text()
+        .await
+        .expect("page");
+    let csrf = guichet_tests::hidden_field(&html, "csrf").expect("a token");
+    let response = app
+        .post_form(
+            &format!("{page}/answers"),
+            &cookie,
+            &[
+                ("csrf", csrf.as_str()),
+                ("answers.interpretation", "es"),
+                ("answers.badge_name", "E"),
+                ("answers.photo", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let mut received = String::new();
+    let corrected = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while !received.contains(r#"<tr><th scope="row">English</th><td>0</td></tr>"#) {
+            let chunk = live.chunk().await.expect("read").expect("a chunk");
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await;
+    assert!(corrected.is_ok(), "the correction shown live: {received}");
+    assert!(
+        received.contains(r#"<tr><th scope="row">Spanish</th><td>1</td></tr>"#),
+        "{received}"
+    );
 }
 
 #[tokio::test]

@@ -754,7 +754,29 @@ fn tally_views(
         .collect()
 }
 
-async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Stats, Error> {
+/// The counts per option a live stream read last, and what for. Reading them means reading every
+/// answer of the event (100,000 registrations' JSON at a large conference), the heaviest of the
+/// dashboard's queries, each second for each organiser watching. A stream reads them again when
+/// the registrations' counts change (a registration, a cancellation, a decision: what moves the
+/// tallies at once) and otherwise every [`TALLIES_EVERY`], which bounds how long an organiser's
+/// correction of someone's answer takes to show.
+struct TallyCache {
+    counts: persistence::StatusCounts,
+    read_at: std::time::Instant,
+    tallies: Vec<domain::questions::Tally>,
+}
+
+/// See [`TallyCache`].
+const TALLIES_EVERY: Duration = Duration::from_secs(10);
+
+/// The dashboard's figures. `cache`: a live stream's counts per option from its last round
+/// (`None` for a page, which reads them).
+async fn stats(
+    state: &AppState,
+    stored: &StoredEvent,
+    lang: Lang,
+    cache: &mut Option<TallyCache>,
+) -> Result<Stats, Error> {
     let event = &stored.event;
     let figures = state.db().dashboard(stored.id).await?;
     let days = day_views(event, &figures, lang);
@@ -770,10 +792,23 @@ async fn stats(state: &AppState, stored: &StoredEvent, lang: Lang) -> Result<Sta
         })
         .collect();
     let countries = country_views(&figures.by_country, lang);
-    let tallies = state
-        .db()
-        .option_counts(stored.id, &event.questions)
-        .await?;
+    let tallies = match cache {
+        Some(kept) if kept.counts == figures.counts && kept.read_at.elapsed() < TALLIES_EVERY => {
+            kept.tallies.clone()
+        }
+        _ => {
+            let tallies = state
+                .db()
+                .option_counts(stored.id, &event.questions)
+                .await?;
+            *cache = Some(TallyCache {
+                counts: figures.counts,
+                read_at: std::time::Instant::now(),
+                tallies: tallies.clone(),
+            });
+            tallies
+        }
+    };
     let failed = figures
         .failed_emails
         .into_iter()
@@ -914,7 +949,7 @@ async fn dashboard(
     }: Organiser,
 ) -> Result<Response, Error> {
     let path = format!("/organiser/{}", stored.event.slug);
-    let stats = stats(&state, &stored, lang).await?;
+    let stats = stats(&state, &stored, lang, &mut None).await?;
     let tz = stored.event.time_zone;
     let audit: Vec<HistoryView> = state
         .db()
@@ -954,7 +989,7 @@ async fn live(
         event: stored,
     }: Organiser,
 ) -> Result<Response, Error> {
-    let stream = futures_util::stream::unfold(String::new(), move |last| {
+    let stream = futures_util::stream::unfold((String::new(), None), move |(last, mut cache)| {
         let state = state.clone();
         let stored = stored.clone();
         let staff = staff.clone();
@@ -968,14 +1003,14 @@ async fn live(
                 if state.is_stopping() || !still_organises(&state, &staff, &stored).await {
                     return None;
                 }
-                let html = match stats(&state, &stored, lang).await {
+                let html = match stats(&state, &stored, lang, &mut cache).await {
                     Ok(stats) => render_stats(&state, &stored, &staff, lang, stats).ok(),
                     Err(_) => None,
                 };
                 match html {
                     Some(html) if html != last => {
                         let event = Event::default().event("stats").data(html.clone());
-                        return Some((Ok::<_, Infallible>(event), html));
+                        return Some((Ok::<_, Infallible>(event), (html, cache)));
                     }
                     // Unchanged (or the database briefly away): look again in a second.
                     _ => {
