@@ -152,10 +152,10 @@ dashboard_run() { # runs -> a table row: the dashboard page, a full round of its
   done
   local sorted
   sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  ms() { awk -v t="$1" 'BEGIN { printf "%.0f ms", t * 1000 }'; }
   row "dashboard page, $TICKETS registrations with answers ($1 runs)" 1 \
-    "$(printf '%.0f ms' "$(bc <<<"$(sed -n 1p <<<"$sorted") * 1000")") best" \
-    "$(printf '%.0f ms' "$(bc <<<"$(sed -n "$(( ($1 + 1) / 2 ))p" <<<"$sorted") * 1000")")" \
-    "$(printf '%.0f ms' "$(bc <<<"$(tail -1 <<<"$sorted") * 1000")") (max)" 0 "$PEAK_NOW MiB"
+    "$(ms "$(sed -n 1p <<<"$sorted")") best" "$(ms "$(sed -n "$(( ($1 + 1) / 2 ))p" <<<"$sorted")")" \
+    "$(ms "$(tail -1 <<<"$sorted")") (max)" 0 "$PEAK_NOW MiB"
 }
 
 bench_database() {

@@ -422,7 +422,8 @@
 
   // A walk-in has no badge yet: one A6 page with theirs, to print at the desk.
   function printBadgeLink(answer) {
-    if (!answer.participant) return;
+    // Only for someone let in: a walk-in put on the waiting list of a full event has no badge.
+    if (!answer.participant || answer.outcome !== "ok") return;
     const link = element("a", "print-badge", text.printBadge);
     link.href = api + "/badges.pdf?layout=a6&registration=" + encodeURIComponent(answer.participant.registration_id);
     link.target = "_blank";
@@ -950,12 +951,21 @@
     const received = Date.now();
     if (response.status === 401 || response.status === 403) {
       // No longer this session's to read: the list goes (the queue stays, for whoever may send
-      // it), and the page no longer decides from it.
+      // it), and the page no longer decides from it; so do the cached pages and the marker, so
+      // that a page opened from the cache later does not take the list back either.
       list = null;
       await store.forgetLists().catch(function () {});
+      await dropCachedPages();
+      document.cookie = "guichet_signed_in=; Max-Age=0; Path=/";
     }
     if (!response.ok) throw new Refused(response.status);
     const answer = await response.json();
+    if (signedOutHere) {
+      // guichet gave the list after all: the session is valid (the marker was missing for
+      // another reason), so the page is the desk again, kept for offline use.
+      signedOutHere = false;
+      keepForOffline();
+    }
     // guichet's clock minus the device's, at the middle of the round trip. guichet gives its time
     // in whole seconds: the true time was somewhere in that second, half a second on at best.
     let serverTime = Date.parse(answer.server_time);

@@ -640,13 +640,30 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
         signed_in.headers()["location"],
         format!("/desk/{DEMO_SLUG}").as_str()
     );
-    let set_cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let set_cookies: Vec<String> = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().expect("ascii").to_owned())
+        .collect();
+    let cookie_named = |name: &str| {
+        set_cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {set_cookies:?}"))
+            .clone()
+    };
+    let set_cookie = cookie_named("guichet_session");
     assert!(
         set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
         "{set_cookie}"
+    );
+    // Beside it, the marker the desk's script reads (see auth::SIGNED_IN_COOKIE): readable by
+    // the page, and no credential.
+    let marker = cookie_named("guichet_signed_in");
+    assert!(
+        marker.starts_with("guichet_signed_in=1;") && !marker.contains("HttpOnly"),
+        "{marker}"
     );
     let session = set_cookie.split(';').next().expect("name=value").to_owned();
     let session_value = session.split_once('=').expect("=").1.to_owned();
@@ -699,15 +716,45 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
     assert_eq!(status, 401);
 
     // Signing out needs the token too, and revokes the session.
+    let both = format!("{session}; guichet_signed_in=1");
     let logout = |csrf: &str| {
         app.client
             .post(app.url("/logout"))
-            .header("cookie", &session)
+            .header("cookie", &both)
             .form(&[("csrf", csrf)])
             .send()
     };
     assert_eq!(logout("forged").await.expect("request").status(), 403);
-    assert_eq!(logout(&csrf).await.expect("request").status(), 303);
+    let out = logout(&csrf).await.expect("request");
+    assert_eq!(out.status(), 303);
+    // Both cookies removed.
+    let removed: Vec<&str> = out
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    for name in ["guichet_session", "guichet_signed_in"] {
+        assert!(
+            removed
+                .iter()
+                .any(|c| c.starts_with(&format!("{name}=;")) && c.contains("Max-Age=0")),
+            "{name} removed: {removed:?}"
+        );
+    }
+    // Signing out once the session is gone (idle, revoked elsewhere) still clears the
+    // browser's cookies, the desk's marker above all.
+    let again = logout(&csrf).await.expect("request");
+    assert_eq!(again.status(), 303);
+    assert!(
+        again
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.starts_with("guichet_signed_in=;") && c.contains("Max-Age=0")),
+        "the marker removed without a session"
+    );
     let after = app
         .client
         .get(app.url(&format!("/desk/{DEMO_SLUG}")))
@@ -719,6 +766,16 @@ async fn a_browser_session_needs_its_csrf_token_to_change_anything_and_sign_out_
         after.status(),
         303,
         "the old cookie no longer opens the desk"
+    );
+    // And that way to the sign-in page clears the marker a browser may still hold.
+    assert!(
+        after
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.starts_with("guichet_signed_in=;") && c.contains("Max-Age=0")),
+        "the marker removed on the way to sign in"
     );
     // Only the email this test queued: no worker ran to send it.
     app.assert_outbox(Outbox::pending(1)).await;

@@ -1119,17 +1119,15 @@ async fn the_dashboard_counts_each_option_of_the_registrations_not_cancelled() {
     assert_eq!(response.status(), 303);
     let mut received = String::new();
     let corrected = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        while !received.contains(r#"<tr><th scope="row">English</th><td>0</td></tr>"#) {
+        while !(received.contains(r#"<tr><th scope="row">English</th><td>0</td></tr>"#)
+            && received.contains(r#"<tr><th scope="row">Spanish</th><td>1</td></tr>"#))
+        {
             let chunk = live.chunk().await.expect("read").expect("a chunk");
             received.push_str(&String::from_utf8_lossy(&chunk));
         }
     })
     .await;
     assert!(corrected.is_ok(), "the correction shown live: {received}");
-    assert!(
-        received.contains(r#"<tr><th scope="row">Spanish</th><td>1</td></tr>"#),
-        "{received}"
-    );
 }
 
 #[tokio::test]

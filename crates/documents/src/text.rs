@@ -274,7 +274,9 @@ mod tests {
         assert_eq!(fitted_size(&short, 26.0, width), 26.0);
         // Arabic, measured after shaping, shrinks the same way.
         let arabic = shape(&FONTS.bold, "عبد الرحمن بن محمد بن عبد الله الهاشمي القرشي");
+        assert!(arabic.width_em * 26.0 > width, "too wide at 26 pt");
         let size = fitted_size(&arabic, 26.0, width);
+        assert!(size < 26.0);
         assert!(arabic.width_em * size <= width * 1.0001);
     }
 

@@ -627,5 +627,5 @@ history-details-certificates = { $number ->
     [one] 1 certificate
    *[other] { $number } certificates
 }
-registrations-badges = Badges of this list (PDF, eight to an A4 sheet)
+registrations-badges = Badges for this filter (PDF, eight to an A4 sheet; the confirmed registrations unless a status is chosen)
 registrations-badges-a6 = one badge per A6 page

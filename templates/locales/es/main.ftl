@@ -627,5 +627,5 @@ history-details-certificates = { $number ->
     [one] 1 certificado
    *[other] { $number } certificados
 }
-registrations-badges = Credenciales de esta lista (PDF, ocho por hoja A4)
+registrations-badges = Credenciales de este filtro (PDF, ocho por hoja A4; las inscripciones confirmadas, salvo que se elija un estado)
 registrations-badges-a6 = una credencial por página A6

@@ -564,7 +564,7 @@ desk-sync-no-list = Cet appareil n'a pas encore la liste des participant·es : l
 desk-sync-list-old = La liste des participant·es date de plus de 10 minutes : les annulations et nouveaux billets depuis n'y sont pas.
 desk-sync-clock-off = L'horloge de cet appareil s'écarte de plus de 2 minutes de celle de guichet (il est { $time } pour guichet) : les scans hors ligne prennent l'heure de guichet, mais vérifiez la date et l'heure de l'appareil.
 desk-sync-failed = Les scans en attente n'ont pas encore pu être envoyés : nouvel essai sous peu.
-desk-signed-out-here = Ce navigateur s'est déconnecté : la liste des participants n'est plus gardée sur cet appareil. Reconnectez-vous pour utiliser l'accueil.
+desk-signed-out-here = Ce navigateur s'est déconnecté : la liste des participant·es n'est plus gardée sur cet appareil. Reconnectez-vous pour utiliser l'accueil.
 desk-sync-signed-out = guichet demande de vous reconnecter avant de prendre les scans en attente : reconnectez-vous (ils restent sur cet appareil) et revenez à cet accueil.
 desk-sync-report-heading = Scans envoyés au retour du réseau
 desk-sync-changed = { $time } { $name } : guichet dit « { $detail } » (cet appareil avait dit « { $first } »).
@@ -628,5 +628,5 @@ history-details-certificates = { $number ->
     [one] { $number } attestation
    *[other] { $number } attestations
 }
-registrations-badges = Badges de cette liste (PDF, huit par feuille A4)
+registrations-badges = Badges de ce filtre (PDF, huit par feuille A4 ; les inscriptions confirmées, sauf si un statut est choisi)
 registrations-badges-a6 = un badge par page A6

@@ -284,9 +284,23 @@ pub(crate) fn page_staff(
 ) -> Result<crate::auth::Staff, Response> {
     match staff {
         Ok(staff) => Ok(staff),
-        Err(Error::Unauthorized) => Err(SafePath::or_home(Some(path))
-            .login_redirect()
-            .into_response()),
+        Err(Error::Unauthorized) => {
+            let mut response = SafePath::or_home(Some(path))
+                .login_redirect()
+                .into_response();
+            // No session here: the desk's marker goes too (see `auth::SIGNED_IN_COOKIE`).
+            let gone =
+                axum_extra::extract::cookie::Cookie::build((crate::auth::SIGNED_IN_COOKIE, ""))
+                    .path("/")
+                    .max_age(cookie::time::Duration::ZERO)
+                    .build();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&gone.to_string()) {
+                response
+                    .headers_mut()
+                    .append(axum::http::header::SET_COOKIE, value);
+            }
+            Err(response)
+        }
         Err(other) => Err(other.into_response()),
     }
 }

@@ -167,7 +167,11 @@ fn signed_in_response(
     signed_in: SignedIn,
     next: &SafePath,
 ) -> Response {
-    let lasts = cookie::time::Duration::hours(12);
+    let lasts = cookie::time::Duration::seconds(
+        (signed_in.expires_at - state.clock().now())
+            .num_seconds()
+            .max(0),
+    );
     let cookie = Cookie::build((SESSION_COOKIE, signed_in.token))
         .path("/")
         .http_only(true)
@@ -309,14 +313,23 @@ async fn login_code(
 
 async fn logout(
     State(state): State<AppState>,
-    staff: Staff,
     jar: CookieJar,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    staff: Result<Staff, Error>,
+    form: Result<CsrfForm<NoFields>, Error>,
 ) -> Result<Response, Error> {
-    state
-        .db()
-        .revoke_session(&token_hash(&staff.token), state.clock().now())
-        .await?;
+    match (staff, form) {
+        (Ok(staff), Ok(CsrfForm(NoFields {}))) => {
+            state
+                .db()
+                .revoke_session(&token_hash(&staff.token), state.clock().now())
+                .await?;
+        }
+        // The session is gone already (idle, revoked elsewhere, expired): nothing to revoke,
+        // and the browser's cookies go all the same — the desk's marker above all, which
+        // would otherwise keep a desk page opened offline deciding from its list.
+        (Err(Error::Unauthorized), _) => {}
+        (Err(refused), _) | (_, Err(refused)) => return Err(refused),
+    }
     let jar = jar
         .remove(Cookie::build(SESSION_COOKIE).path("/").build())
         .remove(Cookie::build(SIGNED_IN_COOKIE).path("/").build());
@@ -410,7 +423,9 @@ async fn desk_page(
         },
     )?;
     // The marker again, for the session's remaining time: a session opened before there was a
-    // marker gets one, and the marker never outlives the session.
+    // marker gets one. It may still outlive the session (an idle end, a revocation from the team
+    // page, a password change): the browser learns of those at its next request to guichet,
+    // which clears it (`page_staff`, desk.js on a 401), and not before.
     let left = (staff.session.expires_at - now).num_seconds().max(0);
     let marker = signed_in_marker(&state, cookie::time::Duration::seconds(left));
     Ok((jar.add(marker), Html(html)).into_response())
