@@ -20,6 +20,10 @@
 //! is the machine's (years later): the page's offline decisions and scan times use guichet's time
 //! through the offset it measured when it loaded its list — that is the feature under test.
 //!
+//! Two more tests: a desk page kept offline drops its list once the browser is signed out (the
+//! session's end, or a sign-out from another page) and keeps its scans; and the refusals decided
+//! offline (too early, cancelled, waiting list, closed) are the ones guichet gives those scans.
+//!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them the test says so and passes on a
 //! developer's machine, and fails under CI (`CI` set).
 
@@ -672,4 +676,118 @@ async fn a_desk_page_kept_offline_drops_its_list_once_the_browser_is_signed_out_
     let _ = client.close().await;
     result.expect("the desk drops its list once signed out");
     app.assert_outbox(Outbox::pending(2)).await;
+}
+
+/// When this browser's desk list was last fetched (its `fetched_at`, the device's clock in ms).
+async fn list_fetched_at(client: &Client) -> f64 {
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const request = indexedDB.open('guichet-desk', 1);
+             request.onsuccess = () => {
+               const db = request.result;
+               const all = db.transaction('lists').objectStore('lists').getAll();
+               all.onsuccess = () => {
+                 db.close();
+                 done(Math.max(0, ...all.result.map(l => l.fetched_at)));
+               };
+             };",
+            vec![],
+        )
+        .await
+        .expect("a script runs")
+        .as_f64()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn offline_the_desk_refuses_as_guichet_would_too_early_cancelled_waiting_and_closed() {
+    let Some(driver) = Chromedriver::start() else {
+        return;
+    };
+    // Half an hour before the desk opens (09:00 on 7 July).
+    let app = TestApp::spawn_at(instant("2008-07-07T08:30:00+02:00")).await;
+    app.add_staff("desk1@example.org", Role::Desk).await;
+    let event = app.demo_event().await;
+    let (meera, meera_ticket) = app
+        .ticket(&event, "Meera", "Sethi", "meera@example.org")
+        .await;
+    let (gone, gone_ticket) = app.ticket(&event, "Gone", "Away", "gone@example.org").await;
+    app.db
+        .cancel_registration(gone.id, app.now())
+        .await
+        .expect("cancelled");
+    let (waiting_one, waiting_ticket) = app.ticket(&event, "Wait", "Ing", "wait@example.org").await;
+    app.execute(&format!(
+        "UPDATE registrations SET status = 'waitlisted' WHERE id = {}",
+        waiting_one.id
+    ))
+    .await;
+    let proxy = NetProxy::start(app.addr).await;
+    let client = driver.session().await;
+    let result = async {
+        open_desk(&client, &proxy, "desk1@example.org", "Entrance A").await?;
+        proxy.cut();
+        set_offline(&driver, &client, true).await;
+        let text = scan_offline(&client, &meera_ticket, "warn", "Meera Sethi").await;
+        assert!(
+            text.contains("Too early: the desk opens at 09:00"),
+            "{text}"
+        );
+        let text = scan_offline(&client, &gone_ticket, "bad", "Gone Away").await;
+        assert!(text.contains("Registration cancelled"), "{text}");
+        let text = scan_offline(&client, &waiting_ticket, "bad", "Wait Ing").await;
+        assert!(text.contains("On the waiting list"), "{text}");
+
+        // Back online: guichet judges the same scans by their own times, and agrees.
+        proxy.restore();
+        set_offline(&driver, &client, false).await;
+        wait_until(
+            &client,
+            "return document.getElementById('desk-sync').dataset.waiting === '0'",
+            "the scans sent",
+        )
+        .await;
+        for (registration, outcome) in [
+            (meera.id, "too_early"),
+            (gone.id, "cancelled"),
+            (waiting_one.id, "not_confirmed"),
+        ] {
+            let log = scan_log(&app, registration).await;
+            assert_eq!(log.len(), 1, "{log:?}");
+            assert_eq!(log[0].0, outcome, "{log:?}");
+        }
+        assert!(checkins(&app, meera.id).await.is_empty());
+
+        // The evening of the first day, after its last session: the desk, brought up to date
+        // online, then offline again, says closed.
+        app.set_clock(instant("2008-07-07T19:45:00+02:00"));
+        let before = list_fetched_at(&client).await;
+        // Idle for hours, the session has ended: the clerk signs in again.
+        guichet_tests::browser::sign_in_at(
+            &client,
+            &proxy.url(&format!("/desk/{DEMO_SLUG}")),
+            "desk1@example.org",
+        )
+        .await?;
+        wait_for_text(&client, "#panel", "Ready for the next scan").await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while list_fetched_at(&client).await <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the list was fetched again"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        proxy.cut();
+        set_offline(&driver, &client, true).await;
+        let text = scan_offline(&client, &meera_ticket, "warn", "Meera Sethi").await;
+        assert!(text.contains("The desk is closed"), "{text}");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("the offline desk's refusals");
+    // Three tickets and the cancellation's notice: no worker ran to send them.
+    app.assert_outbox(Outbox::pending(4)).await;
 }
