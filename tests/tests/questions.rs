@@ -1180,3 +1180,57 @@ async fn the_counts_per_option_take_one_query_however_many_registrations() {
     );
     assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), before);
 }
+
+#[tokio::test]
+async fn the_counts_per_option_add_up_over_many_pages_of_registrations() {
+    // More registrations than the dashboard reads at once (persistence's ANSWERS_PAGE, 2,000),
+    // written straight into the database as bench/run.sh preloads them: a third answering French
+    // and two diets, a third English, a third nothing; every tenth cancelled (not counted).
+    const N: u64 = 4_500;
+    let app = TestApp::spawn().await;
+    let event = app.demo_event().await;
+    let ts = if app.database.is_postgres() {
+        "TIMESTAMPTZ '2008-06-01 08:00:00+00:00'"
+    } else {
+        "'2008-06-01T08:00:00+00:00'"
+    };
+    app.execute(&format!(
+        "INSERT INTO registrations (event_id, given_name, family_name, email, email_normalized,
+           organisation, function, category, country, language, needs, status, ticket_version,
+           created_at, updated_at, answers)
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {N})
+         SELECT {id}, 'Guest', 'N' || i, 'g' || i || '@many.example', 'g' || i || '@many.example',
+           'Bench', NULL, 'media', 'CH', 'fr', NULL,
+           CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'confirmed' END, 1, {ts}, {ts},
+           CASE i % 3 WHEN 0 THEN '{{\"interpretation\":\"fr\",\"diet\":[\"vegetarian\",\"gluten_free\"]}}'
+             WHEN 1 THEN '{{\"interpretation\":\"en\"}}' ELSE '{{}}' END
+         FROM n",
+        id = event.id
+    ))
+    .await;
+    // Expected, counted here: i in 1..=N, cancelled when i % 10 == 0.
+    let active = |residue: u64| (1..=N).filter(|i| i % 3 == residue && i % 10 != 0).count() as u64;
+    let tallies = app
+        .db
+        .option_counts(event.id, &event.event.questions)
+        .await
+        .expect("counts");
+    let count = |question: &str, option: &str| {
+        tallies
+            .iter()
+            .find(|t| t.question == question)
+            .and_then(|t| {
+                t.counts.iter().find(|(picked, _)| {
+                    *picked == domain::questions::Picked::Option(option.to_owned())
+                })
+            })
+            .map(|(_, n)| *n)
+            .unwrap_or_else(|| panic!("{question}.{option} in {tallies:?}"))
+    };
+    assert_eq!(count("interpretation", "fr"), active(0));
+    assert_eq!(count("interpretation", "en"), active(1));
+    assert_eq!(count("interpretation", "es"), 0);
+    assert_eq!(count("diet", "vegetarian"), active(0));
+    assert_eq!(count("diet", "gluten_free"), active(0));
+    assert_eq!(count("diet", "vegan"), 0);
+}
