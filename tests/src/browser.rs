@@ -147,6 +147,27 @@ pub async fn sign_in_at(
     Ok(())
 }
 
+/// Fills the desk's walk-in form with Ana Walker's details (UNHCR, Switzerland, the first
+/// category, consent given) and sends it.
+pub async fn register_walk_in(client: &Client) -> Result<(), fantoccini::error::CmdError> {
+    client
+        .execute(
+            "document.querySelector('#desk details').open = true;
+             const set = (id, v) => { document.getElementById(id).value = v; };
+             set('w-given_name', 'Ana'); set('w-family_name', 'Walker');
+             set('w-email', 'ana.walker@example.org'); set('w-organisation', 'UNHCR');
+             document.getElementById('w-category').selectedIndex = 1; set('w-country', 'CH');
+             document.querySelector('#walkin [name=consent]').checked = true;",
+            vec![],
+        )
+        .await?;
+    client
+        .find(Locator::Css("form#walkin button[type=submit]"))
+        .await?
+        .click()
+        .await
+}
+
 pub async fn wait_for_text(client: &Client, css: &str, expected: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

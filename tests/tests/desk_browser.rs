@@ -156,22 +156,7 @@ async fn the_desk_page_checks_in_a_scanned_ticket_shows_unknown_codes_in_red_and
         wait_for_text(&client, "#panel.ok", "Fernando Alzate Donoso").await;
 
         // A walk-in: registered, checked in, and offered their badge to print (A6, theirs).
-        client
-            .execute(
-                "document.querySelector('#desk details').open = true;
-                 const set = (id, v) => { document.getElementById(id).value = v; };
-                 set('w-given_name', 'Ana'); set('w-family_name', 'Walker');
-                 set('w-email', 'ana.walker@example.org'); set('w-organisation', 'UNHCR');
-                 document.getElementById('w-category').selectedIndex = 1; set('w-country', 'CH');
-                 document.querySelector('#walkin [name=consent]').checked = true;",
-                vec![],
-            )
-            .await?;
-        client
-            .find(Locator::Css("form#walkin button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        guichet_tests::browser::register_walk_in(&client).await?;
         wait_for_text(&client, "#panel.ok", "Ana Walker").await;
         let link = wait_for_text(&client, "#panel a.print-badge", "Print badge").await;
         assert_eq!(link, "Print badge");

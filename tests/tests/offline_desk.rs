@@ -373,20 +373,7 @@ async fn two_desks_scan_offline_one_reloads_offline_and_once_back_guichet_keeps_
         .await;
         assert!(text.contains("Entrance A"), "{text}");
         // A walk-in, kept until the network is back.
-        one.execute(
-            "document.querySelector('#desk details').open = true;
-             const set = (id, v) => { document.getElementById(id).value = v; };
-             set('w-given_name', 'Ana'); set('w-family_name', 'Walker');
-             set('w-email', 'ana.walker@example.org'); set('w-organisation', 'UNHCR');
-             document.getElementById('w-category').selectedIndex = 1; set('w-country', 'CH');
-             document.querySelector('#walkin [name=consent]').checked = true;",
-            vec![],
-        )
-        .await?;
-        one.find(Locator::Css("form#walkin button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        guichet_tests::browser::register_walk_in(&one).await?;
         wait_for_text(&one, "#panel[data-offline='true']", "Ana Walker").await;
         assert_eq!(waiting(&one).await, "8");
         if let Some(axe) = &axe {
