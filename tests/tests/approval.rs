@@ -432,30 +432,7 @@ async fn approvals_at_once_from_two_instances_confirm_exactly_the_free_seats() {
     }
     assert_eq!(confirmed, SEATS as usize, "exactly the seats");
     assert_eq!(waitlisted, REQUESTS - SEATS as usize);
-    let counts = app.db.status_counts(stored.id).await.expect("counts");
-    assert_eq!(counts.confirmed, u64::from(SEATS));
-    assert_eq!(counts.waitlisted, (REQUESTS - SEATS as usize) as u64);
-    assert_eq!(counts.pending, 0);
-    assert_eq!(
-        app.count(&format!(
-            "SELECT CAST(confirmed_count AS BIGINT) AS n FROM events WHERE id = {}",
-            stored.id
-        ))
-        .await,
-        u64::from(SEATS),
-        "the seat counter agrees"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'confirmation'")
-            .await,
-        u64::from(SEATS),
-        "one ticket per seat"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved'")
-            .await,
-        REQUESTS as u64
-    );
+    assert_seats_filled(&app, stored.id, SEATS, REQUESTS).await;
     // A freed seat goes on to the first of the waitlist: among the approved who wait, the one
     // who asked first (the waitlist keeps the order of the requests, not of the approvals).
     let holder = answers
@@ -602,6 +579,38 @@ async fn a_participant_who_chose_spanish_hears_of_the_request_the_waitlist_and_t
         (200, Some("not_confirmed"))
     );
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM checkins").await, 0);
+}
+
+/// After `requests` requests of the event `event_id` were each approved once, for `seats` seats:
+/// exactly the seats confirmed and the rest waitlisted, the event's seat counter agreeing, one
+/// ticket queued per seat, one audit line per approval.
+async fn assert_seats_filled(app: &TestApp, event_id: i32, seats: u32, requests: usize) {
+    let counts = app.db.status_counts(event_id).await.expect("counts");
+    assert_eq!(
+        (counts.confirmed, counts.waitlisted, counts.pending),
+        (u64::from(seats), (requests - seats as usize) as u64, 0),
+        "exactly the seats, the rest waitlisted"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT CAST(confirmed_count AS BIGINT) AS n FROM events WHERE id = {event_id}"
+        ))
+        .await,
+        u64::from(seats),
+        "the seat counter agrees"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'confirmation'")
+            .await,
+        u64::from(seats),
+        "one ticket per seat"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved'")
+            .await,
+        requests as u64,
+        "one audit line per request approved"
+    );
 }
 
 /// The hidden inputs and values of the first form posting to `action` in `html`.
@@ -898,27 +907,7 @@ async fn a_bulk_approval_of_more_requests_than_seats_and_batches_fills_the_seats
         location.contains(&format!("done={}&", REQUESTS - by_hand)),
         "{location} with {by_hand} approved by hand"
     );
-    let counts = app.db.status_counts(stored.id).await.expect("counts");
-    assert_eq!(
-        (counts.confirmed, counts.waitlisted, counts.pending),
-        (u64::from(SEATS), (REQUESTS - SEATS as usize) as u64, 0),
-        "exactly the seats, the rest waitlisted"
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT CAST(confirmed_count AS BIGINT) AS n FROM events WHERE id = {}",
-            stored.id
-        ))
-        .await,
-        u64::from(SEATS),
-        "the seat counter agrees"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved'")
-            .await,
-        REQUESTS as u64,
-        "one audit line per request approved"
-    );
+    assert_seats_filled(&app, stored.id, SEATS, REQUESTS).await;
     // The bulk approval goes in registration order: of the requests it approved, every one
     // that got a seat was registered before every one that waits.
     let approved_by_hand: std::collections::HashSet<i32> = ids
@@ -939,11 +928,6 @@ async fn a_bulk_approval_of_more_requests_than_seats_and_batches_fills_the_seats
         }
     }
     // Every request was told it was received; then a ticket or a waitlist notice each.
-    assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'confirmation'")
-            .await,
-        u64::from(SEATS)
-    );
     app.assert_outbox(guichet_tests::Outbox::pending(2 * REQUESTS as u64))
         .await;
 }
